@@ -1,0 +1,130 @@
+"""Shared fixtures: the app on a real database (SQLite always, PostgreSQL when
+TEST_DATABASE_URL is set), a client, a CLI runner and data factories."""
+from __future__ import annotations
+
+import os
+
+import pytest
+from sqlalchemy import create_engine, text
+
+from webapp import create_app
+from webapp.extensions import db
+
+POSTGRES_URL = os.environ.get("TEST_DATABASE_URL")
+BACKENDS = ["sqlite"] + (["postgresql"] if POSTGRES_URL else [])
+
+
+def postgres_url(database: str | None = None) -> str:
+    """TEST_DATABASE_URL in SQLAlchemy's psycopg form, optionally for another database."""
+    url = POSTGRES_URL.replace("postgresql://", "postgresql+psycopg://", 1)
+    if database:
+        url = url.rsplit("/", 1)[0] + "/" + database
+    return url
+
+
+def reset_postgres_schema(url: str) -> None:
+    """Drop everything in the public schema, so each run starts from nothing."""
+    engine = create_engine(url, isolation_level="AUTOCOMMIT")
+    with engine.connect() as conn:
+        conn.execute(text("DROP SCHEMA public CASCADE"))
+        conn.execute(text("CREATE SCHEMA public"))
+    engine.dispose()
+
+
+def make_app(database_url: str, **overrides):
+    """An app for tests on ``database_url``."""
+    config = {
+        "CHORUS_ENV": "testing",
+        "TESTING": True,
+        "SECRET_KEY": "test-secret-key",
+        "SQLALCHEMY_DATABASE_URI": database_url,
+        "SESSION_COOKIE_SECURE": False,
+    }
+    config.update(overrides)
+    return create_app(config)
+
+
+@pytest.fixture(scope="session", params=BACKENDS)
+def database_url(request, tmp_path_factory):
+    """A migrated, empty database for the whole session, one per backend."""
+    if request.param == "sqlite":
+        url = f"sqlite:///{tmp_path_factory.mktemp('db') / 'chorus-test.db'}"
+    else:
+        url = postgres_url()
+        reset_postgres_schema(url)
+    app = make_app(url)
+    with app.app_context():
+        from flask_migrate import upgrade
+
+        upgrade()
+        db.engine.dispose()
+    return url
+
+
+@pytest.fixture
+def backend(database_url) -> str:
+    """'sqlite' or 'postgresql'."""
+    return "sqlite" if database_url.startswith("sqlite") else "postgresql"
+
+
+@pytest.fixture
+def app(database_url):
+    """The app with an empty database; data is removed again after the test."""
+    app = make_app(database_url)
+    with app.app_context():
+        yield app
+        db.session.remove()
+        empty_tables()
+        db.engine.dispose()
+
+
+def empty_tables() -> None:
+    """Delete every row of every table (children first)."""
+    with db.engine.begin() as conn:
+        if conn.dialect.name == "postgresql":
+            names = ", ".join(f'"{t.name}"' for t in db.metadata.sorted_tables)
+            conn.execute(text(f"TRUNCATE {names} RESTART IDENTITY CASCADE"))
+        else:
+            for table in reversed(db.metadata.sorted_tables):
+                conn.execute(table.delete())
+
+
+@pytest.fixture
+def client(app):
+    return app.test_client()
+
+
+@pytest.fixture
+def runner(app):
+    return app.test_cli_runner()
+
+
+@pytest.fixture
+def demo(app):
+    """The demo campaign, seeded."""
+    from webapp.services.demo import seed_demo_campaign
+
+    campaign, _created = seed_demo_campaign()
+    return campaign
+
+
+# --- CI guard: the PostgreSQL tests must run, and nothing may be skipped -----------------
+
+_postgres_passed = 0
+
+
+def pytest_runtest_logreport(report):
+    global _postgres_passed
+    if report.when == "call" and report.passed and "[postgresql" in report.nodeid:
+        _postgres_passed += 1
+
+
+def pytest_sessionfinish(session, exitstatus):
+    if os.environ.get("CHORUS_REQUIRE_POSTGRES") and _postgres_passed == 0 and exitstatus == 0:
+        print("\nCHORUS_REQUIRE_POSTGRES is set but no PostgreSQL test passed: failing the run.")
+        session.exitstatus = 1
+    reporter = session.config.pluginmanager.get_plugin("terminalreporter")
+    skipped = len(reporter.stats.get("skipped", [])) if reporter else 0
+    if os.environ.get("CHORUS_NO_SKIPS") and skipped and session.exitstatus == 0:
+        print(f"\nCHORUS_NO_SKIPS is set and {skipped} test(s) were skipped: failing the run.")
+        session.exitstatus = 1

@@ -1,0 +1,100 @@
+"""The app factory, its configuration and the health check."""
+from __future__ import annotations
+
+import pytest
+
+from tests.conftest import make_app
+from webapp import create_app
+from webapp.config import settings_from_env
+
+
+def test_production_refuses_to_start_without_secret_key(monkeypatch):
+    monkeypatch.delenv("SECRET_KEY", raising=False)
+    monkeypatch.setenv("CHORUS_ENV", "production")
+    with pytest.raises(RuntimeError, match="SECRET_KEY"):
+        create_app()
+
+
+def test_production_starts_with_secret_key_from_environment(monkeypatch, tmp_path):
+    monkeypatch.setenv("CHORUS_ENV", "production")
+    monkeypatch.setenv("SECRET_KEY", "from-the-environment")
+    monkeypatch.setenv("DATABASE_URL", f"sqlite:///{tmp_path}/x.db")
+    app = create_app()
+    assert app.config["SECRET_KEY"] == "from-the-environment"
+    assert app.config["SESSION_COOKIE_SECURE"] is True
+    assert app.config["SESSION_COOKIE_HTTPONLY"] is True
+
+
+@pytest.mark.parametrize("environment", ["development", "testing"])
+def test_development_and_tests_start_without_secret_key(monkeypatch, environment):
+    monkeypatch.delenv("SECRET_KEY", raising=False)
+    app = create_app({"CHORUS_ENV": environment, "SQLALCHEMY_DATABASE_URI": "sqlite://"})
+    assert app.config["SECRET_KEY"]
+
+
+def test_database_url_selects_postgresql_with_psycopg3():
+    settings = settings_from_env({"DATABASE_URL": "postgres://u@h/db"}, "/tmp")
+    app = make_app(settings["SQLALCHEMY_DATABASE_URI"])
+    assert app.config["SQLALCHEMY_DATABASE_URI"] == "postgresql+psycopg://u@h/db"
+    assert app.config["SQLALCHEMY_ENGINE_OPTIONS"]["pool_pre_ping"] is True
+
+
+def test_default_database_is_sqlite_in_instance_folder():
+    settings = settings_from_env({}, "/srv/chorus/instance")
+    assert settings["SQLALCHEMY_DATABASE_URI"] == "sqlite:////srv/chorus/instance/chorus.db"
+
+
+def test_sqlite_runs_in_wal_mode_with_busy_timeout_and_foreign_keys(app, backend):
+    if backend != "sqlite":
+        return
+    from sqlalchemy import text
+
+    from webapp.extensions import db
+
+    with db.engine.connect() as conn:
+        assert conn.execute(text("PRAGMA journal_mode")).scalar() == "wal"
+        assert conn.execute(text("PRAGMA busy_timeout")).scalar() >= 5000
+        assert conn.execute(text("PRAGMA foreign_keys")).scalar() == 1
+
+
+def test_factory_can_build_two_independent_apps():
+    first = make_app("sqlite://", SECRET_KEY="one")
+    second = make_app("sqlite://", SECRET_KEY="two")
+    assert first.config["SECRET_KEY"] != second.config["SECRET_KEY"]
+
+
+def test_healthz_reports_ok_when_database_answers(client):
+    response = client.get("/healthz")
+    assert response.status_code == 200
+    assert response.get_json() == {"status": "ok", "database": "ok"}
+
+
+def test_healthz_reports_503_when_database_is_unreachable(tmp_path):
+    unreachable = make_app("postgresql+psycopg://nobody@127.0.0.1:1/none")
+    response = unreachable.test_client().get("/healthz")
+    assert response.status_code == 503
+    assert response.get_json() == {"status": "error", "database": "error"}
+
+
+def test_healthz_reports_503_when_sqlite_file_cannot_be_opened(tmp_path):
+    unreachable = make_app(f"sqlite:///{tmp_path}/missing-dir/chorus.db")
+    response = unreachable.test_client().get("/healthz")
+    assert response.status_code == 503
+    assert response.get_json()["database"] == "error"
+
+
+def test_unexpected_error_is_a_friendly_500_without_traceback(app):
+    @app.route("/boom")
+    def boom():
+        raise RuntimeError("secret internals")
+
+    response = app.test_client().get("/boom")
+    assert response.status_code == 500
+    html = response.get_data(as_text=True)
+    assert "Something went wrong" in html and "secret internals" not in html
+
+
+def test_oversized_body_is_refused_with_413(client, demo):
+    response = client.post("/s/demo", data={"barrier": "x" * (2 * 1024 * 1024)})
+    assert response.status_code == 413
+    assert "too large" in response.get_data(as_text=True)

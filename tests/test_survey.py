@@ -1,0 +1,261 @@
+"""The resident priority survey at /s/<slug>: happy path, validation, safety nets."""
+from __future__ import annotations
+
+import uuid
+
+from sqlalchemy import func, select
+
+from tests.factories import make_campaign, ratings_for
+from tests.helpers import fill_and_post, form_values, hidden
+from webapp.extensions import db
+from webapp.models import Answer, Profile, Rating, Response
+
+
+def count(model) -> int:
+    return db.session.scalar(select(func.count()).select_from(model))
+
+
+def test_survey_page_shows_every_need_as_a_question(client, demo):
+    html = client.get("/s/demo").get_data(as_text=True)
+    for need in demo.active_needs():
+        assert f'id="need_{need.key}"' in html
+        assert need.texts["en"].name in html
+    assert html.count('type="radio"') >= 5 * len(demo.active_needs())
+
+
+def test_complete_response_is_stored_and_thanks_follows(client, demo):
+    answers = ratings_for(demo, 5) | {
+        "top_three": ["affordable_housing", "healthy_food", "transportation"],
+        "barrier": "Rent is too high\r\nand the bus is slow",
+        "change": "More clinics open late",
+        "place": " 98118 ",
+        "age_band": "35_44",
+        "race_ethnicity": ["black", "latino"],
+        "income_band": "under_25k",
+        "primary_language": "es",
+        "hardships": ["uninsured", "food_insecurity"],
+    }
+    response = fill_and_post(client, "/s/demo", answers)
+    assert response.status_code == 302
+    assert response.headers["Location"].startswith("/s/demo/thanks")
+    thanks = client.get(response.headers["Location"])
+    assert "Thank you" in thanks.get_data(as_text=True)
+
+    stored = db.session.scalars(select(Response)).one()
+    assert stored.channel == "web" and stored.instrument == "priority" and stored.language == "en"
+    assert len(stored.ratings) == len(demo.active_needs())
+    assert {r.importance for r in stored.ratings} == {5}
+    top = {r.need_id for r in stored.ratings if r.top_three}
+    assert top == {n.id for n in demo.needs if n.key in ("affordable_housing", "healthy_food", "transportation")}
+    answers_by_question = {a.question: a for a in stored.answers}
+    assert answers_by_question["barrier"].text == "Rent is too high\nand the bus is slow"
+    assert answers_by_question["barrier"].language == "en"
+    profile = stored.profile
+    assert profile.place == "98118" and profile.age_band == "35_44"
+    assert profile.race_ethnicity == ["black", "latino"]
+    assert profile.uninsured is True and profile.food_insecurity is True and profile.disability is False
+
+
+def test_only_the_ratings_are_required(client, demo):
+    response = fill_and_post(client, "/s/demo", ratings_for(demo, 3))
+    assert response.status_code == 302
+    stored = db.session.scalars(select(Response)).one()
+    assert stored.answers == [] and stored.profile is None
+
+
+def test_unticked_hardships_stay_unknown_when_none_are_ticked(client, demo):
+    fill_and_post(client, "/s/demo", ratings_for(demo) | {"age_band": "18_24"})
+    profile = db.session.scalars(select(Profile)).one()
+    assert profile.uninsured is None and profile.transportation_barrier is None
+
+
+def test_none_of_these_records_every_hardship_as_no(client, demo):
+    fill_and_post(client, "/s/demo", ratings_for(demo) | {"hardships": ["none"]})
+    profile = db.session.scalars(select(Profile)).one()
+    assert profile.uninsured is False and profile.housing_instability is False
+
+
+def test_missing_rating_shows_summary_and_keeps_every_value(client, demo):
+    answers = ratings_for(demo, 2) | {
+        "need_healthy_food": None,
+        "barrier": "Nothing close by <b>really</b>",
+        "place": "Southside",
+        "top_three": ["childcare"],
+        "race_ethnicity": ["asian"],
+    }
+    response = fill_and_post(client, "/s/demo", answers)
+    assert response.status_code == 422
+    html = response.get_data(as_text=True)
+    assert 'class="error-summary"' in html
+    assert 'href="#need_healthy_food-0"' in html
+    assert "Please choose how important this is." in html
+    kept = form_values(html)
+    assert kept["need_affordable_housing"] == ["2"]
+    assert "need_healthy_food" not in kept
+    assert kept["barrier"] == ["Nothing close by <b>really</b>"]
+    assert "&lt;b&gt;really" in html  # kept, and shown as text
+    assert kept["place"] == ["Southside"]
+    assert kept["top_three"] == ["childcare"]
+    assert kept["race_ethnicity"] == ["asian"]
+    assert count(Response) == 0
+
+
+def test_more_than_three_top_picks_is_refused_with_values_kept(client, demo):
+    picks = ["affordable_housing", "healthy_food", "transportation", "childcare"]
+    response = fill_and_post(client, "/s/demo", ratings_for(demo) | {"top_three": picks})
+    assert response.status_code == 422
+    html = response.get_data(as_text=True)
+    assert "Please pick no more than three." in html
+    assert form_values(html)["top_three"] == picks
+    assert count(Response) == 0
+
+
+def test_free_text_over_2000_characters_is_refused_and_kept(client, demo):
+    long_text = "x" * 2001
+    response = fill_and_post(client, "/s/demo", ratings_for(demo) | {"change": long_text})
+    assert response.status_code == 422
+    html = response.get_data(as_text=True)
+    assert "Please shorten this answer to 2000 characters or fewer." in html
+    assert form_values(html)["change"] == [long_text]
+    assert count(Response) == 0
+
+
+def test_free_text_of_exactly_2000_characters_is_accepted(client, demo):
+    response = fill_and_post(client, "/s/demo", ratings_for(demo) | {"change": "é" * 2000})
+    assert response.status_code == 302
+    assert db.session.scalars(select(Answer)).one().text == "é" * 2000
+
+
+def test_out_of_range_rating_is_refused(client, demo):
+    response = fill_and_post(client, "/s/demo", ratings_for(demo) | {"need_childcare": "9"})
+    assert response.status_code == 422
+    assert "Please choose one of the options." in response.get_data(as_text=True)
+    assert count(Rating) == 0
+
+
+def test_non_numeric_rating_is_refused_without_error_500(client, demo):
+    response = fill_and_post(client, "/s/demo", ratings_for(demo) | {"need_childcare": "lots"})
+    assert response.status_code == 422
+
+
+def test_both_hardships_and_none_of_these_is_refused(client, demo):
+    response = fill_and_post(client, "/s/demo", ratings_for(demo) | {"hardships": ["none", "disability"]})
+    assert response.status_code == 422
+    assert "None of these" in response.get_data(as_text=True)
+
+
+def test_unknown_choice_in_profile_is_refused(client, demo):
+    response = fill_and_post(client, "/s/demo", ratings_for(demo) | {"age_band": "ancient"})
+    assert response.status_code == 422
+    assert count(Response) == 0
+
+
+def test_honeypot_filled_stores_nothing_but_says_thanks(client, demo):
+    response = fill_and_post(client, "/s/demo", ratings_for(demo) | {"website": "http://spam.example"})
+    assert response.status_code == 302
+    assert "/thanks" in response.headers["Location"]
+    assert count(Response) == 0
+
+
+def test_post_without_csrf_token_is_refused_and_keeps_what_was_typed(client, demo):
+    response = fill_and_post(client, "/s/demo", ratings_for(demo) | {"csrf_token": None, "barrier": "Keep me"})
+    assert response.status_code == 200
+    html = response.get_data(as_text=True)
+    assert "Please check your answers and send them again" in html
+    assert form_values(html)["barrier"] == ["Keep me"]
+    assert count(Response) == 0
+
+
+def test_post_with_forged_csrf_token_is_refused(client, demo):
+    response = fill_and_post(client, "/s/demo", ratings_for(demo) | {"csrf_token": "forged"})
+    assert response.status_code == 200
+    assert count(Response) == 0
+
+
+def test_same_form_sent_twice_is_stored_once(client, demo):
+    page = client.get("/s/demo").get_data(as_text=True)
+    data = form_values(page) | {k: [v] for k, v in ratings_for(demo).items()}
+    first = client.post("/s/demo", data=data)
+    second = client.post("/s/demo", data=data)
+    assert first.status_code == second.status_code == 302
+    assert count(Response) == 1
+    assert db.session.scalars(select(Response)).one().client_uuid == uuid.UUID(data["response_id"][0])
+
+
+def test_same_form_sent_again_with_changes_keeps_the_first(client, demo):
+    page = client.get("/s/demo").get_data(as_text=True)
+    data = form_values(page) | {k: [v] for k, v in ratings_for(demo, 1).items()}
+    client.post("/s/demo", data=data)
+    changed = data | {"need_childcare": ["5"]}
+    response = client.post("/s/demo", data=changed, follow_redirects=True)
+    assert "We kept the first ones you sent" in response.get_data(as_text=True)
+    assert count(Response) == 1
+    assert {r.importance for r in db.session.scalars(select(Rating))} == {1}
+
+
+def test_each_page_load_gets_a_new_response_id(client, demo):
+    first = hidden(client.get("/s/demo").get_data(as_text=True), "response_id")
+    second = hidden(client.get("/s/demo").get_data(as_text=True), "response_id")
+    assert first != second and uuid.UUID(first) and uuid.UUID(second)
+
+
+def test_invalid_response_id_gets_a_fresh_one(client, demo):
+    response = fill_and_post(client, "/s/demo", ratings_for(demo) | {"response_id": "not-a-uuid"})
+    assert response.status_code == 302
+    assert count(Response) == 1
+
+
+def test_closed_campaign_says_so_instead_of_the_form(client, app):
+    make_campaign(slug="closed", is_open=False)
+    html = client.get("/s/closed").get_data(as_text=True)
+    assert "This survey is closed" in html
+    assert "<form" not in html
+
+
+def test_post_to_closed_campaign_stores_nothing(client, app):
+    campaign = make_campaign(slug="closing")
+    page = client.get("/s/closing").get_data(as_text=True)
+    campaign.is_open = False
+    db.session.commit()
+    response = client.post("/s/closing", data=form_values(page) | ratings_for(campaign))
+    assert "This survey is closed" in response.get_data(as_text=True)
+    assert count(Response) == 0
+
+
+def test_unknown_campaign_is_a_friendly_404(client, app):
+    response = client.get("/s/no-such-campaign")
+    assert response.status_code == 404
+    html = response.get_data(as_text=True)
+    assert "We could not find that page" in html and "Traceback" not in html
+
+
+def test_retired_needs_are_not_asked(client, app):
+    from webapp.models import utcnow
+
+    campaign = make_campaign(slug="retire", needs=("a", "b", "c"))
+    campaign.needs[1].retired_at = utcnow()
+    db.session.commit()
+    html = client.get("/s/retire").get_data(as_text=True)
+    assert 'id="need_a"' in html and 'id="need_c"' in html and 'id="need_b"' not in html
+    assert fill_and_post(client, "/s/retire", ratings_for(campaign)).status_code == 302
+
+
+def test_campaign_without_profile_questions_has_no_profile_section(client, app):
+    campaign = make_campaign(slug="noprofile")
+    campaign.profile_questions = []
+    db.session.commit()
+    html = client.get("/s/noprofile").get_data(as_text=True)
+    assert "About you" not in html and 'name="age_band"' not in html
+
+
+def test_survey_page_has_security_headers(client, demo):
+    headers = client.get("/s/demo").headers
+    csp = headers["Content-Security-Policy"]
+    assert "script-src 'self'" in csp and "unsafe-inline" not in csp and "frame-ancestors 'none'" in csp
+    assert headers["X-Content-Type-Options"] == "nosniff"
+    assert headers["Referrer-Policy"]
+
+
+def test_survey_has_no_inline_script_or_style(client, demo):
+    html = client.get("/s/demo").get_data(as_text=True)
+    assert "<script>" not in html and "style=" not in html and "<style" not in html

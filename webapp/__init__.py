@@ -1,0 +1,64 @@
+"""Chorus: community input for health-equity coalitions."""
+from __future__ import annotations
+
+import os
+from collections.abc import Mapping
+
+from flask import Flask
+from werkzeug.middleware.proxy_fix import ProxyFix
+
+from webapp.config import check_settings, engine_options, normalize_database_url, settings_from_env
+
+
+def create_app(config: Mapping | None = None) -> Flask:
+    """Build the app: settings from the environment, overridden by ``config``."""
+    app = Flask(__name__, instance_relative_config=True)
+    environ = dict(os.environ)
+    if config and "CHORUS_ENV" in config:  # environment-dependent defaults follow the override
+        environ["CHORUS_ENV"] = config["CHORUS_ENV"]
+    app.config.from_mapping(settings_from_env(environ, app.instance_path))
+    if config:
+        app.config.update(config)
+    app.config["SQLALCHEMY_DATABASE_URI"] = normalize_database_url(app.config["SQLALCHEMY_DATABASE_URI"])
+    app.config.setdefault("SQLALCHEMY_ENGINE_OPTIONS", engine_options(app.config["SQLALCHEMY_DATABASE_URI"]))
+    check_settings(app.config)
+    if not app.config["SECRET_KEY"]:
+        app.config["SECRET_KEY"] = os.urandom(32).hex()  # development and tests only
+    os.makedirs(app.instance_path, exist_ok=True)
+    if app.config["TRUST_PROXY_HEADERS"]:
+        hops = app.config["TRUST_PROXY_HEADERS"]
+        app.wsgi_app = ProxyFix(app.wsgi_app, x_for=hops, x_proto=hops, x_host=hops)
+
+    _init_extensions(app)
+    _register_blueprints(app)
+
+    from webapp.cli import init_cli
+    from webapp.errors import init_errors
+    from webapp.security import init_security
+    from webapp.templating import init_templating
+
+    init_errors(app)
+    init_security(app)
+    init_templating(app)
+    init_cli(app)
+    return app
+
+
+def _init_extensions(app: Flask) -> None:
+    from webapp import database
+    from webapp.extensions import babel, csrf, db, migrate
+    from webapp.i18n import select_locale
+
+    db.init_app(app)
+    database.init_database(app)
+    migrate.init_app(app, db, render_as_batch=True, compare_type=True, directory=os.path.join(os.path.dirname(os.path.dirname(__file__)), "migrations"))
+    babel.init_app(app, locale_selector=select_locale)
+    csrf.init_app(app)
+
+
+def _register_blueprints(app: Flask) -> None:
+    from webapp.ops import bp as ops_bp
+    from webapp.survey import bp as survey_bp
+
+    app.register_blueprint(ops_bp)
+    app.register_blueprint(survey_bp)

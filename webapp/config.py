@@ -1,0 +1,71 @@
+"""Configuration read from the environment; nothing here has side effects."""
+from __future__ import annotations
+
+import os
+from collections.abc import Mapping
+
+#: Environments in which a missing SECRET_KEY is tolerated (a random one is used).
+RELAXED_ENVIRONMENTS = {"development", "testing"}
+
+MAX_TEXT_LENGTH = 2000
+
+
+def _flag(value: str | None, default: bool) -> bool:
+    if value is None or value == "":
+        return default
+    return value.strip().lower() in {"1", "true", "yes", "on"}
+
+
+def settings_from_env(env: Mapping[str, str], instance_path: str) -> dict:
+    """Return the app settings described by ``env`` (normally ``os.environ``)."""
+    environment = env.get("CHORUS_ENV", "production")
+    database_url = env.get("DATABASE_URL") or f"sqlite:///{os.path.join(instance_path, 'chorus.db')}"
+    return {
+        "CHORUS_ENV": environment,
+        "TESTING": environment == "testing",
+        "SECRET_KEY": env.get("SECRET_KEY") or None,
+        "SQLALCHEMY_DATABASE_URI": database_url,
+        # Residents on slow phones may take their time; the token lives as long as the session.
+        "WTF_CSRF_TIME_LIMIT": None,
+        "WTF_I18N_ENABLED": False,  # every message comes from our own catalog
+        # static URLs carry a content hash (see templating.asset), so they may be cached for long
+        "SEND_FILE_MAX_AGE_DEFAULT": 365 * 24 * 3600,
+        "MAX_CONTENT_LENGTH": int(env.get("MAX_CONTENT_LENGTH", 1024 * 1024)),
+        "SESSION_COOKIE_HTTPONLY": True,
+        "SESSION_COOKIE_SAMESITE": "Lax",
+        "SESSION_COOKIE_SECURE": _flag(env.get("SESSION_COOKIE_SECURE"), environment == "production"),
+        "PREFERRED_URL_SCHEME": env.get("PREFERRED_URL_SCHEME", "https" if environment == "production" else "http"),
+        "BABEL_TRANSLATION_DIRECTORIES": env.get(
+            "BABEL_TRANSLATION_DIRECTORIES",
+            os.path.join(os.path.dirname(os.path.dirname(os.path.abspath(__file__))), "translations"),
+        ),
+        "BABEL_DEFAULT_LOCALE": "en",
+        "BABEL_DEFAULT_TIMEZONE": env.get("CHORUS_TIMEZONE", "UTC"),
+        "TRUST_PROXY_HEADERS": int(env.get("TRUST_PROXY_HEADERS", "0")),
+    }
+
+
+def normalize_database_url(database_url: str) -> str:
+    """Use psycopg 3 for PostgreSQL whichever way the URL was written."""
+    if database_url.startswith("postgres://"):  # the form some hosts hand out
+        database_url = "postgresql://" + database_url.removeprefix("postgres://")
+    if database_url.startswith("postgresql://"):
+        database_url = "postgresql+psycopg://" + database_url.removeprefix("postgresql://")
+    return database_url
+
+
+def engine_options(database_url: str) -> dict:
+    """Engine settings per backend: a busy timeout for SQLite, pre-ping for servers."""
+    if database_url.startswith("sqlite"):
+        return {"connect_args": {"timeout": 30}}
+    return {"pool_pre_ping": True, "pool_size": 5, "max_overflow": 10}
+
+
+def check_settings(settings: Mapping) -> None:
+    """Refuse to start with settings that would be unsafe outside development."""
+    if not settings.get("SECRET_KEY"):
+        if settings.get("CHORUS_ENV") not in RELAXED_ENVIRONMENTS:
+            raise RuntimeError(
+                "SECRET_KEY is not set. Set it in the environment (./run serve makes one in "
+                "instance/secret_key), or set CHORUS_ENV=development for local work."
+            )

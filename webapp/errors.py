@@ -1,0 +1,77 @@
+"""Friendly, translated error pages (and JSON for API clients)."""
+from __future__ import annotations
+
+import logging
+
+from flask import Flask, current_app, g, jsonify, render_template, request
+from flask_babel import gettext as _
+from flask_wtf.csrf import CSRFError
+from werkzeug.exceptions import HTTPException
+
+log = logging.getLogger(__name__)
+
+
+def wants_json() -> bool:
+    """True for API clients (the sync API and anything asking for JSON first)."""
+    if request.path.startswith("/api/"):
+        return True
+    best = request.accept_mimetypes.best_match(["text/html", "application/json"])
+    return best == "application/json" and request.accept_mimetypes[best] > request.accept_mimetypes["text/html"]
+
+
+def error_page(status: int, title: str, message: str):
+    """Render the error page (or a JSON body) with ``status``."""
+    if wants_json():
+        return jsonify({"error": message, "status": status}), status
+    return render_template("errors/error.html", title=title, message=message, status=status), status
+
+
+def handle_http_error(error: HTTPException):
+    """Known HTTP errors, in the reader's language."""
+    status = error.code or 500
+    if status == 404:
+        return error_page(404, _("Page not found"), _("We could not find that page. Please check the link."))
+    if status == 413:
+        return error_page(413, _("Too much to send"), _("What you sent is too large. Please shorten your answers and try again."))
+    if status == 405:
+        return error_page(405, _("Not allowed"), _("This page cannot be used that way."))
+    if status == 429:
+        return error_page(429, _("Too many tries"), _("Too many tries. Please wait a minute and try again."))
+    if status in (401, 403):
+        return error_page(status, _("Not allowed"), _("You do not have access to this page."))
+    if status >= 500:
+        return handle_server_error(error)
+    return error_page(status, _("Something is not right"), _("We could not use what was sent. Please go back and try again."))
+
+
+def handle_csrf_error(error: CSRFError):
+    """An expired or missing form token: forms re-show what was typed; others get a page."""
+    view = current_app.view_functions.get(request.endpoint or "")
+    if view is not None and getattr(view, "keeps_data_on_csrf_error", False):
+        g.csrf_error = True
+        log.info("CSRF check failed: %s", error.description)
+        return view(**(request.view_args or {}))
+    return error_page(
+        400,
+        _("Please try again"),
+        _("This page was open too long or came from another site. Please go back, reload the page and try again."),
+    )
+
+
+def handle_server_error(error):
+    """Anything unexpected: log it, apologise, never show a traceback."""
+    log.exception("unhandled error on %s %s", request.method, request.path, exc_info=error)
+    return error_page(500, _("Something went wrong"), _("Something went wrong on our side. Please try again in a moment."))
+
+
+def keeps_data_on_csrf_error(view):
+    """Mark a form view that re-shows what was typed when its CSRF token has expired."""
+    view.keeps_data_on_csrf_error = True
+    return view
+
+
+def init_errors(app: Flask) -> None:
+    """Register the handlers."""
+    app.register_error_handler(CSRFError, handle_csrf_error)
+    app.register_error_handler(HTTPException, handle_http_error)
+    app.register_error_handler(Exception, handle_server_error)

@@ -1,0 +1,76 @@
+"""Fields and validators shared by the instruments, with every message translated."""
+from __future__ import annotations
+
+import uuid
+
+from flask_babel import lazy_gettext as _l
+from wtforms import RadioField, SelectChoice, SelectMultipleField, StringField, widgets
+from wtforms.validators import Length, ValidationError
+
+from webapp.config import MAX_TEXT_LENGTH
+
+
+def options(pairs) -> list[SelectChoice]:
+    """Choices for a field from (value, label) pairs."""
+    return [SelectChoice(value, label) for value, label in pairs]
+
+
+class ChoiceField(RadioField):
+    """Radio buttons whose only complaint about a missing answer comes from its validators."""
+
+    def __init__(self, *args, **kwargs):
+        kwargs.setdefault("invalid_choice_message", _l("Please choose one of the options."))
+        kwargs.setdefault("invalid_value_message", _l("Please choose one of the options."))
+        super().__init__(*args, **kwargs)
+
+    def pre_validate(self, form):
+        if self.data is None:
+            return
+        super().pre_validate(form)
+
+
+class MultiCheckboxField(SelectMultipleField):
+    """A list of checkboxes (several may be ticked)."""
+
+    widget = widgets.ListWidget(prefix_label=False)
+    option_widget = widgets.CheckboxInput()
+
+    def __init__(self, *args, **kwargs):
+        kwargs.setdefault("invalid_choice_message", _l("Please choose from the options shown."))
+        kwargs.setdefault("invalid_value_message", _l("Please choose from the options shown."))
+        super().__init__(*args, **kwargs)
+
+
+class AtMost:
+    """Validator: no more than ``count`` items ticked."""
+
+    def __init__(self, count: int, message):
+        self.count = count
+        self.message = message
+
+    def __call__(self, form, field):
+        if field.data and len(field.data) > self.count:
+            raise ValidationError(self.message)
+
+
+def free_text_length():
+    """The cap on every free-text answer, with a message that says what to do."""
+    return Length(
+        max=MAX_TEXT_LENGTH,
+        message=_l("Please shorten this answer to %(max)d characters or fewer.", max=MAX_TEXT_LENGTH),
+    )
+
+
+class Honeypot(StringField):
+    """A field people never see or fill; bots that fill it are quietly ignored."""
+
+    def is_tripped(self) -> bool:
+        return bool(self.data and self.data.strip())
+
+
+def parse_uuid(value: str | None) -> uuid.UUID | None:
+    """The UUID in ``value``, or None when it is not one."""
+    try:
+        return uuid.UUID(str(value))
+    except (TypeError, ValueError, AttributeError):
+        return None

@@ -1,0 +1,138 @@
+"""The languages Chorus speaks, and how a request's language is chosen.
+
+Text direction comes from this table, never from guessing at the script.
+"""
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from flask import current_app, g, has_request_context, request
+from werkzeug.exceptions import HTTPException
+
+COOKIE = "lang"
+COOKIE_MAX_AGE = 365 * 24 * 3600
+
+
+@dataclass(frozen=True)
+class Language:
+    """A language residents can use."""
+
+    code: str  #: our code: URLs (?lang=), cookies, the database
+    locale: str  #: Babel locale of its catalog and formats
+    html_lang: str  #: BCP 47 tag for <html lang>
+    name: str  #: its own name, as shown in the switcher
+    direction: str  #: "ltr" or "rtl"
+
+
+LANGUAGES: dict[str, Language] = {
+    lang.code: lang
+    for lang in (
+        Language("en", "en", "en", "English", "ltr"),
+        Language("es", "es", "es", "Español", "ltr"),
+        Language("zh", "zh_Hans", "zh-Hans", "简体中文", "ltr"),
+        Language("vi", "vi", "vi", "Tiếng Việt", "ltr"),
+        Language("ar", "ar", "ar", "العربية", "rtl"),
+        Language("ko", "ko", "ko", "한국어", "ltr"),
+        Language("tl", "fil", "tl", "Tagalog", "ltr"),
+        Language("ht", "ht", "ht", "Kreyòl ayisyen", "ltr"),
+    )
+}
+
+#: other spellings people and browsers use for our languages
+ALIASES = {
+    "zh-hans": "zh", "zh-cn": "zh", "zh-sg": "zh", "zh_hans": "zh", "zh_cn": "zh",
+    "fil": "tl", "fil-ph": "tl", "tl-ph": "tl", "ht-ht": "ht",
+}
+
+
+def normalize(code: str | None) -> str | None:
+    """Map a user- or browser-given language tag to one of our codes, or None."""
+    if not code:
+        return None
+    code = code.strip().lower().replace("_", "-")[:16]
+    if code in LANGUAGES:
+        return code
+    if code in ALIASES:
+        return ALIASES[code]
+    base = code.split("-")[0]
+    if base == "zh" and any(part in code for part in ("hant", "tw", "hk", "mo")):
+        return None  # Traditional Chinese is not Simplified Chinese
+    return base if base in LANGUAGES else ALIASES.get(base)
+
+
+def offered_languages() -> list[str]:
+    """Codes offered on this page: the campaign's languages, or all of ours."""
+    campaign = g.get("campaign")
+    if campaign is not None:
+        return [code for code in campaign.languages if code in LANGUAGES]
+    return list(LANGUAGES)
+
+
+def choose_language() -> str:
+    """The language of this request, in the documented order.
+
+    1. an explicit ``?lang=`` (links and QR codes carry it), or the ``lang`` field of a
+       submitted form (the language the person was reading);
+    2. the person's earlier choice (cookie);
+    3. the browser's ``Accept-Language``;
+    4. the campaign's default language (or English outside a campaign).
+    """
+    if not has_request_context():
+        return "en"
+    if "language" in g:
+        return g.language
+    offered = offered_languages()
+    candidates = [request.args.get("lang"), _posted("lang"), request.cookies.get(COOKIE)]
+    for position, candidate in enumerate(candidates):
+        code = normalize(candidate)
+        if code in offered:
+            g.language = code
+            g.remember_language = position == 0  # an explicit ?lang= is remembered
+            return code
+    for tag, _quality in request.accept_languages:
+        code = normalize(tag)
+        if code in offered:
+            g.language = code
+            return code
+    campaign = g.get("campaign")
+    g.language = campaign.default_language if campaign is not None else (offered[0] if offered else "en")
+    return g.language
+
+
+def _posted(name: str) -> str | None:
+    """A field of the submitted form, or None (also when the body is unreadable or too large)."""
+    if request.method != "POST":
+        return None
+    try:
+        return request.form.get(name)
+    except HTTPException:
+        return None
+
+
+def select_locale() -> str:
+    """Flask-Babel's locale selector: the Babel locale of the chosen language."""
+    return LANGUAGES[choose_language()].locale
+
+
+def current_language() -> Language:
+    """The Language object of this request."""
+    return LANGUAGES[choose_language()]
+
+
+def set_language(code: str) -> None:
+    """Switch this request to ``code`` (already validated), and refresh Babel's cache."""
+    from flask_babel import refresh
+
+    g.language = code
+    refresh()
+
+
+def remember_language(response):
+    """after_request: keep the language chosen with ?lang= or the switcher in a cookie."""
+    code = g.get("language")
+    if code and g.get("remember_language") and request.cookies.get(COOKIE) != code:
+        response.set_cookie(
+            COOKIE, code, max_age=COOKIE_MAX_AGE, samesite="Lax", httponly=True,
+            secure=current_app.config["SESSION_COOKIE_SECURE"],
+        )
+    return response

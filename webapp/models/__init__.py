@@ -1,0 +1,10 @@
+"""SQLAlchemy 2 typed models. The schema changes only through Alembic migrations."""
+from webapp.models.base import Base, utcnow
+from webapp.models.campaign import PROFILE_QUESTIONS, Campaign, CampaignText, Need, NeedText
+from webapp.models.people import ROLES, Event, User
+from webapp.models.response import CHANNELS, INSTRUMENTS, Answer, Profile, Rating, Response
+
+__all__ = [
+    "Base", "utcnow", "PROFILE_QUESTIONS", "Campaign", "CampaignText", "Need", "NeedText",
+    "ROLES", "Event", "User", "CHANNELS", "INSTRUMENTS", "Answer", "Profile", "Rating", "Response",
+]

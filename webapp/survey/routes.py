@@ -1,0 +1,111 @@
+"""The community priority survey at /s/<slug>."""
+from __future__ import annotations
+
+import uuid
+
+from flask import abort, flash, g, redirect, render_template, request, url_for
+from flask_babel import gettext as _
+
+from webapp.errors import keeps_data_on_csrf_error
+from webapp.forms.fields import parse_uuid
+from webapp.forms.priority import OPEN_QUESTIONS, build_priority_form
+from webapp.i18n import LANGUAGES, choose_language, normalize, set_language
+from webapp.services.campaigns import find_campaign, survey_content
+from webapp.services.submissions import (
+    Outcome,
+    PrioritySubmission,
+    clean_free_text,
+    profile_from_answers,
+    store_priority_response,
+)
+from webapp.survey import bp
+from webapp.views import error_summary
+
+
+@bp.url_value_preprocessor
+def load_campaign(endpoint, values):
+    """Every survey URL names a campaign; unknown slugs are a friendly 404."""
+    slug = (values or {}).get("slug")
+    if slug is not None:
+        g.campaign = find_campaign(slug)
+        if g.campaign is None:
+            abort(404)
+
+
+@bp.route("/s/<slug>", methods=["GET", "POST"])
+@keeps_data_on_csrf_error
+def priority_survey(slug: str):
+    """Show the survey; on POST, store the response once and say thank you."""
+    campaign = g.campaign
+    if not campaign.is_open:
+        return render_template("survey/closed.html", content=survey_content(campaign, choose_language()))
+    switch_to = normalize(request.form.get("switch_lang")) if request.method == "POST" else None
+    if switch_to in campaign.languages:
+        set_language(switch_to)
+        g.remember_language = True
+    language = choose_language()
+    content = survey_content(campaign, language)
+    form = build_priority_form([(n.key, n.name) for n in content.needs], campaign.profile_questions)()
+    if request.method == "GET" or parse_uuid(form.response_id.data) is None:
+        form.response_id.data = str(uuid.uuid4())
+    form.lang.data = language
+    if request.method == "GET":
+        form.text_language.data = language
+        return _render(form, content)
+
+    if switch_to or g.get("csrf_error"):
+        if g.get("csrf_error"):
+            flash(_("This page was open for a long time. Please check your answers and send them again."), "info")
+        elif form.show_errors.data:
+            form.validate()
+        return _render(form, content)
+    if form.website.is_tripped():
+        return redirect(url_for("survey.thanks", slug=slug))  # a bot: say thanks, store nothing
+    if not form.validate():
+        form.show_errors.data = "1"
+        return _render(form, content, status=422)
+
+    outcome, _response = store_priority_response(campaign, submission_from_form(form, language))
+    if outcome is Outcome.CONFLICT:
+        flash(_("We already had your answers from this form. We kept the first ones you sent."), "info")
+    return redirect(url_for("survey.thanks", slug=slug, lang=language))
+
+
+@bp.route("/s/<slug>/thanks")
+def thanks(slug: str):
+    """The thank-you page, shown after the response is committed."""
+    return render_template("survey/thanks.html", content=survey_content(g.campaign, choose_language()))
+
+
+def submission_from_form(form, language: str) -> PrioritySubmission:
+    """The plain-data submission described by a valid priority form."""
+    written_in = form.text_language.data
+    if written_in not in LANGUAGES:
+        written_in = "und" if written_in == "other" else language  # BCP 47: undetermined
+    answers = {}
+    for question in OPEN_QUESTIONS:
+        text = clean_free_text(form[question].data)
+        if text is not None:
+            answers[question] = (text, written_in)
+    profile_values = {name: form[name].data for name in form.profile_questions if name in form}
+    return PrioritySubmission(
+        client_uuid=parse_uuid(form.response_id.data),
+        language=language,
+        ratings=form.ratings(),
+        top_three=list(form.top_three.data or []),
+        answers=answers,
+        profile=profile_from_answers(**profile_values),
+    )
+
+
+def _render(form, content, status: int = 200):
+    return (
+        render_template(
+            "survey/priority.html",
+            form=form,
+            content=content,
+            errors=error_summary(form),
+            open_questions=OPEN_QUESTIONS,
+        ),
+        status,
+    )

@@ -1,0 +1,48 @@
+"""What every template can use: the page language, the switcher, asset URLs."""
+from __future__ import annotations
+
+import hashlib
+import os
+
+from flask import Flask, g, request, url_for
+
+from webapp.i18n import LANGUAGES, current_language, offered_languages, remember_language
+
+
+def _asset_versions(app: Flask) -> dict[str, str]:
+    """A short content hash per static file, so assets can be cached for a year."""
+    versions = {}
+    for folder, _dirs, files in os.walk(app.static_folder):
+        for name in files:
+            path = os.path.join(folder, name)
+            with open(path, "rb") as handle:
+                digest = hashlib.sha256(handle.read()).hexdigest()[:10]
+            versions[os.path.relpath(path, app.static_folder).replace(os.sep, "/")] = digest
+    return versions
+
+
+def switcher_url(code: str) -> str:
+    """This page in language ``code`` (same path, same query, new ?lang=)."""
+    args = request.args.to_dict(flat=False)
+    args["lang"] = [code]
+    return url_for(request.endpoint, **(request.view_args or {}), **args) if request.endpoint else f"?lang={code}"
+
+
+def init_templating(app: Flask) -> None:
+    """Register context processors, the asset helper and the language cookie hook."""
+    versions = _asset_versions(app)
+
+    def asset(filename: str) -> str:
+        return url_for("static", filename=filename, v=versions.get(filename, "0"))
+
+    @app.context_processor
+    def page_context():
+        return {
+            "language": current_language(),
+            "switcher_languages": [LANGUAGES[code] for code in offered_languages()],
+            "switcher_url": switcher_url,
+            "asset": asset,
+            "campaign": g.get("campaign"),
+        }
+
+    app.after_request(remember_language)

@@ -1,0 +1,132 @@
+"""The resident survey in a real browser at phone size: fill, submit, and accessibility."""
+from __future__ import annotations
+
+import pytest
+from sqlalchemy import select
+
+from tests.browser.conftest import axe_violations, horizontal_overflow
+from webapp.extensions import db
+from webapp.models import Campaign, Response
+
+pytestmark = pytest.mark.browser
+
+
+def rate_every_need(page, importance: int, skip: str | None = None) -> int:
+    fieldsets = page.locator("fieldset.rating")
+    count = fieldsets.count()
+    for index in range(count):
+        fieldset = fieldsets.nth(index)
+        if skip and fieldset.get_attribute("id") == f"need_{skip}":
+            continue
+        fieldset.locator("label.tile").nth(importance - 1).click()
+    return count
+
+
+def stored_responses(live_server) -> list[Response]:
+    with live_server.app.app_context():
+        responses = db.session.scalars(select(Response).order_by(Response.id)).all()
+        for response in responses:
+            _ = response.ratings, response.answers, response.profile
+        db.session.expunge_all()
+        return responses
+
+
+def test_resident_completes_the_survey_on_a_small_phone(live_server, phone, artifacts):
+    before = len(stored_responses(live_server))
+    phone.goto(f"{live_server.url}/s/demo")
+    assert horizontal_overflow(phone) == 0
+    needs = rate_every_need(phone, 4)
+    for label in ("Affordable housing", "Childcare", "Internet access"):
+        phone.locator("#top_three").get_by_text(label, exact=True).click()
+    phone.fill("#barrier", "The clinic closes before I finish work.")
+    phone.fill("#change", "Evening clinic hours")
+    phone.fill("#place", "98118")
+    phone.locator("#age_band").get_by_text("25 to 34").click()
+    phone.screenshot(path=artifacts / "survey-filled-360.png", full_page=True)
+    phone.get_by_role("button", name="Send my answers").click()
+    phone.wait_for_url("**/s/demo/thanks**")
+    assert "We received your answers" in phone.content()
+
+    responses = stored_responses(live_server)
+    assert len(responses) == before + 1
+    stored = responses[-1]
+    assert len(stored.ratings) == needs and {r.importance for r in stored.ratings} == {4}
+    assert sum(r.top_three for r in stored.ratings) == 3
+    assert {a.question: a.text for a in stored.answers}["barrier"] == "The clinic closes before I finish work."
+    assert stored.profile.place == "98118" and stored.profile.age_band == "25_34"
+
+
+def test_top_three_allows_no_fourth_pick_with_javascript(live_server, phone):
+    phone.goto(f"{live_server.url}/s/demo")
+    group = phone.locator("#top_three")
+    for label in ("Affordable housing", "Healthy food", "Transportation"):
+        group.get_by_text(label, exact=True).click()
+    assert group.locator("input:disabled").count() == group.locator("input").count() - 3
+
+
+def test_missing_rating_shows_error_summary_and_keeps_answers(live_server, phone, artifacts):
+    phone.goto(f"{live_server.url}/s/demo")
+    rate_every_need(phone, 2, skip="healthy_food")
+    phone.fill("#change", "Keep what I typed")
+    phone.get_by_role("button", name="Send my answers").click()
+    summary = phone.locator("#error-summary")
+    summary.wait_for()
+    assert phone.evaluate("document.activeElement.id") == "error-summary"
+    assert "Healthy food" in summary.inner_text()
+    assert phone.input_value("#change") == "Keep what I typed"
+    assert phone.locator("#need_affordable_housing-1").is_checked()
+    summary.get_by_role("link").first.click()
+    assert phone.evaluate("location.hash") == "#need_healthy_food-0"
+    phone.screenshot(path=artifacts / "survey-error-360.png", full_page=True)
+
+
+def test_survey_works_with_javascript_disabled(live_server, browser):
+    context = browser.new_context(viewport={"width": 360, "height": 740}, java_script_enabled=False)
+    page = context.new_page()
+    before = len(stored_responses(live_server))
+    page.goto(f"{live_server.url}/s/demo")
+    rate_every_need(page, 3)
+    page.get_by_role("button", name="Send my answers").click()
+    page.wait_for_url("**/thanks**")
+    assert len(stored_responses(live_server)) == before + 1
+    context.close()
+
+
+def test_touch_targets_are_at_least_44_px(live_server, phone):
+    phone.goto(f"{live_server.url}/s/demo")
+    too_small = phone.evaluate(
+        """() => Array.from(document.querySelectorAll('label.tile, label.option, button, .switcher-link, input[type=text], select, textarea'))
+              .filter(el => el.offsetParent !== null && !el.classList.contains('trap'))
+              .map(el => [el.textContent.trim().slice(0, 30) || el.id, el.getBoundingClientRect().height])
+              .filter(([, h]) => h < 44)"""
+    )
+    assert too_small == []
+
+
+@pytest.mark.parametrize("state", ["survey", "error", "thanks"])
+def test_pages_have_no_wcag_a_or_aa_violations(live_server, phone, state):
+    phone.goto(f"{live_server.url}/s/demo")
+    if state == "error":
+        phone.get_by_role("button", name="Send my answers").click()
+        phone.locator("#error-summary").wait_for()
+    elif state == "thanks":
+        rate_every_need(phone, 5)
+        phone.get_by_role("button", name="Send my answers").click()
+        phone.wait_for_url("**/thanks**")
+    assert axe_violations(phone) == []
+
+
+def test_closed_campaign_page_in_browser(live_server, phone):
+    with live_server.app.app_context():
+        campaign = db.session.scalar(select(Campaign).where(Campaign.slug == "demo"))
+        campaign.is_open = False
+        db.session.commit()
+    try:
+        phone.goto(f"{live_server.url}/s/demo")
+        assert "This survey is closed" in phone.content()
+        assert phone.locator("form#survey").count() == 0
+    finally:
+        with live_server.app.app_context():
+            campaign = db.session.scalar(select(Campaign).where(Campaign.slug == "demo"))
+            campaign.is_open = True
+            db.session.commit()

@@ -5,7 +5,9 @@ import hashlib
 import os
 
 from flask import Flask, g, request, url_for
+from flask_babel import format_date, format_number
 
+from webapp.config import MAX_TEXT_LENGTH
 from webapp.i18n import LANGUAGES, current_language, offered_languages, remember_language
 
 
@@ -45,4 +47,5 @@ def init_templating(app: Flask) -> None:
             "campaign": g.get("campaign"),
         }
 
+    app.jinja_env.globals.update(format_number=format_number, format_date=format_date, max_text_length=MAX_TEXT_LENGTH)
     app.after_request(remember_language)

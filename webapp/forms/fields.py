@@ -3,9 +3,11 @@ from __future__ import annotations
 
 import uuid
 
+from flask_babel import format_number
+from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 from wtforms import RadioField, SelectChoice, SelectMultipleField, StringField, widgets
-from wtforms.validators import Length, ValidationError
+from wtforms.validators import ValidationError
 
 from webapp.config import MAX_TEXT_LENGTH
 
@@ -53,12 +55,22 @@ class AtMost:
             raise ValidationError(self.message)
 
 
-def free_text_length():
+class MaxLength:
+    """Validator: at most ``limit`` characters, the limit written the reader's way (2,000 / 2.000)."""
+
+    def __init__(self, limit: int, message=None):
+        self.limit = limit
+        self.message = message
+
+    def __call__(self, form, field):
+        if field.data and len(field.data) > self.limit:
+            message = self.message or _("Please shorten this to %(max)s characters or fewer.")
+            raise ValidationError(str(message) % {"max": format_number(self.limit)})
+
+
+def free_text_length() -> MaxLength:
     """The cap on every free-text answer, with a message that says what to do."""
-    return Length(
-        max=MAX_TEXT_LENGTH,
-        message=_l("Please shorten this answer to %(max)d characters or fewer.", max=MAX_TEXT_LENGTH),
-    )
+    return MaxLength(MAX_TEXT_LENGTH, _l("Please shorten this answer to %(max)s characters or fewer."))
 
 
 class Honeypot(StringField):

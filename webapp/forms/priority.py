@@ -5,9 +5,17 @@ from flask_babel import format_currency
 from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
 from wtforms import HiddenField, SelectField, StringField, TextAreaField
-from wtforms.validators import InputRequired, Length, ValidationError
+from wtforms.validators import InputRequired, ValidationError
 
-from webapp.forms.fields import AtMost, ChoiceField, Honeypot, MultiCheckboxField, free_text_length, options
+from webapp.forms.fields import (
+    AtMost,
+    ChoiceField,
+    Honeypot,
+    MaxLength,
+    MultiCheckboxField,
+    free_text_length,
+    options,
+)
 from webapp.i18n import LANGUAGES
 from webapp.models import PROFILE_QUESTIONS
 
@@ -52,7 +60,7 @@ HARDSHIPS = [
 NO_HARDSHIP = "none"
 
 OPEN_QUESTIONS = {
-    "barrier": _l("What is the biggest barrier to being healthy where you live?"),
+    "barrier": _l("What makes it hardest to stay healthy where you live?"),
     "change": _l("What one change would help your health the most?"),
 }
 
@@ -80,7 +88,7 @@ def language_choices() -> list:
 
 def _hardships_consistent(form, field):
     if field.data and NO_HARDSHIP in field.data and len(field.data) > 1:
-        raise ValidationError(_l("You ticked “None of these” and another answer. Please choose one or the other."))
+        raise ValidationError(_l("You checked “None of these” and another answer. Please choose one or the other."))
 
 
 class PriorityFormBase(FlaskForm):
@@ -99,14 +107,14 @@ class PriorityFormBase(FlaskForm):
     )
     place = StringField(
         _l("Your neighborhood or ZIP code"),
-        validators=[Length(max=120, message=_l("Please shorten this to %(max)d characters or fewer.", max=120))],
+        validators=[MaxLength(120)],
     )
     age_band = ChoiceField(_l("Your age"), choices=AGE_BANDS)
-    race_ethnicity = MultiCheckboxField(_l("Your race or ethnicity (tick all that apply)"), choices=RACE_ETHNICITY)
+    race_ethnicity = MultiCheckboxField(_l("Your race or ethnicity (check all that apply)"), choices=RACE_ETHNICITY)
     income_band = ChoiceField(_l("Your household income in a year"), choices=income_choices)
     primary_language = ChoiceField(_l("The language you speak most at home"), choices=language_choices)
     hardships = MultiCheckboxField(
-        _l("Do any of these apply to you now? (tick all that apply)"),
+        _l("Do any of these apply to you now? (check all that apply)"),
         choices=options(HARDSHIPS + [(NO_HARDSHIP, _l("None of these"))]),
         validators=[_hardships_consistent],
     )

@@ -28,7 +28,8 @@ LANGUAGES: dict[str, Language] = {
     lang.code: lang
     for lang in (
         Language("en", "en", "en", "English", "ltr"),
-        Language("es", "es", "es", "Español", "ltr"),
+        # US Spanish formats (dollars, 25,000) are what residents here read every day
+        Language("es", "es_US", "es", "Español", "ltr"),
         Language("zh", "zh_Hans", "zh-Hans", "简体中文", "ltr"),
         Language("vi", "vi", "vi", "Tiếng Việt", "ltr"),
         Language("ar", "ar", "ar", "العربية", "rtl"),
@@ -107,6 +108,19 @@ def _posted(name: str) -> str | None:
         return request.form.get(name)
     except HTTPException:
         return None
+
+
+def reset_request_state(_endpoint, _values) -> None:
+    """Forget the previous request's language and campaign.
+
+    ``g`` lives as long as the app context, and a request reuses an app context that is
+    already pushed (tests, scripts); the per-request choices must not leak between requests.
+    """
+    from flask_babel import refresh
+
+    for key in ("language", "remember_language", "campaign"):
+        g.pop(key, None)
+    refresh()  # Flask-Babel caches the locale on the same context
 
 
 def select_locale() -> str:

@@ -65,3 +65,13 @@ def survey_content(campaign: Campaign, language: str) -> SurveyContent:
         language=language,
         missing=missing,
     )
+
+
+def content_gaps(campaign: Campaign) -> dict[str, list[str]]:
+    """Per offered language, the resident-facing pieces with no text in it (only languages with gaps)."""
+    gaps = {}
+    for language in campaign.languages:
+        missing = survey_content(campaign, language).missing
+        if missing:
+            gaps[language] = missing
+    return gaps

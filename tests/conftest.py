@@ -44,6 +44,14 @@ def make_app(database_url: str, **overrides):
     return create_app(config)
 
 
+@pytest.fixture(scope="session", autouse=True)
+def compiled_catalogs():
+    """Compile the .po catalogs the app reads (./run does it too; this keeps plain pytest honest)."""
+    from webapp.i18n_catalogs import compile_catalogs
+
+    compile_catalogs()
+
+
 @pytest.fixture(scope="session", params=BACKENDS)
 def database_url(request, tmp_path_factory):
     """A migrated, empty database for the whole session, one per backend."""

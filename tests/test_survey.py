@@ -259,3 +259,20 @@ def test_survey_page_has_security_headers(client, demo):
 def test_survey_has_no_inline_script_or_style(client, demo):
     html = client.get("/s/demo").get_data(as_text=True)
     assert "<script>" not in html and "style=" not in html and "<style" not in html
+
+
+def test_edited_content_shows_at_once_on_the_cached_survey_page(client, demo):
+    assert "Affordable housing" in client.get("/s/demo").get_data(as_text=True)
+    demo.needs[0].texts["en"].name = "Homes people can afford"
+    demo.content_version += 1
+    db.session.commit()
+    html = client.get("/s/demo").get_data(as_text=True)
+    assert "Homes people can afford" in html and "Affordable housing" not in html
+
+
+def test_cached_survey_page_carries_this_sessions_csrf_token(app, demo):
+    first, second = app.test_client(), app.test_client()
+    first_token = hidden(first.get("/s/demo").get_data(as_text=True), "csrf_token")
+    second_token = hidden(second.get("/s/demo").get_data(as_text=True), "csrf_token")
+    assert first_token != second_token
+    assert fill_and_post(second, "/s/demo", ratings_for(demo)).status_code == 302

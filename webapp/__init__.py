@@ -4,10 +4,12 @@ from __future__ import annotations
 import os
 from collections.abc import Mapping
 
-from flask import Flask
+from flask import Flask, g
+from flask_babel import refresh
 from werkzeug.middleware.proxy_fix import ProxyFix
 
 from webapp.config import check_settings, engine_options, normalize_database_url, settings_from_env
+from webapp.page_cache import BlankPageCache
 
 
 def create_app(config: Mapping | None = None) -> Flask:
@@ -30,6 +32,8 @@ def create_app(config: Mapping | None = None) -> Flask:
         app.wsgi_app = ProxyFix(app.wsgi_app, x_for=hops, x_proto=hops, x_host=hops)
 
     _init_extensions(app)
+    app.url_value_preprocessor(_fresh_request_state)  # app-level: runs before the blueprints' own
+    app.extensions["blank_pages"] = BlankPageCache()
     _register_blueprints(app)
 
     from webapp.cli import init_cli
@@ -42,6 +46,17 @@ def create_app(config: Mapping | None = None) -> Flask:
     init_templating(app)
     init_cli(app)
     return app
+
+
+def _fresh_request_state(_endpoint, _values) -> None:
+    """Start each request with an empty ``g``.
+
+    ``g`` lives as long as the app context, and a request reuses an app context that is
+    already pushed (tests, scripts), so one request's language, campaign or CSRF token
+    would otherwise leak into the next.
+    """
+    g.__dict__.clear()
+    refresh()  # Flask-Babel caches the locale on the same context
 
 
 def _init_extensions(app: Flask) -> None:

@@ -110,19 +110,6 @@ def _posted(name: str) -> str | None:
         return None
 
 
-def reset_request_state(_endpoint, _values) -> None:
-    """Forget the previous request's language and campaign.
-
-    ``g`` lives as long as the app context, and a request reuses an app context that is
-    already pushed (tests, scripts); the per-request choices must not leak between requests.
-    """
-    from flask_babel import refresh
-
-    for key in ("language", "remember_language", "campaign"):
-        g.pop(key, None)
-    refresh()  # Flask-Babel caches the locale on the same context
-
-
 def select_locale() -> str:
     """Flask-Babel's locale selector: the Babel locale of the chosen language."""
     return LANGUAGES[choose_language()].locale

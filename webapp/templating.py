@@ -8,7 +8,7 @@ from flask import Flask, g, request, url_for
 from flask_babel import format_date, format_number
 
 from webapp.config import MAX_TEXT_LENGTH
-from webapp.i18n import LANGUAGES, current_language, offered_languages, remember_language, reset_request_state
+from webapp.i18n import LANGUAGES, current_language, offered_languages, remember_language
 
 
 def _asset_versions(app: Flask) -> dict[str, str]:
@@ -48,5 +48,4 @@ def init_templating(app: Flask) -> None:
         }
 
     app.jinja_env.globals.update(format_number=format_number, format_date=format_date, max_text_length=MAX_TEXT_LENGTH)
-    app.url_value_preprocessor(reset_request_state)  # app-level: runs before the blueprints' own
     app.after_request(remember_language)

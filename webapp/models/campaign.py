@@ -38,7 +38,7 @@ class Campaign(Base):
     content_version: Mapped[int] = mapped_column(Integer, default=1)
 
     texts: Mapped[dict[str, CampaignText]] = relationship(
-        collection_class=attribute_keyed_dict("language"), cascade="all, delete-orphan", lazy="selectin"
+        collection_class=attribute_keyed_dict("language"), cascade="all, delete-orphan"
     )
     needs: Mapped[list[Need]] = relationship(
         back_populates="campaign", order_by="Need.position", cascade="all, delete-orphan"

@@ -3,12 +3,13 @@ from __future__ import annotations
 
 import uuid
 
-from flask import abort, flash, g, redirect, render_template, request, url_for
+from flask import abort, current_app, flash, g, redirect, render_template, request, session, url_for
+from flask_wtf.csrf import generate_csrf
 from flask_babel import gettext as _
 
 from webapp.errors import keeps_data_on_csrf_error
 from webapp.forms.fields import parse_uuid
-from webapp.forms.priority import OPEN_QUESTIONS, build_priority_form
+from webapp.forms.priority import IMPORTANCE_CHOICES, OPEN_QUESTIONS, build_priority_form
 from webapp.i18n import LANGUAGES, choose_language, normalize, set_language
 from webapp.services.campaigns import find_campaign, survey_content
 from webapp.services.submissions import (
@@ -44,9 +45,11 @@ def priority_survey(slug: str):
         set_language(switch_to)
         g.remember_language = True
     language = choose_language()
+    if request.method == "GET" and not session.get("_flashes"):
+        return blank_survey_page(campaign, language)
     content = survey_content(campaign, language)
-    form = build_priority_form([(n.key, n.name) for n in content.needs], campaign.profile_questions)()
-    if request.method == "GET" or parse_uuid(form.response_id.data) is None:
+    form = priority_form(campaign, content)
+    if parse_uuid(form.response_id.data) is None:
         form.response_id.data = str(uuid.uuid4())
     form.lang.data = language
     if request.method == "GET":
@@ -77,6 +80,27 @@ def thanks(slug: str):
     return render_template("survey/thanks.html", content=survey_content(g.campaign, choose_language()))
 
 
+def priority_form(campaign, content):
+    """The campaign's survey form, filled from the request when one was sent."""
+    return build_priority_form([(n.key, n.name) for n in content.needs], campaign.profile_questions)()
+
+
+def blank_survey_page(campaign, language: str) -> str:
+    """The empty survey, rendered once per content version and language (see page_cache)."""
+    key = ("priority", campaign.id, campaign.content_version, campaign.default_language,
+           tuple(campaign.languages), tuple(campaign.profile_questions), language)
+
+    def render():
+        content = survey_content(campaign, language)
+        form = priority_form(campaign, content)
+        form.response_id.data = str(uuid.uuid4())
+        form.lang.data = form.text_language.data = language
+        html, _status = _render(form, content)
+        return html, generate_csrf(), form.response_id.data
+
+    return current_app.extensions["blank_pages"].page(key, render, generate_csrf(), str(uuid.uuid4()))
+
+
 def submission_from_form(form, language: str) -> PrioritySubmission:
     """The plain-data submission described by a valid priority form."""
     written_in = form.text_language.data
@@ -105,7 +129,7 @@ def _render(form, content, status: int = 200):
             form=form,
             content=content,
             errors=error_summary(form),
-            open_questions=OPEN_QUESTIONS,
+            scale=[(choice.value, str(choice.label)) for choice in IMPORTANCE_CHOICES],
         ),
         status,
     )

@@ -98,3 +98,13 @@ def test_oversized_body_is_refused_with_413(client, demo):
     response = client.post("/s/demo", data={"barrier": "x" * (2 * 1024 * 1024)})
     assert response.status_code == 413
     assert "too large" in response.get_data(as_text=True)
+
+
+def test_pages_and_assets_are_compressed_for_slow_connections(client, demo):
+    import gzip
+
+    page = client.get("/s/demo", headers={"Accept-Encoding": "gzip"})
+    assert page.headers["Content-Encoding"] == "gzip"
+    assert b"<form" in gzip.decompress(page.data)
+    css = client.get("/static/css/chorus.css", headers={"Accept-Encoding": "gzip"})
+    assert css.headers["Content-Encoding"] == "gzip" and len(css.data) < 4000

@@ -61,7 +61,7 @@ def _fresh_request_state(_endpoint, _values) -> None:
 
 def _init_extensions(app: Flask) -> None:
     from webapp import database
-    from webapp.extensions import babel, csrf, db, migrate
+    from webapp.extensions import babel, compress, csrf, db, migrate
     from webapp.i18n import select_locale
 
     db.init_app(app)
@@ -69,6 +69,7 @@ def _init_extensions(app: Flask) -> None:
     migrate.init_app(app, db, render_as_batch=True, compare_type=True, directory=os.path.join(os.path.dirname(os.path.dirname(__file__)), "migrations"))
     babel.init_app(app, locale_selector=select_locale)
     csrf.init_app(app)
+    compress.init_app(app)
 
 
 def _register_blueprints(app: Flask) -> None:

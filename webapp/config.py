@@ -41,6 +41,11 @@ def settings_from_env(env: Mapping[str, str], instance_path: str) -> dict:
         ),
         "BABEL_DEFAULT_LOCALE": "en",
         "BABEL_DEFAULT_TIMEZONE": env.get("CHORUS_TIMEZONE", "UTC"),
+        # residents on metered connections: compress pages and assets (brotli, else gzip)
+        "COMPRESS_ALGORITHM": ["br", "gzip"],
+        "COMPRESS_ALGORITHM_STREAMING": ["br", "gzip"],  # static files stream; plain-HTTP browsers offer no br
+        "COMPRESS_MIMETYPES": ["text/html", "text/css", "text/javascript", "application/javascript",
+                               "application/json", "image/svg+xml"],
         "TRUST_PROXY_HEADERS": int(env.get("TRUST_PROXY_HEADERS", "0")),
     }
 

@@ -106,5 +106,5 @@ def test_pages_and_assets_are_compressed_for_slow_connections(client, demo):
     page = client.get("/s/demo", headers={"Accept-Encoding": "gzip"})
     assert page.headers["Content-Encoding"] == "gzip"
     assert b"<form" in gzip.decompress(page.data)
-    css = client.get("/static/css/chorus.css", headers={"Accept-Encoding": "gzip"})
-    assert css.headers["Content-Encoding"] == "gzip" and len(css.data) < 4000
+    with client.get("/static/css/chorus.css", headers={"Accept-Encoding": "gzip"}) as css:
+        assert css.headers["Content-Encoding"] == "gzip" and len(css.data) < 4000

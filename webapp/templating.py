@@ -30,6 +30,13 @@ def switcher_url(code: str) -> str:
     return url_for(request.endpoint, **(request.view_args or {}), **args) if request.endpoint else f"?lang={code}"
 
 
+def _close_streamed_files(response):
+    """Flask-Compress wraps a streamed file in a generator and never closes the file: close it."""
+    if response.is_streamed and hasattr(response.response, "close"):
+        response.call_on_close(response.response.close)
+    return response
+
+
 def init_templating(app: Flask) -> None:
     """Register context processors, the asset helper and the language cookie hook."""
     versions = _asset_versions(app)
@@ -49,3 +56,4 @@ def init_templating(app: Flask) -> None:
 
     app.jinja_env.globals.update(format_number=format_number, format_date=format_date, max_text_length=MAX_TEXT_LENGTH)
     app.after_request(remember_language)
+    app.after_request(_close_streamed_files)  # registered after Compress: runs before it

@@ -36,7 +36,6 @@ Suppression: a need, or a group's cell, with fewer than ``min_cell`` respondents
 from __future__ import annotations
 
 from collections.abc import Mapping, Sequence
-from dataclasses import dataclass
 
 import numpy as np
 
@@ -44,101 +43,22 @@ from analysis.bootstrap import bootstrap_totals, percentile_interval
 from analysis.equity import EquityConfig, affectedness_scores, default_equity_config, equity_multiplier
 from analysis.errors import InputError
 from analysis.margins import Margins
-from analysis.raking import RakingResult, kish_effective_n, rake_to_margins
-from analysis.representativeness import RepresentationRow, representativeness_report
+from analysis.raking import kish_effective_n, rake_to_margins
+from analysis.priority_results import (  # noqa: F401  (re-exported: the public API)
+    DEFAULT_BOOTSTRAP,
+    DEFAULT_LAMBDAS,
+    DEFAULT_MIN_CELL,
+    DEFAULT_SEED,
+    TOO_FEW_TO_SAY,
+    WEIGHTINGS,
+    NeedGap,
+    NeedPriority,
+    PriorityReport,
+    PriorityTable,
+    SensitivityRow,
+)
+from analysis.representativeness import representativeness_report
 from analysis.survey_data import SurveyData
-
-WEIGHTINGS = ("unweighted", "representative", "equity")
-DEFAULT_LAMBDAS = (0.0, 0.5, 1.0, 2.0)
-DEFAULT_BOOTSTRAP = 1000
-DEFAULT_SEED = 0
-DEFAULT_MIN_CELL = 10
-TOO_FEW_TO_SAY = "too few to say"
-
-Interval = tuple[float, float]
-
-
-@dataclass(frozen=True)
-class NeedPriority:
-    """One need under one weighting; every number is None when too few to say."""
-
-    need: str
-    respondents: int
-    mean_importance: float | None
-    mean_importance_interval: Interval | None
-    top_three_share: float | None
-    top_three_share_interval: Interval | None
-    rank: int | None
-    rank_range: tuple[int, int] | None
-
-    @property
-    def too_few_to_say(self) -> bool:
-        """Whether the need is suppressed (fewer than ``min_cell`` respondents)."""
-        return self.mean_importance is None
-
-
-@dataclass(frozen=True)
-class PriorityTable:
-    """The needs under one weighting; ``rows`` follow the need list's order."""
-
-    weighting: str
-    effective_n: float
-    rows: tuple[NeedPriority, ...]
-
-
-@dataclass(frozen=True)
-class NeedGap:
-    """Most affected minus everyone else, for one need (representative weights)."""
-
-    need: str
-    most_affected_respondents: int
-    other_respondents: int
-    mean_most_affected: float | None
-    mean_others: float | None
-    gap: float | None
-    gap_interval: Interval | None
-
-
-@dataclass(frozen=True)
-class SensitivityRow:
-    """A need's equity-weighted rank and mean importance for each λ of the sweep."""
-
-    need: str
-    ranks: tuple[int | None, ...]
-    mean_importance: tuple[float | None, ...]
-    moved: bool
-
-
-@dataclass(frozen=True)
-class PriorityReport:
-    """Everything the prioritized-needs summary shows; plain data throughout.
-
-    ``tables`` maps each of :data:`WEIGHTINGS` to its :class:`PriorityTable`;
-    ``sensitivity`` rows pair with ``lambdas``; ``raking`` and ``representativeness``
-    are None without margins. ``to_dict()`` gives a JSON-ready dict.
-    """
-
-    needs: tuple[str, ...]
-    respondents: int
-    tables: dict[str, PriorityTable]
-    gaps: tuple[NeedGap, ...]
-    most_affected_respondents: int
-    sensitivity: tuple[SensitivityRow, ...]
-    lambdas: tuple[float, ...]
-    emphasis: float
-    equity: EquityConfig
-    raking: RakingResult | None
-    representativeness: tuple[RepresentationRow, ...] | None
-    n_bootstrap: int
-    seed: int | None
-    min_cell: int
-    confidence: float
-
-    def to_dict(self) -> dict:
-        """The report as JSON-ready plain data (suppressed numbers are None)."""
-        from analysis.priorities_format import report_to_dict
-
-        return report_to_dict(self)
 
 
 def rank_needs(means: np.ndarray, shares: np.ndarray, shown: np.ndarray) -> np.ndarray:

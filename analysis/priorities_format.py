@@ -9,7 +9,7 @@ import json
 from dataclasses import asdict
 
 from analysis.equity import UNANSWERED_POLICY, describe_equity_config
-from analysis.priorities import TOO_FEW_TO_SAY, WEIGHTINGS, PriorityReport
+from analysis.priority_results import TOO_FEW_TO_SAY, WEIGHTINGS, PriorityReport
 from analysis.representativeness import format_representativeness
 
 RANKING_RULE = (

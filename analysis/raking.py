@@ -15,6 +15,9 @@ Trimming (optional): ``trim_ratio`` caps ``weight / mean(weight)``. After each s
 weights above the cap are set to it, and the next sweep re-rakes; the result is
 returned only when the margins are met *and* no weight exceeds the cap (both within
 ``tol``), otherwise :class:`ConvergenceError` (the cap may be too tight for the margins).
+Raking also stops early with that error when, at the rate the largest adjustment has
+shrunk over the last :data:`PROGRESS_WINDOW` sweeps, it could not reach ``tol`` within
+``max_iter`` (as with a cap the margins cannot meet): waiting would only delay the answer.
 
 Missing answers are raked as the category ``"not stated"``; see :mod:`analysis.margins`.
 
@@ -34,6 +37,8 @@ from analysis.margins import Margins, count_respondents, encode_data, normalize_
 
 DEFAULT_TOL = 1e-10
 DEFAULT_MAX_ITER = 1000
+#: sweeps over which progress is measured to tell slow convergence from none
+PROGRESS_WINDOW = 100
 
 
 class ConvergenceError(InputError):
@@ -137,13 +142,26 @@ def _collapse(codes: dict[str, np.ndarray], base: np.ndarray):
 
 def _margin_errors(group_codes, weights, counts, targets) -> tuple[float, str]:
     """Largest relative margin error and the variable where it occurs."""
-    worst, where = 0.0, ""
+    worst, where = 0.0, next(iter(targets))
     for variable, target in targets.items():
         totals = np.bincount(group_codes[variable], weights=weights * counts, minlength=target.size)
         error = float(np.max(np.abs(totals / target - 1.0)))
         if error > worst:
             worst, where = error, variable
     return worst, where
+
+
+def _not_converged(group_codes, weights, counts, targets, trim_ratio, iterations: int, max_iter: int) -> None:
+    """Raise the one-line ConvergenceError with the largest remaining margin error."""
+    error, where = _margin_errors(group_codes, weights, counts, targets)
+    if iterations < max_iter:
+        what = f"is not converging: after {iterations} iterations the largest relative margin error is " \
+               f"{error:.2g} (variable '{where}'), shrinking too slowly to meet the tolerance within {max_iter}"
+    else:
+        what = f"did not converge in {max_iter} iterations (largest relative margin error {error:.2g}, " \
+               f"variable '{where}')"
+    hint = f"; the trim ratio {trim_ratio:g} may be too tight for these margins" if trim_ratio else ""
+    raise ConvergenceError(f"raking {what}{hint}")
 
 
 def rake_to_margins(
@@ -203,6 +221,7 @@ def rake_to_margins(
     inverse, group_codes, weights, counts = _collapse(encode_data(data, margins), base)
     targets = {v: np.array(list(cats.values())) for v, cats in margins.targets.items()}
 
+    changes = []
     for iteration in range(1, max_iter + 1):
         largest_change = 0.0
         for variable, target in targets.items():
@@ -221,13 +240,13 @@ def rake_to_margins(
             error, _ = _margin_errors(group_codes, weights, counts, targets)
             if error <= tol:
                 break
+        changes.append(max(largest_change, 1e-300))
+        if iteration > PROGRESS_WINDOW:
+            rate = (changes[-1] / changes[-1 - PROGRESS_WINDOW]) ** (1 / PROGRESS_WINDOW)
+            if rate >= 1 or changes[-1] * rate ** (max_iter - iteration) > tol:
+                _not_converged(group_codes, weights, counts, targets, trim_ratio, iteration, max_iter)
     else:
-        error, where = _margin_errors(group_codes, weights, counts, targets)
-        hint = f"; the trim ratio {trim_ratio:g} may be too tight for these margins" if trim_ratio else ""
-        raise ConvergenceError(
-            f"raking did not converge in {max_iter} iterations (largest relative margin error "
-            f"{error:.2g}, on variable '{where or variables[0]}'){hint}"
-        )
+        _not_converged(group_codes, weights, counts, targets, trim_ratio, max_iter, max_iter)
     final = weights[inverse]
     effective_n = kish_effective_n(final)
     return RakingResult(

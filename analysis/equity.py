@@ -13,7 +13,9 @@ A respondent's **affectedness score** is the weighted share of these criteria th
 meet, in [0, 1]. **An unanswered item counts as not met**, so the score never rewards
 or penalises skipping a question beyond not counting it. Answers are compared as
 text, ignoring case and surrounding white space. An empty list of places or values
-leaves that criterion out.
+leaves that criterion out. A standard profile item (``place``, ``income_band``, a
+hardship …) missing from the profiles altogether counts as unanswered by everyone; any
+other missing column is an error (most likely a typing mistake in the configuration).
 
 The **emphasis** λ (default 1) turns the score into a weight multiplier
 ``1 + λ·score`` on the representative weight: with λ = 1 a respondent meeting every
@@ -38,6 +40,7 @@ from importlib import resources
 import numpy as np
 
 from analysis.errors import InputError
+from analysis.survey_data import HARDSHIPS, PROFILE_COLUMNS
 
 DEFAULT_EMPHASIS = 1.0
 DEFAULT_THRESHOLD = 0.25
@@ -242,6 +245,8 @@ def criteria_met(profiles: Mapping[str, Sequence[object]], config: EquityConfig,
     met = np.zeros((n, len(config.criteria)), dtype=bool)
     for j, criterion in enumerate(config.criteria):
         if criterion.column not in profiles:
+            if criterion.column in PROFILE_COLUMNS or criterion.column in HARDSHIPS:
+                continue  # a standard item this campaign did not ask: unanswered by everyone
             raise InputError(f"equity criterion column '{criterion.column}' is not in the respondent profiles")
         column = profiles[criterion.column]
         if len(column) != n:

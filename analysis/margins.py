@@ -190,6 +190,8 @@ def encode_variable(
 
 def count_respondents(data: Mapping[str, Sequence[object]], variables: Sequence[str]) -> int:
     """Number of respondents, checking every margin variable is a column of equal length."""
+    if not variables:
+        raise InputError("the margins are empty: give at least one variable with its category targets")
     lengths = set()
     for variable in variables:
         if variable not in data:

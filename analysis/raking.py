@@ -114,7 +114,7 @@ def _base_weights(base_weights: Sequence[float] | np.ndarray | None, n: int) -> 
         raise InputError(f"there are {w.size} starting weights for {n} respondents")
     if not np.all(np.isfinite(w)) or np.any(w <= 0):
         bad = int(np.flatnonzero(~np.isfinite(w) | (w <= 0))[0])
-        raise InputError(f"starting weights must be positive numbers; row {bad + 1} has {w[bad]!r}")
+        raise InputError(f"starting weights must be positive numbers; row {bad + 1} has {float(w[bad])!r}")
     return w
 
 

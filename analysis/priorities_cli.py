@@ -84,8 +84,9 @@ def read_ratings(path: str) -> list[dict[str, str]]:
     """Rating records from the long-format ratings CSV."""
     header, rows = read_csv(path)
     require_columns(path, header, RATING_COLUMNS)
-    where = [header.index(c) for c in RATING_COLUMNS]
-    return [dict(zip(RATING_COLUMNS, (row[i].strip() for i in where))) for row in rows]
+    a, b, c, d = (header.index(column) for column in RATING_COLUMNS)
+    # values are stripped and validated by survey_from_records
+    return [{"response_id": r[a], "need": r[b], "importance": r[c], "top_three": r[d]} for r in rows]
 
 
 def _profile_value(text: str, column: str, path: str, line: int) -> object:

@@ -68,7 +68,7 @@ def run(args: argparse.Namespace) -> int:
     if WEIGHT_COLUMN in header and args.weight_column != WEIGHT_COLUMN:
         raise InputError(f"'{args.input}' already has a '{WEIGHT_COLUMN}' column; pass --weight-column "
                          f"{WEIGHT_COLUMN} to start from it and replace it")
-    data = {variable: [row[header.index(variable)] for row in rows] for variable in margins}
+    data = {variable: [row[index] for row in rows] for variable, index in ((v, header.index(v)) for v in margins)}
     base = _starting_weights(args.input, header, rows, args.weight_column) if args.weight_column else None
     result = rake_to_margins(
         data, margins, base, total=args.total, trim_ratio=args.trim, tol=args.tol, max_iter=args.max_iter
@@ -81,8 +81,8 @@ def run(args: argparse.Namespace) -> int:
     else:
         out_rows = [row + [w] for row, w in zip(rows, weights)]
         out_header = header + [WEIGHT_COLUMN]
-    write_text_atomically(args.output, csv_text(out_header, out_rows))
     report = representativeness_report(data, result.margins, result.weights)
+    write_text_atomically(args.output, csv_text(out_header, out_rows))
     print(result.summary(), file=sys.stderr)
     print(format_representativeness(report), file=sys.stderr)
     return 0

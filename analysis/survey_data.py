@@ -96,6 +96,23 @@ class SurveyData:
         return int(np.shape(self.importance)[0])
 
 
+_RATINGS = {**{v: float(v) for v in range(1, 6)}, **{str(v): float(v) for v in range(1, 6)}, "": np.nan, None: np.nan}
+_FLAGS = {1: True, "1": True, 0: False, "0": False, "": False, None: False}
+
+
+def _text(value: object) -> str:
+    """An identifier as stripped text."""
+    return value.strip() if isinstance(value, str) else str(value).strip()
+
+
+def _lookup(table: dict, value: object, parse, where: tuple[str, str]):
+    """Fast dictionary path for the usual answers; ``parse`` validates anything else."""
+    try:
+        return table[value]
+    except (KeyError, TypeError):
+        return parse(value, f"response '{where[0]}', need '{where[1]}'")
+
+
 def _flag(value: object, where: str) -> bool:
     """A top-three flag: 1/0, True/False (blank is 0)."""
     if value in (True, 1, "1"):
@@ -106,8 +123,8 @@ def _flag(value: object, where: str) -> bool:
 
 
 def _importance(value: object, where: str) -> float:
-    """An importance rating 1-5 as float (blank or None is NaN)."""
-    if value is None or value == "":
+    """An importance rating 1-5 as float (blank, None or NaN is NaN: not rated)."""
+    if value is None or value == "" or (isinstance(value, float) and np.isnan(value)):
         return np.nan
     try:
         number = float(value)
@@ -146,28 +163,37 @@ def survey_from_records(
     -------
     SurveyData
     """
-    cells: dict[tuple[str, str], tuple[float, bool]] = {}
     order: dict[str, int] = {}
-    seen_needs: dict[str, None] = dict.fromkeys(needs or ())
+    need_index: dict[str, int] = {need: j for j, need in enumerate(needs or ())}
+    rows, cols, values, flags = [], [], [], []
     for number, record in enumerate(ratings, start=1):
         try:
-            response_id, need = str(record["response_id"]).strip(), str(record["need"]).strip()
+            response_id, need = _text(record["response_id"]), _text(record["need"])
         except KeyError as exc:
             raise InputError(f"rating {number} has no '{exc.args[0]}'") from None
-        where = f"response '{response_id}', need '{need}'"
-        if (response_id, need) in cells:
-            raise InputError(f"{where} is rated more than once")
-        if needs is not None and need not in seen_needs:
-            raise InputError(f"{where}: '{need}' is not in the need list")
-        seen_needs.setdefault(need, None)
-        order.setdefault(response_id, len(order))
-        cells[response_id, need] = (_importance(record.get("importance"), where), _flag(record.get("top_three"), where))
-    need_index = {need: j for j, need in enumerate(seen_needs)}
+        j = need_index.get(need)
+        if j is None:
+            if needs is not None:
+                raise InputError(f"response '{response_id}': need '{need}' is not in the need list")
+            j = need_index[need] = len(need_index)
+        i = order.get(response_id)
+        if i is None:
+            i = order[response_id] = len(order)
+        where = (response_id, need)
+        rows.append(i)
+        cols.append(j)
+        values.append(_lookup(_RATINGS, record.get("importance"), _importance, where))
+        flags.append(_lookup(_FLAGS, record.get("top_three"), _flag, where))
     importance = np.full((len(order), len(need_index)), np.nan)
     top_three = np.zeros(importance.shape, dtype=bool)
-    for (response_id, need), (value, flag) in cells.items():
-        importance[order[response_id], need_index[need]] = value
-        top_three[order[response_id], need_index[need]] = flag
+    cells = np.asarray(rows, dtype=np.intp) * len(need_index) + np.asarray(cols, dtype=np.intp)
+    if np.unique(cells).size != cells.size:
+        seen: set[int] = set()
+        first = next(k for k, cell in enumerate(cells.tolist()) if cell in seen or seen.add(cell))
+        raise InputError(f"response '{list(order)[rows[first]]}', need '{list(need_index)[cols[first]]}' "
+                         "is rated more than once")
+    importance.flat[cells] = values
+    top_three.flat[cells] = flags
     columns: dict[str, list] = {}
     weights = np.ones(len(order)) if weight_column else None
     for record in profiles:
@@ -180,7 +206,9 @@ def survey_from_records(
             if column == weight_column:
                 weights[row] = _weight(value, record["response_id"], column)
                 continue
-            columns.setdefault(column, [None] * len(order))[row] = value
+            if column not in columns:
+                columns[column] = [None] * len(order)
+            columns[column][row] = value
     return SurveyData(
         needs=tuple(need_index), importance=importance, top_three=top_three, profiles=columns,
         response_ids=tuple(order), base_weights=weights,

@@ -103,10 +103,18 @@ def write_text_atomically(path: str | os.PathLike | None, text: str) -> None:
     try:
         with handle:
             handle.write(text)
+        os.chmod(handle.name, 0o666 & ~_umask())  # temporary files are private; outputs are not
         os.replace(handle.name, target)
     except OSError as exc:
         os.unlink(handle.name)
         raise InputError(f"cannot write '{target}': {exc.strerror or exc}") from None
+
+
+def _umask() -> int:
+    """The process's file-creation mask."""
+    mask = os.umask(0)
+    os.umask(mask)
+    return mask
 
 
 def csv_text(header: Sequence[str], rows: Iterable[Sequence[object]]) -> str:

@@ -36,7 +36,7 @@ from analysis.errors import InputError
 from analysis.margins import Margins, count_respondents, encode_data, normalize_margins
 
 DEFAULT_TOL = 1e-10
-DEFAULT_MAX_ITER = 1000
+DEFAULT_MAX_ITER = 10_000
 #: sweeps over which progress is measured to tell slow convergence from none
 PROGRESS_WINDOW = 100
 

@@ -43,7 +43,6 @@ from analysis.bootstrap import bootstrap_totals, percentile_interval
 from analysis.equity import EquityConfig, affectedness_scores, default_equity_config, equity_multiplier
 from analysis.errors import InputError
 from analysis.margins import Margins
-from analysis.raking import kish_effective_n, rake_to_margins
 from analysis.priority_results import (  # noqa: F401  (re-exported: the public API)
     DEFAULT_BOOTSTRAP,
     DEFAULT_LAMBDAS,
@@ -51,14 +50,19 @@ from analysis.priority_results import (  # noqa: F401  (re-exported: the public 
     DEFAULT_SEED,
     TOO_FEW_TO_SAY,
     WEIGHTINGS,
+    Interval,
     NeedGap,
     NeedPriority,
     PriorityReport,
     PriorityTable,
     SensitivityRow,
 )
+from analysis.raking import kish_effective_n, rake_to_margins
 from analysis.representativeness import representativeness_report
 from analysis.survey_data import SurveyData
+
+#: blocks of per-need totals: 3 per weighting (rating, answered, picked) + 2 per gap group
+_BLOCKS = 3 * len(WEIGHTINGS) + 2 * 2
 
 
 def rank_needs(means: np.ndarray, shares: np.ndarray, shown: np.ndarray) -> np.ndarray:
@@ -177,33 +181,17 @@ def priority_report(
     answered = ~np.isnan(survey.importance)
     rating = np.where(answered, survey.importance, 0.0)
     picked = survey.top_three & answered
-    # one column block per quantity; every bootstrap total is counts @ columns
-    blocks = [w[:, None] * m for w in weights.values() for m in (rating, answered, picked)]
-    for group in (most_affected, ~most_affected):
-        blocks += [(representative * group)[:, None] * m for m in (rating, answered)]
-    columns = np.empty((n, k * len(blocks)))
-    for b, block in enumerate(blocks):
-        columns[:, b * k:(b + 1) * k] = block
+    columns = _contributions(weights, representative, most_affected, rating, answered, picked)
     point = columns.sum(axis=0)[None, :]
     resampled = bootstrap_totals(columns, n_bootstrap, seed) if n_bootstrap else None
-
-    def block(totals: np.ndarray, b: int) -> np.ndarray:
-        return totals[:, b * k:(b + 1) * k]
-
+    del columns
     respondents = answered.sum(axis=0)
     shown = respondents >= min_cell
     tables = {}
     for w_index, name in enumerate(WEIGHTINGS):
-        stats = []
-        for totals in (point, resampled):
-            if totals is None:
-                stats.append(None)
-                continue
-            mean = _ratio(block(totals, 3 * w_index), block(totals, 3 * w_index + 1))
-            share = _ratio(block(totals, 3 * w_index + 2), block(totals, 3 * w_index + 1))
-            stats.append((mean, share, rank_needs(mean, share, shown)))
+        stats = [None if totals is None else _weighted_stats(totals, w_index, shown) for totals in (point, resampled)]
         tables[name] = _table(name, survey.needs, respondents, shown, stats, confidence, weights[name])
-    gaps = _gaps(survey.needs, answered, most_affected, min_cell, point, resampled, block, confidence)
+    gaps = _gaps(survey.needs, answered, most_affected, min_cell, point, resampled, confidence)
     sensitivity = _sensitivity(survey.needs, representative, scores, rating, answered, picked, shown, lambdas)
     return PriorityReport(
         needs=survey.needs, respondents=n, tables=tables, gaps=gaps,
@@ -212,6 +200,37 @@ def priority_report(
         representativeness=representation, n_bootstrap=int(n_bootstrap), seed=seed, min_cell=int(min_cell),
         confidence=confidence,
     )
+
+
+def _contributions(weights, representative, most_affected, rating, answered, picked) -> np.ndarray:
+    """Per-respondent contributions to every total, one (n, k) block per quantity.
+
+    Blocks, in order: for each weighting, weight x rating, weight x answered, weight x
+    picked; then for the most affected and for everyone else, representative weight x
+    rating and x answered. Every total a statistic needs, in the sample or in a
+    bootstrap resample, is a column sum of this matrix (see :func:`_block`).
+    """
+    parts = [(w, m) for w in weights.values() for m in (rating, answered, picked)]
+    parts += [(representative * group, m) for group in (most_affected, ~most_affected) for m in (rating, answered)]
+    n, k = rating.shape
+    columns = np.empty((n, k * len(parts)))
+    for b, (w, m) in enumerate(parts):
+        np.multiply(w[:, None], m, out=columns[:, b * k:(b + 1) * k])
+    return columns
+
+
+def _block(totals: np.ndarray, b: int) -> np.ndarray:
+    """Block ``b`` (one column per need) of totals laid out as by :func:`_contributions`."""
+    k = totals.shape[1] // _BLOCKS
+    return totals[:, b * k:(b + 1) * k]
+
+
+def _weighted_stats(totals: np.ndarray, w_index: int, shown: np.ndarray):
+    """Mean importance, top-three share and rank of each need under one weighting."""
+    denominator = _block(totals, 3 * w_index + 1)
+    mean = _ratio(_block(totals, 3 * w_index), denominator)
+    share = _ratio(_block(totals, 3 * w_index + 2), denominator)
+    return mean, share, rank_needs(mean, share, shown)
 
 
 def _table(name, needs, respondents, shown, stats, confidence, weights) -> PriorityTable:
@@ -240,15 +259,18 @@ def _table(name, needs, respondents, shown, stats, confidence, weights) -> Prior
     return PriorityTable(weighting=name, effective_n=kish_effective_n(weights), rows=tuple(rows))
 
 
-def _gaps(needs, answered, most_affected, min_cell, point, resampled, block, confidence) -> tuple[NeedGap, ...]:
+def _group_means(totals: np.ndarray, group: int) -> np.ndarray:
+    """Representative-weighted mean importance of the most affected (0) or the others (1)."""
+    first = 3 * len(WEIGHTINGS) + 2 * group
+    return _ratio(_block(totals, first), _block(totals, first + 1))
+
+
+def _gaps(needs, answered, most_affected, min_cell, point, resampled, confidence) -> tuple[NeedGap, ...]:
     """Most affected minus everyone else, per need, with suppression of small cells."""
     counts = [(answered & group[:, None]).sum(axis=0) for group in (most_affected, ~most_affected)]
-    means = [_ratio(block(point, 9 + 2 * g), block(point, 10 + 2 * g))[0] for g in (0, 1)]
+    means = [_group_means(point, g)[0] for g in (0, 1)]
     if resampled is not None:
-        low, high = percentile_interval(
-            _ratio(block(resampled, 9), block(resampled, 10)) - _ratio(block(resampled, 11), block(resampled, 12)),
-            confidence,
-        )
+        low, high = percentile_interval(_group_means(resampled, 0) - _group_means(resampled, 1), confidence)
     rows = []
     for j, need in enumerate(needs):
         shown = [counts[g][j] >= min_cell for g in (0, 1)]

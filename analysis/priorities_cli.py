@@ -20,7 +20,13 @@ Input (the web app's export produces exactly this; UTF-8, header line first):
   MARGINS.csv      optional, as for `rake`: variable,category,target; the raking
                    variables are its variables (profile columns); a blank answer is
                    the category 'not stated', which then needs a margin row.
-  EQUITY.toml      optional equity lens (default: analysis/data/equity_default.toml);
+  EQUITY.toml      optional equity lens (default: analysis/data/equity_default.toml):
+                     emphasis = 1.0                  # lambda: weight x (1 + lambda x score)
+                     most_affected_threshold = 0.25  # score >= this: 'most affected'
+                     [places]     values = ["94601"], weight = 2   (column "place")
+                     [[groups]]   column = "income_band", values = [...], weight = 1
+                     [hardships]  uninsured = 1, food_insecurity = 1, ...
+                   score = weighted share of criteria met, unanswered = not met;
                    shown verbatim in the report. --lambda overrides its emphasis.
 
 Output: per need, unweighted, representative (raked) and equity-weighted mean

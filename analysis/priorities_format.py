@@ -142,7 +142,8 @@ def format_report(report: PriorityReport) -> str:
         out.append(f"{report.needs[j]:<{width}} {tables['unweighted'].rows[j].respondents:>6}  {cells}")
     out += ["", "Top-three share [interval]", f"{'need':<{width}} " + "  ".join(f"{name:<20}" for name in WEIGHTINGS)]
     for j in order:
-        out.append(f"{report.needs[j]:<{width}} " + "  ".join(f"{_share(tables[name].rows[j]):<20}" for name in WEIGHTINGS))
+        shares = "  ".join(f"{_share(tables[name].rows[j]):<20}" for name in WEIGHTINGS)
+        out.append(f"{report.needs[j]:<{width}} {shares}")
     out += [
         "",
         f"Gap in mean importance: most affected (score >= {report.equity.most_affected_threshold:g}; "

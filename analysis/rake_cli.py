@@ -56,7 +56,9 @@ def _starting_weights(path: str, header: list[str], rows: list[list[str]], colum
         try:
             weights.append(float(row[index]))
         except ValueError:
-            raise InputError(f"'{path}' line {line}: weight '{row[index]}' in column '{column}' is not a number") from None
+            raise InputError(
+                f"'{path}' line {line}: weight '{row[index]}' in column '{column}' is not a number"
+            ) from None
     return weights
 
 

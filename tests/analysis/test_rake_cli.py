@@ -67,8 +67,10 @@ def test_rake_trim_caps_the_weights(tmp_path, margins):
 ERROR_CASES = {
     "category not in margins": ("id,g\n1,a\n2,z\n", "variable,category,target\ng,a,1\n",
                                 [], "category 'z' of variable 'g' is in the data but not in the margins"),
-    "margin category without respondents": ("id,g\n1,a\n2,a\n", "variable,category,target\ng,a,1\ng,b,1\n",
-                                            [], "category 'b' of variable 'g' is in the margins but has no respondents"),
+    "margin category without respondents": (
+        "id,g\n1,a\n2,a\n", "variable,category,target\ng,a,1\ng,b,1\n",
+        [], "category 'b' of variable 'g' is in the margins but has no respondents",
+    ),
     "missing value": ("id,g\n1,a\n2,\n", "variable,category,target\ng,a,1\n",
                       [], "variable 'g' has 1 missing value(s) but no 'not stated' category"),
     "not converging": ("id,g,h\n1,a,x\n2,b,y\n", "variable,category,target\ng,a,5\ng,b,5\nh,x,8\nh,y,2\n",

@@ -170,4 +170,4 @@ def format_report(report: PriorityReport) -> str:
     if report.representativeness is not None:
         out += ["", format_representativeness(report.representativeness)]
     out += ["", describe_equity_config(report.equity, report.emphasis)]
-    return "\n".join(out) + "\n"
+    return "\n".join(line.rstrip() for line in "\n".join(out).splitlines()) + "\n"

@@ -169,5 +169,5 @@ def format_report(report: PriorityReport) -> str:
         out.append(f"{row.need:<{width}} {ranks}  {'moves' if row.moved else ''}")
     if report.representativeness is not None:
         out += ["", format_representativeness(report.representativeness)]
-    out += ["", describe_equity_config(report.equity, report.emphasis)]
-    return "\n".join(line.rstrip() for line in "\n".join(out).splitlines()) + "\n"
+    tables_text = "\n".join(line.rstrip() for line in "\n".join(out).splitlines())
+    return tables_text + "\n\n" + describe_equity_config(report.equity, report.emphasis) + "\n"

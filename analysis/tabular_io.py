@@ -1,0 +1,126 @@
+"""CSV input and atomic output for the weighting command lines (``rake``, ``priorities``).
+
+Every problem with a file becomes one :class:`~analysis.errors.InputError` line naming
+the file (and the line, where there is one). Output is written to a temporary file
+next to the target and renamed into place only when complete, so a failed run never
+leaves a partial or stale output file behind.
+"""
+from __future__ import annotations
+
+import csv
+import io
+import math
+import os
+import pathlib
+import sys
+import tempfile
+from collections.abc import Iterable, Sequence
+
+from analysis.errors import InputError
+
+MARGIN_COLUMNS = ("variable", "category", "target")
+
+
+def read_csv(path: str | os.PathLike) -> tuple[list[str], list[list[str]]]:
+    """Header and rows of a UTF-8 CSV file (a byte-order mark is accepted)."""
+    name = os.fspath(path)
+    try:
+        with open(name, encoding="utf-8-sig", newline="") as handle:
+            reader = csv.reader(handle)
+            header = next(reader, None)
+            if header is None:
+                raise InputError(f"'{name}' is empty: expected a header line")
+            header = [h.strip() for h in header]
+            rows = []
+            for row in reader:
+                if not row:
+                    continue
+                if len(row) != len(header):
+                    raise InputError(
+                        f"'{name}' line {reader.line_num}: {len(row)} fields but the header has {len(header)}"
+                    )
+                rows.append(row)
+    except OSError as exc:
+        raise InputError(f"cannot read '{name}': {exc.strerror or exc}") from None
+    except UnicodeDecodeError:
+        raise InputError(f"'{name}' is not UTF-8 text") from None
+    except csv.Error as exc:
+        raise InputError(f"'{name}' is not valid CSV: {exc}") from None
+    duplicated = sorted({h for h in header if header.count(h) > 1})
+    if duplicated:
+        raise InputError(f"'{name}' has the column '{duplicated[0]}' more than once")
+    return header, rows
+
+
+def require_columns(name: str | os.PathLike, header: Sequence[str], columns: Iterable[str]) -> None:
+    """Raise a one-line error for the first required column the header lacks."""
+    for column in columns:
+        if column not in header:
+            raise InputError(f"'{os.fspath(name)}' has no column '{column}' (its columns: {', '.join(header)})")
+
+
+def read_margins_csv(path: str | os.PathLike) -> dict[str, dict[str, float]]:
+    """Read ``variable,category,target`` rows into ``{variable: {category: target}}``."""
+    header, rows = read_csv(path)
+    require_columns(path, header, MARGIN_COLUMNS)
+    where = [header.index(c) for c in MARGIN_COLUMNS]
+    margins: dict[str, dict[str, float]] = {}
+    for line, row in enumerate(rows, start=2):
+        variable, category, target_text = (row[i].strip() for i in where)
+        if not variable or not category:
+            raise InputError(f"'{os.fspath(path)}' line {line}: variable and category must not be blank")
+        try:
+            target = float(target_text)
+        except ValueError:
+            raise InputError(
+                f"'{os.fspath(path)}' line {line}: target '{target_text}' for category '{category}' "
+                f"of variable '{variable}' is not a number"
+            ) from None
+        if not math.isfinite(target):
+            raise InputError(f"'{os.fspath(path)}' line {line}: target for '{category}' of '{variable}' is not finite")
+        categories = margins.setdefault(variable, {})
+        if category in categories:
+            raise InputError(f"'{os.fspath(path)}' line {line}: category '{category}' of variable '{variable}' "
+                             "appears more than once")
+        categories[category] = target
+    if not margins:
+        raise InputError(f"'{os.fspath(path)}' has no margin rows")
+    return margins
+
+
+def write_text_atomically(path: str | os.PathLike | None, text: str) -> None:
+    """Write ``text`` to ``path`` via a temporary file and a rename (stdout when None)."""
+    if path is None:
+        sys.stdout.write(text)
+        return
+    target = pathlib.Path(path)
+    try:
+        handle = tempfile.NamedTemporaryFile(
+            "w", encoding="utf-8", newline="", dir=target.parent, prefix=f".{target.name}.", delete=False
+        )
+    except OSError as exc:
+        raise InputError(f"cannot write '{target}': {exc.strerror or exc}") from None
+    try:
+        with handle:
+            handle.write(text)
+        os.chmod(handle.name, 0o666 & ~_umask())  # temporary files are private; outputs are not
+        os.replace(handle.name, target)
+    except OSError as exc:
+        os.unlink(handle.name)
+        raise InputError(f"cannot write '{target}': {exc.strerror or exc}") from None
+
+
+def _umask() -> int:
+    """The process's file-creation mask."""
+    mask = os.umask(0)
+    os.umask(mask)
+    return mask
+
+
+def csv_text(header: Sequence[str], rows: Iterable[Sequence[object]]) -> str:
+    """Rows rendered as CSV text (minimal quoting, ``\\n`` line ends)."""
+    buffer = io.StringIO()
+    writer = csv.writer(buffer, lineterminator="\n")
+    writer.writerow(header)
+    writer.writerows(rows)
+    return buffer.getvalue()

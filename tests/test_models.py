@@ -104,3 +104,38 @@ def test_retiring_a_need_keeps_its_ratings(app):
     db.session.commit()
     assert db.session.query(Rating).count() == 1
     assert campaign.needs[0] not in campaign.active_needs()
+
+
+def version_of(campaign) -> int:
+    db.session.expire_all()
+    return campaign.content_version
+
+
+def test_every_content_edit_bumps_the_campaign_content_version(app):
+    from webapp.models import CampaignText, NeedText
+
+    campaign = make_campaign(languages=("en", "es"))
+    start = version_of(campaign)
+    campaign.needs[0].texts["es"].name = "vivienda"
+    db.session.commit()
+    assert version_of(campaign) == start + 1
+    campaign.needs[1].retired_at = utcnow()
+    db.session.commit()
+    assert version_of(campaign) == start + 2
+    campaign.texts["vi"] = CampaignText(language="vi", title="Khảo sát", intro="")
+    db.session.commit()
+    assert version_of(campaign) == start + 3
+    del campaign.needs[2].texts["es"]
+    db.session.commit()
+    assert version_of(campaign) == start + 4
+    campaign.needs[2].texts["es"] = NeedText(language="es", name="transporte", description="")
+    db.session.commit()
+    assert version_of(campaign) == start + 5
+
+
+def test_storing_responses_does_not_bump_the_content_version(app):
+    campaign = make_campaign()
+    start = version_of(campaign)
+    db.session.add(new_response(campaign))
+    db.session.commit()
+    assert version_of(campaign) == start

@@ -3,8 +3,8 @@ from __future__ import annotations
 
 import datetime as dt
 
-from sqlalchemy import JSON, Boolean, ForeignKey, Integer, String, Text, UniqueConstraint
-from sqlalchemy.orm import Mapped, mapped_column, relationship
+from sqlalchemy import JSON, Boolean, ForeignKey, Integer, String, Text, UniqueConstraint, event, select, update
+from sqlalchemy.orm import Mapped, Session, mapped_column, relationship
 from sqlalchemy.orm.collections import attribute_keyed_dict
 
 from webapp.models.base import Base, utcnow
@@ -98,3 +98,30 @@ class NeedText(Base):
     name: Mapped[str] = mapped_column(String(200))
     description: Mapped[str] = mapped_column(Text, default="")
 
+
+
+@event.listens_for(Session, "after_flush")
+def _bump_content_version(session: Session, _flush_context) -> None:
+    """Any change to what residents read bumps the campaign's ``content_version``.
+
+    Cached renderings of public pages are keyed on it, so an edit is seen at once; doing
+    it here means no editing code path can forget.
+    """
+    campaign_ids: set[int] = set()
+    need_ids: set[int] = set()
+    for obj in (*session.new, *session.dirty, *session.deleted):
+        if obj in session.dirty and not session.is_modified(obj):
+            continue
+        if isinstance(obj, Campaign) and obj not in session.new:
+            campaign_ids.add(obj.id)
+        elif isinstance(obj, (CampaignText, Need)):
+            campaign_ids.add(obj.campaign_id)
+        elif isinstance(obj, NeedText):
+            need_ids.add(obj.need_id)
+    if need_ids:
+        campaign_ids |= set(session.scalars(select(Need.campaign_id).where(Need.id.in_(need_ids))))
+    campaign_ids.discard(None)
+    if campaign_ids:
+        session.execute(
+            update(Campaign).where(Campaign.id.in_(campaign_ids)).values(content_version=Campaign.content_version + 1)
+        )

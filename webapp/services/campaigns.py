@@ -1,12 +1,33 @@
-"""Reading campaigns and their resident-facing content in a language."""
+"""Reading campaigns and their resident-facing content in a language.
+
+The public pages read a campaign through a small snapshot (one query) and its content
+through a per-process cache keyed by ``content_version``, which every edit bumps (see
+``models.campaign``). Residents' requests therefore never load the whole campaign.
+"""
 from __future__ import annotations
 
+import threading
+from collections import OrderedDict
 from dataclasses import dataclass, field
 
+from flask import current_app
 from sqlalchemy import select
 
 from webapp.extensions import db
-from webapp.models import Campaign
+from webapp.models import Campaign, CampaignText, Need, NeedText
+
+
+@dataclass(frozen=True)
+class CampaignSnapshot:
+    """What a public page needs to know about a campaign, read in one query."""
+
+    id: int
+    slug: str
+    default_language: str
+    languages: tuple[str, ...]
+    profile_questions: tuple[str, ...]
+    is_open: bool
+    content_version: int
 
 
 @dataclass(frozen=True)
@@ -26,9 +47,12 @@ class SurveyContent:
 
     title: str
     intro: str
+    #: the needs residents rate now, in order
     needs: list[NeedContent]
     language: str
-    #: names of the pieces shown in the default language because no translation exists
+    #: need key -> id, for every need the campaign ever had (retired ones too)
+    need_ids: dict[str, int] = field(default_factory=dict)
+    #: the pieces shown in the default language because no translation exists
     missing: list[str] = field(default_factory=list)
 
 
@@ -37,32 +61,87 @@ def find_campaign(slug: str) -> Campaign | None:
     return db.session.scalar(select(Campaign).where(Campaign.slug == slug))
 
 
-def survey_content(campaign: Campaign, language: str) -> SurveyContent:
+def campaign_snapshot(slug: str) -> CampaignSnapshot | None:
+    """The public facts of the campaign with this slug, or None."""
+    row = db.session.execute(
+        select(Campaign.id, Campaign.slug, Campaign.default_language, Campaign.languages,
+               Campaign.profile_questions, Campaign.is_open, Campaign.content_version).where(Campaign.slug == slug)
+    ).one_or_none()
+    if row is None:
+        return None
+    return CampaignSnapshot(row.id, row.slug, row.default_language, tuple(row.languages),
+                            tuple(row.profile_questions), row.is_open, row.content_version)
+
+
+class _ContentCache:
+    """A small LRU of SurveyContent per (campaign, content version, language)."""
+
+    def __init__(self, max_entries: int = 512):
+        self.max_entries = max_entries
+        self._items: OrderedDict[tuple, SurveyContent] = OrderedDict()
+        self._lock = threading.Lock()
+
+    def get(self, key):
+        with self._lock:
+            item = self._items.get(key)
+            if item is not None:
+                self._items.move_to_end(key)
+            return item
+
+    def put(self, key, item) -> None:
+        with self._lock:
+            self._items[key] = item
+            while len(self._items) > self.max_entries:
+                self._items.popitem(last=False)
+
+
+def survey_content(campaign: Campaign | CampaignSnapshot, language: str) -> SurveyContent:
     """The campaign's title, intro and active needs in ``language``, falling back to its default."""
+    cache = current_app.extensions.setdefault("survey_content", _ContentCache())
+    key = (campaign.id, campaign.content_version, campaign.default_language, language)
+    content = cache.get(key)
+    if content is None:
+        content = _load_content(campaign.id, language, campaign.default_language)
+        cache.put(key, content)
+    return content
+
+
+def _load_content(campaign_id: int, language: str, default: str) -> SurveyContent:
+    wanted = {language, default}
+    texts = {t.language: t for t in db.session.scalars(
+        select(CampaignText).where(CampaignText.campaign_id == campaign_id, CampaignText.language.in_(wanted)))}
+    needs = db.session.execute(
+        select(Need.id, Need.key, Need.retired_at).where(Need.campaign_id == campaign_id).order_by(Need.position)
+    ).all()
+    need_texts: dict[tuple[int, str], NeedText] = {
+        (t.need_id, t.language): t for t in db.session.scalars(
+            select(NeedText).join(Need).where(Need.campaign_id == campaign_id, NeedText.language.in_(wanted)))
+    }
     missing = []
-    text = campaign.texts.get(language)
+    text = texts.get(language)
     if text is None:
         missing.append("campaign")
-        text = campaign.texts.get(campaign.default_language)
-    needs = []
-    for need in campaign.active_needs():
-        need_text = need.texts.get(language)
+        text = texts.get(default)
+    contents = []
+    for need in needs:
+        if need.retired_at is not None:
+            continue
+        need_text = need_texts.get((need.id, language))
         if need_text is None:
             missing.append(f"need:{need.key}")
-            need_text = need.texts.get(campaign.default_language)
-        needs.append(
-            NeedContent(
-                key=need.key,
-                name=need_text.name if need_text else need.key,
-                description=need_text.description if need_text else "",
-                language=need_text.language if need_text else campaign.default_language,
-            )
-        )
+            need_text = need_texts.get((need.id, default))
+        contents.append(NeedContent(
+            key=need.key,
+            name=need_text.name if need_text else need.key,
+            description=need_text.description if need_text else "",
+            language=need_text.language if need_text else default,
+        ))
     return SurveyContent(
-        title=text.title if text else campaign.slug,
+        title=text.title if text else "",
         intro=text.intro if text else "",
-        needs=needs,
+        needs=contents,
         language=language,
+        need_ids={need.key: need.id for need in needs},
         missing=missing,
     )
 

@@ -14,7 +14,8 @@ from sqlalchemy import select
 from sqlalchemy.exc import IntegrityError
 
 from webapp.extensions import db
-from webapp.models import Answer, Campaign, Profile, Rating, Response, utcnow
+from webapp.models import Answer, Profile, Rating, Response, utcnow
+from webapp.services.campaigns import CampaignSnapshot, SurveyContent
 
 log = logging.getLogger(__name__)
 
@@ -96,10 +97,12 @@ def profile_from_answers(
     return profile
 
 
-def store_priority_response(campaign: Campaign, submission: PrioritySubmission) -> tuple[Outcome, Response | None]:
+def store_priority_response(
+    campaign: CampaignSnapshot, content: SurveyContent, submission: PrioritySubmission
+) -> tuple[Outcome, Response | None]:
     """Store a priority survey response once; a replay of the same UUID is not stored again."""
     content_hash = submission.content_hash(campaign.slug)
-    need_ids = {need.key: need.id for need in campaign.needs}
+    need_ids = content.need_ids
     top = set(submission.top_three)
     response = Response(
         client_uuid=submission.client_uuid,

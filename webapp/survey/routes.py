@@ -11,7 +11,7 @@ from webapp.errors import keeps_data_on_csrf_error
 from webapp.forms.fields import parse_uuid
 from webapp.forms.priority import IMPORTANCE_CHOICES, OPEN_QUESTIONS, build_priority_form
 from webapp.i18n import LANGUAGES, choose_language, normalize, set_language
-from webapp.services.campaigns import find_campaign, survey_content
+from webapp.services.campaigns import campaign_snapshot, survey_content
 from webapp.services.submissions import (
     Outcome,
     PrioritySubmission,
@@ -28,7 +28,7 @@ def load_campaign(endpoint, values):
     """Every survey URL names a campaign; unknown slugs are a friendly 404."""
     slug = (values or {}).get("slug")
     if slug is not None:
-        g.campaign = find_campaign(slug)
+        g.campaign = campaign_snapshot(slug)
         if g.campaign is None:
             abort(404)
 
@@ -68,7 +68,7 @@ def priority_survey(slug: str):
         form.show_errors.data = "1"
         return _render(form, content, status=422)
 
-    outcome, _response = store_priority_response(campaign, submission_from_form(form, language))
+    outcome, _response = store_priority_response(campaign, content, submission_from_form(form, language))
     if outcome is Outcome.CONFLICT:
         flash(_("We already had your answers from this form. We kept the first ones you sent."), "info")
     return redirect(url_for("survey.thanks", slug=slug, lang=language))

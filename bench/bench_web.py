@@ -1,0 +1,188 @@
+"""Page weight, throughput and latency of the survey under gunicorn, beside the framework's ceiling.
+
+Every server runs with the same settings (gunicorn, 2 sync workers, loopback). Ratios are
+taken within one run, because these machines are shared and absolute figures drift.
+"""
+from __future__ import annotations
+
+import json
+import os
+import re
+import sqlite3
+import subprocess
+import sys
+import tempfile
+import urllib.parse
+from pathlib import Path
+
+from web_harness import (
+    BIN,
+    ROOT,
+    chorus_env,
+    fetch,
+    fresh_database,
+    gunicorn,
+    header_bytes,
+    page_assets,
+    prepare_chorus,
+    wrk,
+)
+
+HERE = Path(__file__).resolve().parent
+LANGUAGES = ("en", "es", "zh", "vi", "ar", "ko", "tl", "ht")
+BROWSER_ENCODING = "br, gzip, deflate"
+PAGE_WEIGHT_TARGET = 20 * 1024
+
+
+def log(message: str) -> None:
+    print(f"  web: {message}", file=sys.stderr, flush=True)
+
+
+def page_weight(base_url: str) -> dict:
+    """Compressed bytes on the wire for the survey and everything it loads, per language."""
+    per_language = {}
+    for code in LANGUAGES:
+        status, headers, body = fetch(f"{base_url}/s/demo?lang={code}", headers={"Accept-Encoding": BROWSER_ENCODING})
+        assert status == 200, status
+        total = header_bytes(status, headers) + len(body)
+        encoding = dict(headers).get("Content-Encoding", "identity")
+        html = _decode(body, encoding)
+        for asset in page_assets(html):
+            a_status, a_headers, a_body = fetch(base_url + asset, headers={"Accept-Encoding": BROWSER_ENCODING})
+            assert a_status == 200, (asset, a_status)
+            total += header_bytes(a_status, a_headers) + len(a_body)
+        per_language[code] = total
+    heaviest = max(per_language.values())
+    return {
+        "survey_page_weight": {
+            "value": heaviest, "unit": "bytes (compressed, with headers, all assets)",
+            "target": f"< {PAGE_WEIGHT_TARGET} bytes (20 KB)", "ok": heaviest < PAGE_WEIGHT_TARGET,
+            "per_language": per_language, "encoding_offered": BROWSER_ENCODING,
+        }
+    }
+
+
+def _decode(body: bytes, encoding: str) -> str:
+    if encoding == "br":
+        import brotli
+
+        body = brotli.decompress(body)
+    elif encoding == "gzip":
+        import gzip
+
+        body = gzip.decompress(body)
+    return body.decode("utf-8")
+
+
+def survey_post_body(base_url: str) -> tuple[str, str]:
+    """A complete survey answer with RESPONSE_ID in place of the UUID, and the session cookie it needs."""
+    status, headers, body = fetch(f"{base_url}/s/demo", headers={"Accept-Encoding": "identity"})
+    html = body.decode("utf-8")
+    cookie = next(v.split(";")[0] for k, v in headers if k.lower() == "set-cookie" and v.startswith("session="))
+    token = re.search(r'name="csrf_token" type="hidden" value="([^"]+)"', html).group(1)
+    needs = sorted(set(re.findall(r'name="(need_[a-z_]+)"', html)))
+    fields = [("csrf_token", token), ("lang", "en"), ("response_id", "RESPONSE_ID"), ("show_errors", ""),
+              ("website", ""), ("text_language", "en"), ("barrier", "The bus does not come on Sundays."),
+              ("change", "A clinic open in the evening"), ("place", "98118"), ("age_band", "35_44"),
+              ("top_three", needs[0].removeprefix("need_")), ("top_three", needs[1].removeprefix("need_"))]
+    fields += [(name, "4") for name in needs]
+    return urllib.parse.urlencode(fields), cookie
+
+
+def stored_responses(database_url: str) -> int:
+    if database_url.startswith("sqlite"):
+        with sqlite3.connect(database_url.removeprefix("sqlite:///")) as conn:
+            return conn.execute("SELECT count(*) FROM response").fetchone()[0]
+    import psycopg
+
+    with psycopg.connect(database_url) as conn:
+        return conn.execute("SELECT count(*) FROM response").fetchone()[0]
+
+
+def throughput(backend: str, workdir: Path, seconds: float) -> dict:
+    """GET and POST of the survey beside hello-world and a bare insert, on one backend."""
+    chorus_url = fresh_database(backend, workdir, "chorus_bench")
+    prepare_chorus(chorus_url)
+    insert_url = fresh_database(backend, workdir, "chorus_bench_insert")
+    gzip_only = {"Accept-Encoding": "gzip"}
+    results = {}
+    with gunicorn("bench.baseline_apps:hello_app()", chorus_env(chorus_url)) as url:
+        wrk(url + "/", 2, headers=gzip_only)  # warm up
+        results["hello_get"] = wrk(url + "/", seconds, headers=gzip_only)
+    insert_env = chorus_env(insert_url)
+    with gunicorn("bench.baseline_apps:insert_app()", insert_env, ready_method="POST") as url:
+        wrk(url + "/", 2, script=HERE / "wrk_post.lua")
+        results["insert_post"] = wrk(url + "/", seconds, script=HERE / "wrk_post.lua")
+    with gunicorn("wsgi:app", chorus_env(chorus_url), ready_path="/healthz") as url:
+        wrk(url + "/s/demo", 2, headers=gzip_only)
+        results["survey_get"] = wrk(url + "/s/demo", seconds, headers=gzip_only)
+        body, cookie = survey_post_body(url)
+        env = os.environ | {"CHORUS_BODY": body, "CHORUS_COOKIE": cookie, "CHORUS_PATH": "/s/demo"}
+        before = stored_responses(chorus_url)
+        results["survey_post"] = wrk(url + "/s/demo", seconds, script=HERE / "wrk_survey_post.lua", env=env)
+        results["survey_post"]["stored"] = stored_responses(chorus_url) - before
+    for name, figures in results.items():
+        log(f"{backend} {name}: {figures['requests_per_second']:.0f} req/s, p50 {figures.get('p50_ms')} ms, "
+            f"p99 {figures.get('p99_ms')} ms, non-2xx/3xx {figures['non_2xx_3xx']}")
+    get_ratio = results["survey_get"]["requests_per_second"] / results["hello_get"]["requests_per_second"]
+    post_ratio = results["survey_post"]["requests_per_second"] / results["insert_post"]["requests_per_second"]
+    p99 = max(results["survey_get"]["p99_ms"], results["survey_post"]["p99_ms"])
+    post = results["survey_post"]
+    return {
+        f"{backend}_survey_get_vs_hello": {"value": round(get_ratio, 3), "unit": "ratio of req/s", "target": ">= 0.60",
+                                           "ok": get_ratio >= 0.60, "survey": results["survey_get"],
+                                           "hello_world": results["hello_get"]},
+        f"{backend}_survey_post_vs_insert": {"value": round(post_ratio, 3), "unit": "ratio of req/s", "target": ">= 0.50",
+                                             "ok": post_ratio >= 0.50, "survey": post, "bare_insert": results["insert_post"]},
+        f"{backend}_survey_p99": {"value": p99, "unit": "ms (worst of GET and POST)", "target": "<= 50",
+                                  "ok": p99 <= 50},
+        f"{backend}_survey_post_all_stored": {
+            "value": post["stored"], "unit": "responses stored", "target": f"every sent request, none twice "
+            f"(wrk completed {post['requests']}; up to 32 more may finish after it stops counting)",
+            "ok": post["non_2xx_3xx"] == 0 and post["requests"] <= post["stored"] <= post["requests"] + 32},
+    }
+
+
+def lighthouse(base_url: str) -> dict:
+    """Lighthouse's mobile audit (simulated throttling) of the survey in Debian chromium."""
+    binary = HERE / "node_modules" / ".bin" / "lighthouse"
+    flags = ("--headless=new --no-sandbox --disable-gpu --disable-background-networking "
+             "--disable-component-update --disable-sync --no-first-run")
+    with tempfile.TemporaryDirectory() as tmp:
+        report = Path(tmp) / "report.json"
+        subprocess.run(
+            [str(binary), f"{base_url}/s/demo", "--quiet", "--output=json", f"--output-path={report}",
+             "--only-categories=performance,accessibility", f"--chrome-flags={flags}"],
+            env=os.environ | {"CHROME_PATH": "/usr/bin/chromium"}, check=True, capture_output=True, timeout=300,
+        )
+        data = json.loads(report.read_text())
+    scores = {name: round(category["score"] * 100) for name, category in data["categories"].items()}
+    metrics = {key: data["audits"][key]["numericValue"] for key in
+               ("first-contentful-paint", "largest-contentful-paint", "total-blocking-time", "cumulative-layout-shift")}
+    return {
+        "lighthouse_performance": {"value": scores["performance"], "unit": "score", "target": "100",
+                                   "ok": scores["performance"] == 100, "metrics": metrics},
+        "lighthouse_accessibility": {"value": scores["accessibility"], "unit": "score", "target": "100",
+                                     "ok": scores["accessibility"] == 100},
+    }
+
+
+def run(quick: bool = False) -> dict:
+    seconds = 3 if quick else 10
+    figures = {}
+    with tempfile.TemporaryDirectory() as tmp:
+        workdir = Path(tmp)
+        sqlite_url = fresh_database("sqlite", workdir, "chorus_pages")
+        prepare_chorus(sqlite_url)
+        with gunicorn("wsgi:app", chorus_env(sqlite_url), ready_path="/healthz") as url:
+            figures.update(page_weight(url))
+            log("page weight measured; running Lighthouse")
+            figures.update(lighthouse(url))
+        for backend in ("sqlite", "postgresql"):
+            log(f"throughput on {backend}")
+            figures.update(throughput(backend, workdir, seconds))
+    return figures
+
+
+if __name__ == "__main__":
+    print(json.dumps(run(quick="--quick" in sys.argv), indent=2))

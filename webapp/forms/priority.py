@@ -1,6 +1,8 @@
 """The community priority survey. Its questions come from the campaign's need list."""
 from __future__ import annotations
 
+import functools
+
 from flask_babel import format_currency
 from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
@@ -137,10 +139,11 @@ def need_field_name(key: str) -> str:
     return f"need_{key}"
 
 
-def build_priority_form(needs: list[tuple[str, str]], profile_questions: list[str]) -> type[PriorityFormBase]:
-    """Make the survey form class for a campaign.
+@functools.lru_cache(maxsize=256)
+def build_priority_form(needs: tuple[tuple[str, str], ...], profile_questions: tuple[str, ...]) -> type[PriorityFormBase]:
+    """Make the survey form class for a campaign (made once per distinct content, then reused).
 
-    ``needs`` is a list of (key, name in the reader's language), in campaign order;
+    ``needs`` is a tuple of (key, name in the reader's language), in campaign order;
     ``profile_questions`` names the profile fields the campaign asks.
     """
     attributes = {}

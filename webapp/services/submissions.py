@@ -10,7 +10,7 @@ import uuid
 from dataclasses import dataclass, field
 from typing import Any
 
-from sqlalchemy import select
+from sqlalchemy import insert, select
 from sqlalchemy.exc import IntegrityError
 
 from webapp.extensions import db
@@ -99,47 +99,55 @@ def profile_from_answers(
 
 def store_priority_response(
     campaign: CampaignSnapshot, content: SurveyContent, submission: PrioritySubmission
-) -> tuple[Outcome, Response | None]:
-    """Store a priority survey response once; a replay of the same UUID is not stored again."""
+) -> tuple[Outcome, int | None]:
+    """Store a priority survey response once; a replay of the same UUID is not stored again.
+
+    Returns the outcome and the stored response's id (None on a conflict). Rows are
+    written with bulk INSERTs in one transaction: this is the busiest write path.
+    """
     content_hash = submission.content_hash(campaign.slug)
-    need_ids = content.need_ids
     top = set(submission.top_three)
-    response = Response(
-        client_uuid=submission.client_uuid,
-        content_hash=content_hash,
-        campaign_id=campaign.id,
-        instrument="priority",
-        language=submission.language,
-        channel=submission.channel,
-        event_id=submission.event_id,
-        entered_by_id=submission.entered_by_id,
-        created_at=submission.created_at or utcnow(),
-        received_at=utcnow(),
-        ratings=[
-            Rating(need_id=need_ids[key], importance=importance, top_three=key in top)
-            for key, importance in submission.ratings.items()
-        ],
-        answers=[
-            Answer(question=question, text=text, language=language)
-            for question, (text, language) in submission.answers.items()
-        ],
-        profile=Profile(**submission.profile) if submission.profile else None,
-    )
-    return _insert_once(response)
-
-
-def _insert_once(response: Response) -> tuple[Outcome, Response | None]:
-    """Insert ``response``; on a UUID collision, tell a replay from a conflict."""
-    db.session.add(response)
+    now = utcnow()
     try:
+        response_id = db.session.execute(
+            insert(Response).returning(Response.id),
+            [{
+                "client_uuid": submission.client_uuid, "content_hash": content_hash, "campaign_id": campaign.id,
+                "instrument": "priority", "language": submission.language, "channel": submission.channel,
+                "event_id": submission.event_id, "entered_by_id": submission.entered_by_id,
+                "created_at": submission.created_at or now, "received_at": now,
+            }],
+        ).scalar_one()
+        db.session.execute(insert(Rating), [
+            {"response_id": response_id, "need_id": content.need_ids[key], "importance": importance,
+             "top_three": key in top}
+            for key, importance in submission.ratings.items()
+        ])
+        if submission.answers:
+            db.session.execute(insert(Answer), [
+                {"response_id": response_id, "question": question, "text": text, "language": language}
+                for question, (text, language) in submission.answers.items()
+            ])
+        if submission.profile:
+            db.session.execute(insert(Profile), [{"response_id": response_id, **submission.profile}])
         db.session.commit()
-        return Outcome.STORED, response
+        return Outcome.STORED, response_id
     except IntegrityError:
         db.session.rollback()
-        existing = db.session.scalar(select(Response).where(Response.client_uuid == response.client_uuid))
-        if existing is None:
+        outcome = _replay_outcome(submission.client_uuid, content_hash)
+        if outcome is None:
             raise  # some other constraint failed: a bug, not a replay
-        if existing.content_hash == response.content_hash:
-            return Outcome.DUPLICATE, existing
-        log.warning("response %s sent again with different content; kept the first", response.client_uuid)
-        return Outcome.CONFLICT, None
+        return outcome
+
+
+def _replay_outcome(client_uuid, content_hash: str) -> tuple[Outcome, int | None] | None:
+    """After a UUID collision: the same content is a replay, other content a conflict (None: no collision)."""
+    existing = db.session.execute(
+        select(Response.id, Response.content_hash).where(Response.client_uuid == client_uuid)
+    ).one_or_none()
+    if existing is None:
+        return None
+    if existing.content_hash == content_hash:
+        return Outcome.DUPLICATE, existing.id
+    log.warning("response %s sent again with different content; kept the first", client_uuid)
+    return Outcome.CONFLICT, None

@@ -82,7 +82,7 @@ def thanks(slug: str):
 
 def priority_form(campaign, content):
     """The campaign's survey form, filled from the request when one was sent."""
-    return build_priority_form([(n.key, n.name) for n in content.needs], campaign.profile_questions)()
+    return build_priority_form(tuple((n.key, n.name) for n in content.needs), tuple(campaign.profile_questions))()
 
 
 def blank_survey_page(campaign, language: str) -> str:

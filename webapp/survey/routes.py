@@ -85,7 +85,7 @@ def priority_form(campaign, content):
     return build_priority_form(tuple((n.key, n.name) for n in content.needs), tuple(campaign.profile_questions))()
 
 
-def blank_survey_page(campaign, language: str) -> str:
+def blank_survey_page(campaign, language: str):
     """The empty survey, rendered once per content version and language (see page_cache)."""
     key = ("priority", campaign.id, campaign.content_version, campaign.default_language,
            tuple(campaign.languages), tuple(campaign.profile_questions), language)
@@ -98,7 +98,14 @@ def blank_survey_page(campaign, language: str) -> str:
         html, _status = _render(form, content)
         return html, generate_csrf(), form.response_id.data
 
-    return current_app.extensions["blank_pages"].page(key, render, generate_csrf(), str(uuid.uuid4()))
+    gzip = request.accept_encodings["gzip"] > 0
+    body, encoding = current_app.extensions["blank_pages"].page(
+        key, render, generate_csrf(), str(uuid.uuid4()), gzip=gzip)
+    response = current_app.response_class(body, mimetype="text/html")
+    if encoding:
+        response.headers["Content-Encoding"] = encoding  # Flask-Compress leaves it alone
+    response.vary.add("Accept-Encoding")
+    return response
 
 
 def submission_from_form(form, language: str) -> PrioritySubmission:

@@ -11,7 +11,7 @@ from collections import OrderedDict
 from dataclasses import dataclass, field
 
 from flask import current_app
-from sqlalchemy import select
+from sqlalchemy import bindparam, select
 
 from webapp.extensions import db
 from webapp.models import Campaign, CampaignText, Need, NeedText
@@ -63,7 +63,8 @@ def find_campaign(slug: str) -> Campaign | None:
 
 _campaign = Campaign.__table__
 _SNAPSHOT = select(_campaign.c.id, _campaign.c.slug, _campaign.c.default_language, _campaign.c.languages,
-                   _campaign.c.profile_questions, _campaign.c.is_open, _campaign.c.content_version)
+                   _campaign.c.profile_questions, _campaign.c.is_open, _campaign.c.content_version
+                   ).where(_campaign.c.slug == bindparam("slug"))
 
 
 def campaign_snapshot(slug: str) -> CampaignSnapshot | None:
@@ -73,7 +74,7 @@ def campaign_snapshot(slug: str) -> CampaignSnapshot | None:
     request, and an ORM session costs several times more than the query itself.
     """
     with db.engine.connect() as conn:
-        row = conn.execute(_SNAPSHOT.where(_campaign.c.slug == slug)).one_or_none()
+        row = conn.execute(_SNAPSHOT, {"slug": slug}).one_or_none()
     if row is None:
         return None
     return CampaignSnapshot(row.id, row.slug, row.default_language, tuple(row.languages),

@@ -108,3 +108,11 @@ def test_pages_and_assets_are_compressed_for_slow_connections(client, demo):
     assert b"<form" in gzip.decompress(page.data)
     with client.get("/static/css/chorus.css", headers={"Accept-Encoding": "gzip"}) as css:
         assert css.headers["Content-Encoding"] == "gzip" and len(css.data) < 4000
+
+
+def test_database_outage_is_a_503_asking_to_retry(tmp_path):
+    app = make_app("postgresql+psycopg://nobody@127.0.0.1:1/none")
+    response = app.test_client().get("/s/demo")
+    assert response.status_code == 503
+    assert response.headers["Retry-After"] == "5"
+    assert "Please try again in a moment" in response.get_data(as_text=True)

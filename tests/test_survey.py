@@ -275,3 +275,19 @@ def test_cached_survey_page_carries_this_sessions_csrf_token(app, demo):
     second_token = hidden(second.get("/s/demo").get_data(as_text=True), "csrf_token")
     assert first_token != second_token
     assert fill_and_post(second, "/s/demo", ratings_for(demo)).status_code == 302
+
+
+def test_a_failed_save_keeps_the_answers_and_asks_to_send_again(client, demo, monkeypatch):
+    from sqlalchemy.exc import OperationalError
+
+    import webapp.survey.routes as routes
+
+    def database_gone(*args, **kwargs):
+        raise OperationalError("INSERT", {}, Exception("server closed the connection"))
+
+    monkeypatch.setattr(routes, "store_priority_response", database_gone)
+    response = fill_and_post(client, "/s/demo", ratings_for(demo) | {"change": "Keep this"})
+    assert response.status_code == 503
+    html = response.get_data(as_text=True)
+    assert "Nothing is lost: please press Send again." in html
+    assert form_values(html)["change"] == ["Keep this"]

@@ -3,9 +3,10 @@ from __future__ import annotations
 
 import logging
 
-from flask import Flask, current_app, g, jsonify, render_template, request
+from flask import Flask, current_app, g, jsonify, make_response, render_template, request
 from flask_babel import gettext as _
 from flask_wtf.csrf import CSRFError
+from sqlalchemy.exc import OperationalError
 from werkzeug.exceptions import HTTPException
 
 log = logging.getLogger(__name__)
@@ -58,6 +59,18 @@ def handle_csrf_error(error: CSRFError):
     )
 
 
+def handle_database_unavailable(error: OperationalError):
+    """The database is down, restarting or busy: say so with 503, so clients know to retry."""
+    from webapp.extensions import db
+
+    db.session.rollback()
+    log.error("database unavailable on %s %s: %s", request.method, request.path, error.__class__.__name__)
+    response = make_response(error_page(
+        503, _("Please try again"), _("We cannot reach our records right now. Please try again in a moment.")))
+    response.headers["Retry-After"] = "5"
+    return response
+
+
 def handle_server_error(error):
     """Anything unexpected: log it, apologise, never show a traceback."""
     log.exception("unhandled error on %s %s", request.method, request.path, exc_info=error)
@@ -73,5 +86,6 @@ def keeps_data_on_csrf_error(view):
 def init_errors(app: Flask) -> None:
     """Register the handlers."""
     app.register_error_handler(CSRFError, handle_csrf_error)
+    app.register_error_handler(OperationalError, handle_database_unavailable)
     app.register_error_handler(HTTPException, handle_http_error)
     app.register_error_handler(Exception, handle_server_error)

@@ -114,17 +114,29 @@ def survey_content(campaign: Campaign | CampaignSnapshot, language: str) -> Surv
     return content
 
 
+_campaign_text = CampaignText.__table__
+_need = Need.__table__
+_need_text = NeedText.__table__
+
+
 def _load_content(campaign_id: int, language: str, default: str) -> SurveyContent:
-    wanted = {language, default}
-    texts = {t.language: t for t in db.session.scalars(
-        select(CampaignText).where(CampaignText.campaign_id == campaign_id, CampaignText.language.in_(wanted)))}
-    needs = db.session.execute(
-        select(Need.id, Need.key, Need.retired_at).where(Need.campaign_id == campaign_id).order_by(Need.position)
-    ).all()
-    need_texts: dict[tuple[int, str], NeedText] = {
-        (t.need_id, t.language): t for t in db.session.scalars(
-            select(NeedText).join(Need).where(Need.campaign_id == campaign_id, NeedText.language.in_(wanted)))
-    }
+    """Read one language's content (and the default's, for gaps) on a short-lived connection.
+
+    Its own connection, so a request that goes on to write never holds a read snapshot
+    first (SQLite would refuse the later write instead of waiting for its turn).
+    """
+    wanted = sorted({language, default})
+    with db.engine.connect() as conn:
+        texts = {row.language: row for row in conn.execute(
+            select(_campaign_text).where(_campaign_text.c.campaign_id == campaign_id,
+                                         _campaign_text.c.language.in_(wanted)))}
+        needs = conn.execute(
+            select(_need.c.id, _need.c.key, _need.c.retired_at)
+            .where(_need.c.campaign_id == campaign_id).order_by(_need.c.position)
+        ).all()
+        need_texts = {(row.need_id, row.language): row for row in conn.execute(
+            select(_need_text).join(_need, _need.c.id == _need_text.c.need_id)
+            .where(_need.c.campaign_id == campaign_id, _need_text.c.language.in_(wanted)))}
     missing = []
     text = texts.get(language)
     if text is None:

@@ -1,13 +1,16 @@
 """The community priority survey at /s/<slug>."""
 from __future__ import annotations
 
+import logging
 import uuid
 
 from flask import abort, current_app, flash, g, redirect, render_template, request, session, url_for
-from flask_wtf.csrf import generate_csrf
 from flask_babel import gettext as _
+from flask_wtf.csrf import generate_csrf
+from sqlalchemy.exc import OperationalError
 
 from webapp.errors import keeps_data_on_csrf_error
+from webapp.extensions import db
 from webapp.forms.fields import parse_uuid
 from webapp.forms.priority import IMPORTANCE_CHOICES, OPEN_QUESTIONS, build_priority_form
 from webapp.i18n import LANGUAGES, choose_language, normalize, set_language
@@ -20,6 +23,8 @@ from webapp.services.submissions import (
     store_priority_response,
 )
 from webapp.survey import bp
+
+log = logging.getLogger(__name__)
 from webapp.views import error_summary
 
 
@@ -68,7 +73,13 @@ def priority_survey(slug: str):
         form.show_errors.data = "1"
         return _render(form, content, status=422)
 
-    outcome, _response = store_priority_response(campaign, content, submission_from_form(form, language))
+    try:
+        outcome, _response = store_priority_response(campaign, content, submission_from_form(form, language))
+    except OperationalError:
+        db.session.rollback()
+        log.exception("could not store a survey response; the resident was asked to send again")
+        flash(_("We could not save your answers just now. Nothing is lost: please press Send again."), "error")
+        return _render(form, content, status=503)
     if outcome is Outcome.CONFLICT:
         flash(_("We already had your answers from this form. We kept the first ones you sent."), "info")
     return redirect(url_for("survey.thanks", slug=slug, lang=language))

@@ -106,14 +106,14 @@ def throughput(backend: str, workdir: Path, seconds: float) -> dict:
     insert_url = fresh_database(backend, workdir, "chorus_bench_insert")
     gzip_only = {"Accept-Encoding": "gzip"}
     results = {}
-    with gunicorn("bench.baseline_apps:hello_app()", chorus_env(chorus_url)) as url:
+    with gunicorn("bench.baseline_apps:hello_app()", chorus_env(chorus_url)) as (url, _pid):
         wrk(url + "/", 2, headers=gzip_only)  # warm up
         results["hello_get"] = wrk(url + "/", seconds, headers=gzip_only)
     insert_env = chorus_env(insert_url)
-    with gunicorn("bench.baseline_apps:insert_app()", insert_env, ready_method="POST") as url:
+    with gunicorn("bench.baseline_apps:insert_app()", insert_env, ready_method="POST") as (url, _pid):
         wrk(url + "/", 2, script=HERE / "wrk_post.lua")
         results["insert_post"] = wrk(url + "/", seconds, script=HERE / "wrk_post.lua")
-    with gunicorn("wsgi:app", chorus_env(chorus_url), ready_path="/healthz") as url:
+    with gunicorn("wsgi:app", chorus_env(chorus_url), ready_path="/healthz") as (url, _pid):
         wrk(url + "/s/demo", 2, headers=gzip_only)
         results["survey_get"] = wrk(url + "/s/demo", seconds, headers=gzip_only)
         body, cookie = survey_post_body(url)
@@ -174,7 +174,7 @@ def run(quick: bool = False) -> dict:
         workdir = Path(tmp)
         sqlite_url = fresh_database("sqlite", workdir, "chorus_pages")
         prepare_chorus(sqlite_url)
-        with gunicorn("wsgi:app", chorus_env(sqlite_url), ready_path="/healthz") as url:
+        with gunicorn("wsgi:app", chorus_env(sqlite_url), ready_path="/healthz") as (url, _pid):
             figures.update(page_weight(url))
             log("page weight measured; running Lighthouse")
             figures.update(lighthouse(url))

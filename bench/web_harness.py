@@ -12,6 +12,7 @@ import time
 import urllib.parse
 from html.parser import HTMLParser
 from pathlib import Path
+from typing import NamedTuple
 
 ROOT = Path(__file__).resolve().parent.parent
 BIN = Path(sys.executable).parent
@@ -32,8 +33,8 @@ def chorus_env(database_url: str) -> dict:
     }
 
 
-def fresh_database(backend: str, workdir: Path, name: str = "chorus_bench") -> str:
-    """An empty database: a new SQLite file, or a dropped and re-created PostgreSQL database."""
+def fresh_database(backend: str, workdir: Path, name: str = "chorus_bench", server: str = POSTGRES) -> str:
+    """An empty database: a new SQLite file, or a dropped and re-created PostgreSQL database on ``server``."""
     if backend == "sqlite":
         path = workdir / f"{name}.db"
         for suffix in ("", "-wal", "-shm"):
@@ -41,10 +42,10 @@ def fresh_database(backend: str, workdir: Path, name: str = "chorus_bench") -> s
         return f"sqlite:///{path}"
     import psycopg
 
-    with psycopg.connect(POSTGRES, autocommit=True) as conn:
+    with psycopg.connect(server, autocommit=True) as conn:
         conn.execute(f"DROP DATABASE IF EXISTS {name} WITH (FORCE)")
         conn.execute(f"CREATE DATABASE {name}")
-    return POSTGRES.rsplit("/", 1)[0] + "/" + name
+    return server.rsplit("/", 1)[0] + "/" + name
 
 
 def prepare_chorus(database_url: str) -> None:
@@ -55,13 +56,15 @@ def prepare_chorus(database_url: str) -> None:
 
 
 @contextlib.contextmanager
-def gunicorn(app_spec: str, env: dict, workers: int = 2, ready_path: str = "/", ready_method: str = "GET"):
-    """Serve ``app_spec`` on a free loopback port; yield its base URL."""
+def gunicorn(app_spec: str, env: dict, workers: int = 2, ready_path: str = "/", ready_method: str = "GET",
+             log_path: Path | None = None):
+    """Serve ``app_spec`` on a free loopback port; yield (base URL, master pid)."""
     port = free_port()
+    log = open(log_path, "wb") if log_path else subprocess.DEVNULL
     process = subprocess.Popen(
         [BIN / "gunicorn", "--workers", str(workers), "--bind", f"127.0.0.1:{port}", "--log-level", "warning",
          "--no-control-socket", app_spec],
-        cwd=ROOT, env=env, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE,
+        cwd=ROOT, env=env, stdout=subprocess.DEVNULL, stderr=log,
     )
     url = f"http://127.0.0.1:{port}"
     try:
@@ -74,15 +77,23 @@ def gunicorn(app_spec: str, env: dict, workers: int = 2, ready_path: str = "/", 
             except OSError:
                 pass
             if process.poll() is not None or time.monotonic() > deadline:
-                raise RuntimeError(f"gunicorn {app_spec} did not start: {process.stderr.read().decode()[-2000:]}")
+                raise RuntimeError(f"gunicorn {app_spec} did not start (exit {process.poll()})")
             time.sleep(0.2)
-        yield url
+        yield Served(url, process.pid)
     finally:
         process.terminate()
         try:
             process.wait(timeout=15)
         except subprocess.TimeoutExpired:
             process.kill()
+            process.wait()
+        if log_path:
+            log.close()
+
+
+class Served(NamedTuple):
+    url: str
+    pid: int
 
 
 def fetch(url: str, method: str = "GET", headers: dict | None = None, body: bytes | None = None):

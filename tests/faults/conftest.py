@@ -1,0 +1,103 @@
+"""Fixtures for fault tests: Chorus under real gunicorn on a real database."""
+from __future__ import annotations
+
+import os
+import re
+import signal
+import subprocess
+import threading
+import time
+import urllib.parse
+
+import pytest
+
+from bench.web_harness import chorus_env, fetch, fresh_database, gunicorn, prepare_chorus
+
+POSTGRES_URL = os.environ.get("TEST_DATABASE_URL")
+
+
+class SurveyClient:
+    """Posts complete survey answers the way a browser would, retrying with the same UUID."""
+
+    def __init__(self, base_url: str):
+        self.base_url = base_url
+        status, headers, body = fetch(f"{base_url}/s/demo", headers={"Accept-Encoding": "identity"})
+        assert status == 200
+        html = body.decode()
+        self.cookie = next(v.split(";")[0] for k, v in headers if k.lower() == "set-cookie" and v.startswith("session="))
+        token = re.search(r'name="csrf_token" type="hidden" value="([^"]+)"', html).group(1)
+        self.needs = sorted(set(re.findall(r'name="(need_[a-z_]+)"', html)))
+        self.fields = [("csrf_token", token), ("lang", "en"), ("text_language", "en"), ("website", "")]
+        self.statuses: dict[int, int] = {}
+        self._lock = threading.Lock()
+
+    def body(self, client_uuid: str, importance: int) -> bytes:
+        fields = self.fields + [("response_id", client_uuid)] + [(n, str(importance)) for n in self.needs]
+        return urllib.parse.urlencode(fields).encode()
+
+    def send_once(self, client_uuid: str, importance: int = 3) -> int | None:
+        """One POST; its status, or None when the connection broke."""
+        try:
+            status, headers, _body = fetch(
+                f"{self.base_url}/s/demo", method="POST", body=self.body(client_uuid, importance),
+                headers={"Cookie": self.cookie, "Content-Type": "application/x-www-form-urlencoded"})
+        except OSError:
+            status = None
+        else:
+            if status == 302 and "/thanks" not in dict(headers).get("Location", ""):
+                status = -302  # redirected somewhere else: not an acknowledgement
+        with self._lock:
+            self.statuses[status] = self.statuses.get(status, 0) + 1
+        return status
+
+    def submit(self, client_uuid: str, importance: int = 3, attempts: int = 60) -> bool:
+        """Send until acknowledged (302 to the thank-you page); True when it was."""
+        for attempt in range(attempts):
+            status = self.send_once(client_uuid, importance)
+            if status == 302:
+                return True
+            time.sleep(min(0.05 * (attempt + 1), 0.5))
+        return False
+
+
+class WorkerKiller(threading.Thread):
+    """SIGKILLs one gunicorn worker at a time, at intervals, until stopped."""
+
+    def __init__(self, master_pid: int, interval: float):
+        super().__init__(daemon=True)
+        self.master_pid, self.interval = master_pid, interval
+        self.stopped = threading.Event()
+        self.kills = 0
+
+    def run(self):
+        while not self.stopped.wait(self.interval):
+            children = subprocess.run(["pgrep", "-P", str(self.master_pid)], capture_output=True, text=True).stdout
+            pids = [int(p) for p in children.split()]
+            if pids:
+                try:
+                    os.kill(pids[self.kills % len(pids)], signal.SIGKILL)
+                    self.kills += 1
+                except ProcessLookupError:
+                    pass
+
+
+BACKENDS = ["sqlite", "postgresql"] if POSTGRES_URL else ["sqlite"]
+POSTGRES_ONLY = ["postgresql"] if POSTGRES_URL else []
+
+
+@pytest.fixture
+def served_chorus(request, tmp_path):
+    """(base URL, gunicorn master pid, database URL, backend) for a fresh, seeded Chorus.
+
+    Parametrise indirectly with the backend; ``@pytest.mark.workers(n)`` sets gunicorn's workers.
+    """
+    backend = request.param
+    marker = request.node.get_closest_marker("workers")
+    workers = marker.args[0] if marker else 2
+    database_url = fresh_database(backend, tmp_path, "chorus_faults", server=POSTGRES_URL)
+    prepare_chorus(database_url)
+    log = tmp_path / "gunicorn.log"
+    with gunicorn("wsgi:app", chorus_env(database_url), workers=workers, ready_path="/healthz",
+                  log_path=log) as (url, pid):
+        yield url, pid, database_url, backend
+    request.node.gunicorn_log = log.read_text(errors="replace")

@@ -6,6 +6,7 @@ import uuid
 from flask import abort, flash, g, redirect, render_template, request, url_for
 from flask_babel import gettext as _
 
+from webapp.access import PUBLIC, allow
 from webapp.errors import keeps_data_on_csrf_error
 from webapp.forms.fields import parse_uuid
 from webapp.forms.priority import OPEN_QUESTIONS, build_priority_form
@@ -33,6 +34,7 @@ def load_campaign(endpoint, values):
 
 
 @bp.route("/s/<slug>", methods=["GET", "POST"])
+@allow(PUBLIC)
 @keeps_data_on_csrf_error
 def priority_survey(slug: str):
     """Show the survey; on POST, store the response once and say thank you."""
@@ -72,6 +74,7 @@ def priority_survey(slug: str):
 
 
 @bp.route("/s/<slug>/thanks")
+@allow(PUBLIC)
 def thanks(slug: str):
     """The thank-you page, shown after the response is committed."""
     return render_template("survey/thanks.html", content=survey_content(g.campaign, choose_language()))

@@ -1,12 +1,15 @@
-"""Printable flyers: one page per language with the survey's short link and a QR code that decodes to it."""
+"""Printable flyers: one page per language with the survey's short link and a QR code.
+
+That the QR code decodes to the link, from a chromium screenshot as a phone camera would
+see it, is tested with the other real-browser tests in tests/browser/test_flyer_browser.py
+(they share one browser and one live server).
+"""
 from __future__ import annotations
 
-import io
 import re
 
 import pytest
 
-from tests.browser.conftest import artifacts, browser, live_server, sign_in, staff_account  # noqa: F401  (fixtures)
 from tests.factories import make_campaign, make_user
 from webapp.services.flyers import qr_svg
 
@@ -77,38 +80,3 @@ def test_qr_svg_is_refused_if_it_would_carry_a_style_attribute(monkeypatch):
     monkeypatch.setattr(segno.QRCode, "svg_inline", lambda self, **kw: original(self, **kw).replace("<svg ", '<svg style="x" '))
     with pytest.raises(RuntimeError):
         qr_svg("https://example.org/s/x?lang=en", "QR")
-
-
-def decode_qr(png: bytes) -> list[str]:
-    import zxingcpp
-    from PIL import Image
-
-    image = Image.open(io.BytesIO(png)).convert("L")
-    return [result.text for result in zxingcpp.read_barcodes(image, formats=zxingcpp.BarcodeFormat.QRCode)]
-
-
-@pytest.fixture(scope="module")
-def admin_context(live_server, browser):  # noqa: F811
-    """A browser context signed in once as an admin (sign-ins from one address are rate-limited)."""
-    staff_account(live_server, "flyer-admin@example.org")
-    context = browser.new_context(viewport={"width": 800, "height": 1100})
-    page = context.new_page()
-    sign_in(page, live_server, "flyer-admin@example.org")
-    page.close()
-    yield context
-    context.close()
-
-
-@pytest.mark.browser
-@pytest.mark.parametrize("language", ["es", "ar"])
-@pytest.mark.parametrize("media", ["screen", "print"])
-def test_qr_code_seen_by_a_camera_opens_the_survey_in_that_language(live_server, admin_context, language, media,  # noqa: F811
-                                                                      artifacts):
-    page = admin_context.new_page()
-    try:
-        page.goto(f"{live_server.url}/admin/campaigns/demo/flyer?lang={language}")
-        page.emulate_media(media=media)
-        png = page.screenshot(full_page=True, path=artifacts / f"flyer-{language}-{media}.png")
-    finally:
-        page.close()
-    assert decode_qr(png) == [f"{live_server.url}/s/demo?lang={language}"]

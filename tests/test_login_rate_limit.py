@@ -61,7 +61,13 @@ def test_viewing_the_login_page_is_not_limited(client):
 
 @pytest.fixture
 def spanish_catalog(tmp_path):
-    """A Spanish catalog with the words of the 429 page (the shipped catalogs are filled separately)."""
+    """A Spanish catalog with the words of the 429 page (the shipped catalogs are filled separately).
+
+    Flask-Babel keeps loaded catalogs in one cache for every app of the process, so it is
+    emptied before and after: this app reads this catalog, and later apps the shipped ones.
+    """
+    from webapp.extensions import babel
+
     catalog = Catalog(locale="es")
     catalog.add("Too many tries", "Demasiados intentos")
     catalog.add("Too many tries. Please wait a minute and try again.",
@@ -70,7 +76,9 @@ def spanish_catalog(tmp_path):
     folder.mkdir(parents=True)
     with (folder / "messages.mo").open("wb") as handle:
         write_mo(handle, catalog)
-    return tmp_path
+    babel.domain_instance.cache.clear()
+    yield tmp_path
+    babel.domain_instance.cache.clear()
 
 
 def test_429_page_is_in_the_readers_language(app_with, spanish_catalog):

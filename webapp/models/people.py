@@ -50,6 +50,7 @@ class User(Base):
 
     @property
     def is_admin(self) -> bool:
+        """Admins may do everything, in every campaign."""
         return self.role == "admin"
 
     @property

@@ -64,6 +64,7 @@ def list_users() -> list[User]:
 
 
 def active_admin_count() -> int:
+    """How many admins can sign in."""
     return db.session.scalar(select(func.count()).select_from(User).where(User.role == "admin", User.is_active))
 
 

@@ -2,11 +2,16 @@
 from __future__ import annotations
 
 import datetime as dt
+from typing import TYPE_CHECKING
 
 from sqlalchemy import ForeignKey, String
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from webapp.models.base import Base, utcnow
+
+if TYPE_CHECKING:
+    from webapp.models.campaign import Campaign
+    from webapp.models.people import User
 
 
 class CampaignAssignment(Base):
@@ -18,8 +23,8 @@ class CampaignAssignment(Base):
     campaign_id: Mapped[int] = mapped_column(ForeignKey("campaign.id", ondelete="CASCADE"), primary_key=True, index=True)
     created_at: Mapped[dt.datetime] = mapped_column(default=utcnow)
 
-    user: Mapped["User"] = relationship(back_populates="assignments")  # noqa: F821
-    campaign: Mapped["Campaign"] = relationship(lazy="joined")  # noqa: F821
+    user: Mapped[User] = relationship(back_populates="assignments")
+    campaign: Mapped[Campaign] = relationship(lazy="joined")
 
 
 class PasswordResetToken(Base):
@@ -35,4 +40,4 @@ class PasswordResetToken(Base):
     used_at: Mapped[dt.datetime | None]
     created_by_id: Mapped[int | None] = mapped_column(ForeignKey("users.id", ondelete="SET NULL"))
 
-    user: Mapped["User"] = relationship(foreign_keys=[user_id])  # noqa: F821
+    user: Mapped[User] = relationship(foreign_keys=[user_id])

@@ -2,12 +2,15 @@
 from __future__ import annotations
 
 import datetime as dt
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from sqlalchemy import JSON, ForeignKey, String
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from webapp.models.base import Base, utcnow
+
+if TYPE_CHECKING:
+    from webapp.models.people import User
 
 
 class AuditEvent(Base):
@@ -27,4 +30,4 @@ class AuditEvent(Base):
     #: the client's address (as corrected by TRUST_PROXY_HEADERS); None outside a request
     ip: Mapped[str | None] = mapped_column(String(45))
 
-    actor: Mapped["User | None"] = relationship(lazy="joined")  # noqa: F821
+    actor: Mapped[User | None] = relationship(lazy="joined")

@@ -3,11 +3,15 @@ from __future__ import annotations
 
 import datetime as dt
 import secrets
+from typing import TYPE_CHECKING
 
 from sqlalchemy import Boolean, CheckConstraint, Date, ForeignKey, String
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from webapp.models.base import Base, utcnow
+
+if TYPE_CHECKING:
+    from webapp.models.accounts import CampaignAssignment
 
 ROLES = ("admin", "lead", "outreach")
 
@@ -37,7 +41,7 @@ class User(Base):
     password_changed_at: Mapped[dt.datetime | None]
     last_login_at: Mapped[dt.datetime | None]
 
-    assignments: Mapped[list[CampaignAssignment]] = relationship(  # noqa: F821
+    assignments: Mapped[list[CampaignAssignment]] = relationship(
         back_populates="user", cascade="all, delete-orphan", lazy="selectin"
     )
 

@@ -86,6 +86,26 @@ def app(database_url):
         db.engine.dispose()
 
 
+@pytest.fixture
+def app_with(database_url):
+    """Make apps with extra settings on the test database (each its own "host"); emptied afterwards."""
+    made = []
+
+    def build(**overrides):
+        made.append(make_app(database_url, **overrides))
+        return made[-1]
+
+    yield build
+    if made:
+        with made[0].app_context():
+            db.session.remove()
+            empty_tables()
+            db.engine.dispose()
+        for other in made[1:]:
+            with other.app_context():
+                db.engine.dispose()
+
+
 def empty_tables() -> None:
     """Delete every row of every table (children first)."""
     with db.engine.begin() as conn:
@@ -105,6 +125,41 @@ def client(app):
 @pytest.fixture
 def runner(app):
     return app.test_cli_runner()
+
+
+class AuthActions:
+    """Sign in and out through the real pages (flaskr's helper), or straight into the session."""
+
+    def __init__(self, client):
+        self.client = client
+
+    def login(self, email, password=None, follow_redirects=False, **kwargs):
+        """Sign in with the login form, as a person would."""
+        from tests.factories import PASSWORD
+        from tests.helpers import fill_and_post
+
+        return fill_and_post(
+            self.client, "/login", {"email": email, "password": password or PASSWORD},
+            form_id="login", follow_redirects=follow_redirects, **kwargs,
+        )
+
+    def login_as(self, user):
+        """Put ``user`` in the session without the password check (fast; for access tests)."""
+        with self.client.session_transaction() as session:
+            session["_user_id"] = user.get_id()
+            session["_fresh"] = True
+
+    def logout(self):
+        from tests.helpers import form_values
+
+        page = self.client.get("/staff/")
+        token = form_values(page.get_data(as_text=True), None)["csrf_token"][0]
+        return self.client.post("/logout", data={"csrf_token": token})
+
+
+@pytest.fixture
+def auth(client):
+    return AuthActions(client)
 
 
 @pytest.fixture

@@ -2,7 +2,10 @@
 from __future__ import annotations
 
 from webapp.extensions import db
-from webapp.models import PROFILE_QUESTIONS, Campaign, CampaignText, Need, NeedText
+from webapp.models import PROFILE_QUESTIONS, Campaign, CampaignAssignment, CampaignText, Need, NeedText, User
+
+#: the password every factory-made account has
+PASSWORD = "correct horse battery staple"
 
 
 def make_campaign(slug="test", needs=("housing", "food", "transport"), languages=("en", "es"), is_open=True):
@@ -26,3 +29,15 @@ def make_campaign(slug="test", needs=("housing", "food", "transport"), languages
 def ratings_for(campaign, importance=4) -> dict[str, str]:
     """Form data rating every active need of ``campaign``."""
     return {f"need_{need.key}": str(importance) for need in campaign.active_needs()}
+
+
+def make_user(email="someone@example.org", role="outreach", campaigns=(), password=PASSWORD, is_active=True) -> User:
+    """An account with ``password``, assigned to ``campaigns``."""
+    from webapp.services.passwords import hash_password
+
+    user = User(email=email, role=role, is_active=is_active, password_hash=hash_password(password))
+    for campaign in campaigns:
+        user.assignments.append(CampaignAssignment(campaign_id=campaign.id))
+    db.session.add(user)
+    db.session.commit()
+    return user

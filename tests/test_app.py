@@ -84,7 +84,10 @@ def test_healthz_reports_503_when_sqlite_file_cannot_be_opened(tmp_path):
 
 
 def test_unexpected_error_is_a_friendly_500_without_traceback(app):
+    from webapp.access import PUBLIC, allow
+
     @app.route("/boom")
+    @allow(PUBLIC)
     def boom():
         raise RuntimeError("secret internals")
 

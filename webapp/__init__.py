@@ -36,11 +36,13 @@ def create_app(config: Mapping | None = None) -> Flask:
     app.extensions["blank_pages"] = BlankPageCache()
     _register_blueprints(app)
 
+    from webapp.access import init_access
     from webapp.cli import init_cli
     from webapp.errors import init_errors
     from webapp.security import init_security
     from webapp.templating import init_templating
 
+    init_access(app)
     init_errors(app)
     init_security(app)
     init_templating(app)
@@ -61,20 +63,25 @@ def _fresh_request_state(_endpoint, _values) -> None:
 
 def _init_extensions(app: Flask) -> None:
     from webapp import database
-    from webapp.extensions import babel, compress, csrf, db, migrate
+    from webapp.extensions import babel, compress, csrf, db, limiter, migrate
     from webapp.i18n import select_locale
 
     db.init_app(app)
     database.init_database(app)
     migrate.init_app(app, db, render_as_batch=True, compare_type=True, directory=os.path.join(os.path.dirname(os.path.dirname(__file__)), "migrations"))
     babel.init_app(app, locale_selector=select_locale)
+    limiter.init_app(app)  # before CSRF, so floods are counted even without a valid token
     csrf.init_app(app)
     compress.init_app(app)
 
 
 def _register_blueprints(app: Flask) -> None:
+    from webapp.admin import bp as admin_bp
+    from webapp.auth import bp as auth_bp
     from webapp.ops import bp as ops_bp
     from webapp.survey import bp as survey_bp
 
     app.register_blueprint(ops_bp)
     app.register_blueprint(survey_bp)
+    app.register_blueprint(auth_bp)
+    app.register_blueprint(admin_bp)

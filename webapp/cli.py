@@ -1,8 +1,13 @@
 """Flask command-line commands (``flask --app webapp …``)."""
 from __future__ import annotations
 
+import sys
+
 import click
 from flask import Flask
+from flask.cli import AppGroup
+
+from webapp.models import ROLES
 
 
 @click.command("seed-demo")
@@ -15,6 +20,80 @@ def seed_demo_command():
     click.echo(f"demo campaign '{campaign.slug}' {state}: {len(campaign.needs)} needs")
 
 
+users_cli = AppGroup("users", help="Staff accounts: create the first admin, list accounts, make reset links.")
+
+
+def _read_password(password_file: str | None, password_stdin: bool) -> str:
+    """The new password from a file, standard input, or a hidden prompt asked twice."""
+    if password_file:
+        with open(password_file, encoding="utf-8") as handle:
+            return handle.readline().rstrip("\r\n")
+    if password_stdin:
+        return sys.stdin.readline().rstrip("\r\n")
+    return click.prompt("Password", hide_input=True, confirmation_prompt="Repeat the password")
+
+
+@users_cli.command("create")
+@click.argument("email")
+@click.option("--role", type=click.Choice(ROLES), required=True, help="admin, lead or outreach")
+@click.option("--campaign", "campaigns", multiple=True, metavar="SLUG", help="assign to this campaign (repeatable)")
+@click.option("--password-file", type=click.Path(exists=True, dir_okay=False), help="read the password from this file")
+@click.option("--password-stdin", is_flag=True, help="read the password from standard input (for scripts)")
+def create_user_command(email, role, campaigns, password_file, password_stdin):
+    """Create an account, e.g. the first admin: users create --role admin EMAIL"""
+    from webapp.services.accounts import AccountError, create_user
+    from webapp.services.campaigns import find_campaign
+    from webapp.services.passwords import MIN_LENGTH, password_problem
+
+    campaign_ids = []
+    for slug in campaigns:
+        campaign = find_campaign(slug)
+        if campaign is None:
+            raise click.ClickException(f"no campaign with slug {slug!r}")
+        campaign_ids.append(campaign.id)
+    password = _read_password(password_file, password_stdin)
+    problem = password_problem(password)
+    if problem == "too_short":
+        raise click.ClickException(f"the password must have at least {MIN_LENGTH} characters")
+    if problem:
+        raise click.ClickException(f"the password is not acceptable ({problem})")
+    try:
+        user = create_user(email, role, actor=None, password=password, campaign_ids=campaign_ids, via="cli")
+    except AccountError as error:
+        messages = {"email_taken": "an account with this email already exists", "bad_email": "that is not an email address"}
+        raise click.ClickException(messages.get(error.code, error.code)) from None
+    click.echo(f"created {user.role} {user.email}")
+
+
+@users_cli.command("list")
+def list_users_command():
+    """List every account: email, role, state and campaigns."""
+    from webapp.services.accounts import list_users
+
+    for user in list_users():
+        state = "active" if user.is_active else "deactivated"
+        slugs = ",".join(sorted(a.campaign.slug for a in user.assignments)) or "-"
+        click.echo(f"{user.email}\t{user.role}\t{state}\t{slugs}")
+
+
+@users_cli.command("reset-link")
+@click.argument("email")
+def reset_link_command(email):
+    """Print a one-time link to set EMAIL's password (e.g. for a locked-out admin)."""
+    from webapp.links import public_url
+    from webapp.services.accounts import find_user_by_email, issue_reset_token
+
+    user = find_user_by_email(email)
+    if user is None:
+        raise click.ClickException("no account with this email")
+    token = issue_reset_token(user, actor=None, via="cli")
+    link = public_url("auth.reset_password", token=token)
+    if link.startswith("/"):
+        click.echo("(set PUBLIC_BASE_URL to print the full address)", err=True)
+    click.echo(link)
+
+
 def init_cli(app: Flask) -> None:
     """Register the commands."""
     app.cli.add_command(seed_demo_command)
+    app.cli.add_command(users_cli)

@@ -47,6 +47,39 @@ def settings_from_env(env: Mapping[str, str], instance_path: str) -> dict:
         "COMPRESS_MIMETYPES": ["text/html", "text/css", "text/javascript", "application/javascript",
                                "application/json", "image/svg+xml"],
         "TRUST_PROXY_HEADERS": int(env.get("TRUST_PROXY_HEADERS", "0")),
+        # Flyers and reset links carry this address when set (e.g. behind a proxy).
+        "PUBLIC_BASE_URL": (env.get("PUBLIC_BASE_URL") or "").rstrip("/") or None,
+        # Staff sign-in: no "remember me" cookie is ever set; if one were, it is locked down too.
+        "REMEMBER_COOKIE_HTTPONLY": True,
+        "REMEMBER_COOKIE_SAMESITE": "Lax",
+        "REMEMBER_COOKIE_SECURE": _flag(env.get("SESSION_COOKIE_SECURE"), environment == "production"),
+        "PASSWORD_RESET_HOURS": float(env.get("PASSWORD_RESET_HOURS", "24")),
+        **argon2_settings(env, environment),
+        **rate_limit_settings(env),
+    }
+
+
+def argon2_settings(env: Mapping[str, str], environment: str) -> dict:
+    """Argon2id cost: the RFC 9106 low-memory profile, or the cheapest for the test suite."""
+    from argon2.profiles import RFC_9106_LOW_MEMORY
+
+    cheap = environment == "testing"  # hashing is tested for what it is, not for how slow it is
+    return {
+        "ARGON2_TIME_COST": int(env.get("ARGON2_TIME_COST", 1 if cheap else RFC_9106_LOW_MEMORY.time_cost)),
+        "ARGON2_MEMORY_COST": int(env.get("ARGON2_MEMORY_COST", 8 if cheap else RFC_9106_LOW_MEMORY.memory_cost)),
+        "ARGON2_PARALLELISM": int(env.get("ARGON2_PARALLELISM", 1 if cheap else RFC_9106_LOW_MEMORY.parallelism)),
+    }
+
+
+def rate_limit_settings(env: Mapping[str, str]) -> dict:
+    """Flask-Limiter settings: in-memory for one host, Redis (redis://…) for several."""
+    return {
+        "RATELIMIT_ENABLED": _flag(env.get("RATELIMIT_ENABLED"), True),
+        "RATELIMIT_STORAGE_URI": env.get("RATELIMIT_STORAGE_URI") or "memory://",
+        "RATELIMIT_KEY_PREFIX": env.get("RATELIMIT_KEY_PREFIX", "chorus"),
+        "RATELIMIT_HEADERS_ENABLED": True,
+        "LOGIN_LIMIT_PER_ADDRESS": env.get("LOGIN_LIMIT_PER_ADDRESS", "10 per minute"),
+        "LOGIN_LIMIT_PER_ACCOUNT": env.get("LOGIN_LIMIT_PER_ACCOUNT", "5 per minute; 20 per hour"),
     }
 
 

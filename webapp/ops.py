@@ -7,6 +7,7 @@ from flask import Blueprint, jsonify
 from sqlalchemy import text
 from sqlalchemy.exc import SQLAlchemyError
 
+from webapp.access import PUBLIC, allow
 from webapp.extensions import db
 
 bp = Blueprint("ops", __name__)
@@ -14,6 +15,7 @@ log = logging.getLogger(__name__)
 
 
 @bp.route("/healthz")
+@allow(PUBLIC)
 def healthz():
     """200 when the app and its database answer; 503 when the database does not."""
     try:

@@ -5,7 +5,7 @@ import hashlib
 import os
 
 from flask import Flask, g, request, url_for
-from flask_babel import format_date, format_number
+from flask_babel import format_date, format_datetime, format_number, format_percent
 
 from webapp.config import MAX_TEXT_LENGTH
 from webapp.i18n import LANGUAGES, current_language, offered_languages, remember_language
@@ -54,6 +54,9 @@ def init_templating(app: Flask) -> None:
             "campaign": g.get("campaign"),
         }
 
-    app.jinja_env.globals.update(format_number=format_number, format_date=format_date, max_text_length=MAX_TEXT_LENGTH)
+    app.jinja_env.globals.update(
+        format_number=format_number, format_date=format_date, format_datetime=format_datetime,
+        format_percent=format_percent, max_text_length=MAX_TEXT_LENGTH, languages=LANGUAGES,
+    )
     app.after_request(remember_language)
     app.after_request(_close_streamed_files)  # registered after Compress: runs before it

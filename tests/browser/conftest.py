@@ -99,3 +99,28 @@ def axe_violations(page, tags=("wcag2a", "wcag2aa", "wcag21a", "wcag21aa")) -> l
 def horizontal_overflow(page) -> int:
     """How many CSS pixels the page is wider than the viewport (0 when nothing overflows)."""
     return page.evaluate("document.documentElement.scrollWidth - document.documentElement.clientWidth")
+
+
+STAFF_PASSWORD = "correct horse battery staple"
+
+
+def staff_account(live_server, email: str, role: str = "admin") -> None:
+    """Make a staff account in the live server's database (once per session)."""
+    from sqlalchemy import select
+
+    from tests.factories import make_user
+    from webapp.models import User
+
+    with live_server.app.app_context():
+        if db.session.scalar(select(User).where(User.email == email)) is None:
+            make_user(email=email, role=role, password=STAFF_PASSWORD)
+        db.session.remove()
+
+
+def sign_in(page, live_server, email: str) -> None:
+    """Sign in through the login page, as a person would."""
+    page.goto(f"{live_server.url}/login")
+    page.fill("#email", email)
+    page.fill("#password", STAFF_PASSWORD)
+    page.get_by_role("button", name="Sign in").click()
+    page.wait_for_url("**/staff/")

@@ -1,4 +1,6 @@
 """SQLAlchemy 2 typed models. The schema changes only through Alembic migrations."""
+from webapp.models.accounts import CampaignAssignment, PasswordResetToken
+from webapp.models.audit import AuditEvent
 from webapp.models.base import Base, utcnow
 from webapp.models.campaign import PROFILE_QUESTIONS, Campaign, CampaignText, Need, NeedText
 from webapp.models.people import ROLES, Event, User
@@ -7,4 +9,5 @@ from webapp.models.response import CHANNELS, INSTRUMENTS, Answer, Profile, Ratin
 __all__ = [
     "Base", "utcnow", "PROFILE_QUESTIONS", "Campaign", "CampaignText", "Need", "NeedText",
     "ROLES", "Event", "User", "CHANNELS", "INSTRUMENTS", "Answer", "Profile", "Rating", "Response",
+    "CampaignAssignment", "PasswordResetToken", "AuditEvent",
 ]

@@ -9,6 +9,7 @@ from flask_babel import gettext as _
 from flask_wtf.csrf import generate_csrf
 from sqlalchemy.exc import OperationalError
 
+from webapp.access import PUBLIC, allow
 from webapp.errors import keeps_data_on_csrf_error
 from webapp.extensions import db
 from webapp.forms.fields import parse_uuid
@@ -39,6 +40,7 @@ def load_campaign(endpoint, values):
 
 
 @bp.route("/s/<slug>", methods=["GET", "POST"])
+@allow(PUBLIC)
 @keeps_data_on_csrf_error
 def priority_survey(slug: str):
     """Show the survey; on POST, store the response once and say thank you."""
@@ -86,6 +88,7 @@ def priority_survey(slug: str):
 
 
 @bp.route("/s/<slug>/thanks")
+@allow(PUBLIC)
 def thanks(slug: str):
     """The thank-you page, shown after the response is committed."""
     return render_template("survey/thanks.html", content=survey_content(g.campaign, choose_language()))

@@ -1,0 +1,116 @@
+"""The audit trail records who did what, when and from where; admins can read it."""
+from __future__ import annotations
+
+import pytest
+from sqlalchemy import select
+
+from tests.factories import make_campaign, make_user
+from tests.helpers import fill_and_post
+from webapp.extensions import db
+from webapp.models import AuditEvent
+from webapp.services import audit
+from webapp.services.accounts import AccountError, update_user
+from webapp.services.campaigns import NeedWords, save_content, set_campaign_open
+from webapp.services.needs import add_need, retire_need
+
+
+def events(action=None) -> list[AuditEvent]:
+    query = select(AuditEvent).order_by(AuditEvent.id)
+    if action:
+        query = query.where(AuditEvent.action == action)
+    return list(db.session.scalars(query))
+
+
+def test_role_and_assignment_changes_and_deactivation_are_recorded(app):
+    admin = make_user(email="admin@example.org", role="admin")
+    north = make_campaign(slug="north")
+    worker = make_user(email="worker@example.org", role="outreach")
+    update_user(worker, actor=admin, role="lead", campaign_ids=[north.id])
+    update_user(worker, actor=admin, is_active=False)
+    recorded = [(e.action, e.actor_id, e.target_type, e.target_id) for e in events()]
+    assert recorded == [
+        ("user.role_changed", admin.id, "users", worker.id),
+        ("user.assignments_changed", admin.id, "users", worker.id),
+        ("user.deactivated", admin.id, "users", worker.id),
+    ]
+    assert events("user.role_changed")[0].detail == {"from": "outreach", "to": "lead", "via": "web"}
+    assert events("user.assignments_changed")[0].detail["added"] == ["north"]
+    assert all(event.occurred_at is not None for event in events())
+
+
+def test_the_last_admin_cannot_lock_everyone_out(app):
+    admin = make_user(email="admin@example.org", role="admin")
+    with pytest.raises(AccountError):
+        update_user(admin, actor=admin, role="lead")
+    with pytest.raises(AccountError):
+        update_user(admin, actor=admin, is_active=False)
+    assert events() == []
+
+
+def test_content_and_need_edits_are_recorded_with_what_changed(app):
+    lead = make_user(email="lead@example.org", role="lead")
+    campaign = make_campaign(slug="north")
+    save_content(campaign, "es", "Nuevo título", "", {}, actor=lead)
+    need = add_need(campaign, {"en": NeedWords("Parks"), "es": NeedWords("Parques")}, actor=lead)
+    retire_need(campaign, need, actor=lead)
+    set_campaign_open(campaign, False, actor=lead)
+    assert [e.action for e in events()] == ["content.edited", "need.added", "need.retired", "campaign.closed"]
+    edited = events("content.edited")[0]
+    assert edited.actor_id == lead.id and edited.detail == {"slug": "north", "language": "es", "pieces": ["title"]}
+    assert events("need.added")[0].detail["key"] == "parks"
+
+
+def test_logins_and_failed_logins_are_recorded_with_the_address(client, auth):
+    user = make_user(email="lead@example.org")
+    auth.login("lead@example.org", "wrong password!!", environ_base={"REMOTE_ADDR": "203.0.113.7"})
+    auth.login("lead@example.org", environ_base={"REMOTE_ADDR": "203.0.113.8"})
+    failed, succeeded = events()
+    assert (failed.action, failed.target_id, failed.actor_id, failed.ip) == ("login.failed", user.id, None, "203.0.113.7")
+    assert failed.detail == {"reason": "wrong_password"}
+    assert (succeeded.action, succeeded.actor_id, succeeded.ip) == ("login.succeeded", user.id, "203.0.113.8")
+
+
+def test_an_edit_that_fails_leaves_no_audit_entry(app):
+    lead = make_user(email="lead@example.org", role="lead")
+    campaign = make_campaign(slug="north")
+    from webapp.services.campaigns import CampaignError
+
+    with pytest.raises(CampaignError):
+        save_content(campaign, "en", "", "", {}, actor=lead)  # the default language needs a title
+    db.session.rollback()
+    assert events() == []
+
+
+def test_unknown_actions_are_refused(app):
+    with pytest.raises(ValueError):
+        audit.record("something.made_up")
+
+
+def test_admin_reads_the_audit_log_filtered_by_action(client, auth):
+    admin = make_user(email="admin@example.org", role="admin")
+    campaign = make_campaign(slug="north")
+    save_content(campaign, "es", "Título", "", {}, actor=admin)
+    auth.login("admin@example.org")
+    page = client.get("/admin/audit")
+    html = page.get_data(as_text=True)
+    assert page.status_code == 200 and "content.edited" in html and "login.succeeded" in html
+    filtered = client.get("/admin/audit?action=content.edited").get_data(as_text=True)
+    assert "<code>content.edited</code>" in filtered and "<code>login.succeeded</code>" not in filtered
+    by_prefix = client.get("/admin/audit?action=login").get_data(as_text=True)
+    assert "<code>login.succeeded</code>" in by_prefix and "<code>content.edited</code>" not in by_prefix
+
+
+def test_leads_cannot_read_the_audit_log(client, auth):
+    lead = make_user(email="lead@example.org", role="lead")
+    auth.login_as(lead)
+    assert client.get("/admin/audit").status_code == 403
+
+
+def test_creating_an_account_from_the_web_is_recorded(client, auth):
+    admin = make_user(email="admin@example.org", role="admin")
+    auth.login_as(admin)
+    fill_and_post(client, "/admin/users/new", {"email": "new@example.org", "role": "lead"}, form_id="user")
+    created, issued = events()
+    assert created.action == "user.created" and created.actor_id == admin.id
+    assert created.detail == {"email": "new@example.org", "role": "lead", "campaigns": [], "via": "web"}
+    assert issued.action == "password.reset_issued" and issued.actor_id == admin.id

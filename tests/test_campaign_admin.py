@@ -1,0 +1,232 @@
+"""Setting up a campaign without touching code: needs, wording per language, settings."""
+from __future__ import annotations
+
+import re
+import uuid
+
+import pytest
+from sqlalchemy import func, select
+
+from tests.factories import make_campaign, make_user, ratings_for
+from tests.helpers import fill_and_post, form_values
+from webapp.extensions import db
+from webapp.models import Campaign, Need, Rating
+from webapp.services.campaigns import content_completeness, survey_content
+from webapp.services.submissions import PrioritySubmission, store_priority_response
+
+
+@pytest.fixture
+def admin(client, auth):
+    user = make_user(email="admin@example.org", role="admin")
+    auth.login_as(user)
+    return user
+
+
+def post_button(client, page_url: str, action: str, data: dict | None = None):
+    """Press a button of a small POST form on ``page_url`` (the form token comes from the page)."""
+    token = form_values(client.get(page_url).get_data(as_text=True), None)["csrf_token"][0]
+    return client.post(action, data={"csrf_token": token, **(data or {})})
+
+
+def survey_html(client, slug: str, lang: str = "en") -> str:
+    response = client.get(f"/s/{slug}?lang={lang}")
+    assert response.status_code == 200
+    return response.get_data(as_text=True)
+
+
+def test_admin_sets_up_a_campaign_with_needs_in_two_languages(client, admin):
+    response = fill_and_post(client, "/admin/campaigns/new", {
+        "slug": "eastside-2027", "default_language": "en", "languages": ["en", "es"],
+        "title": "Eastside health priorities", "intro": "Tell us what matters.",
+    }, form_id="campaign")
+    assert response.status_code == 302 and response.headers["Location"] == "/admin/campaigns/eastside-2027/needs"
+    campaign = db.session.scalar(select(Campaign).where(Campaign.slug == "eastside-2027"))
+    assert campaign.is_open is False and campaign.languages == ["en", "es"]
+
+    for english, spanish in (("Affordable housing", "Vivienda asequible"), ("Healthy food", "Comida saludable")):
+        added = fill_and_post(client, "/admin/campaigns/eastside-2027/needs",
+                              {"name_en": english, "name_es": spanish}, form_id="need")
+        assert added.status_code == 302
+    fill_and_post(client, "/admin/campaigns/eastside-2027/content/es",
+                  {"title": "Prioridades de salud del Eastside"}, form_id="content")
+    post_button(client, "/admin/campaigns/eastside-2027/", "/admin/campaigns/eastside-2027/status", {"open": "1"})
+
+    english = survey_html(client, "eastside-2027", "en")
+    assert "Eastside health priorities" in english and "Affordable housing" in english
+    spanish = survey_html(client, "eastside-2027", "es")
+    assert "Prioridades de salud del Eastside" in spanish and "Vivienda asequible" in spanish
+    assert 'id="need_affordable_housing"' in spanish and 'id="need_healthy_food"' in spanish
+
+
+def test_new_campaign_slug_must_be_free_and_well_formed(client, admin):
+    make_campaign(slug="taken")
+    for slug, message in (("taken", "Another campaign already uses this web address."),
+                          ("Not OK!", "Use 2 to 64 lowercase letters")):
+        response = fill_and_post(client, "/admin/campaigns/new", {"slug": slug, "title": "T"}, form_id="campaign")
+        assert response.status_code == 422 and message in response.get_data(as_text=True)
+
+
+def test_a_campaign_without_needs_cannot_be_opened(client, admin):
+    fill_and_post(client, "/admin/campaigns/new", {"slug": "empty", "title": "Empty"}, form_id="campaign")
+    response = post_button(client, "/admin/campaigns/empty/", "/admin/campaigns/empty/status", {"open": "1"})
+    assert response.status_code == 302
+    assert db.session.scalar(select(Campaign.is_open).where(Campaign.slug == "empty")) is False
+    assert "Add at least one need" in client.get("/admin/campaigns/empty/").get_data(as_text=True)
+
+
+def test_need_key_comes_from_the_english_name_and_stays_unique(client, admin):
+    campaign = make_campaign(slug="north", needs=("housing",), languages=("es", "en"))
+    fill_and_post(client, "/admin/campaigns/north/needs", {"name_es": "Vivienda", "name_en": "Housing"}, form_id="need")
+    fill_and_post(client, "/admin/campaigns/north/needs", {"name_es": "Transporte público"}, form_id="need")
+    keys = [need.key for need in db.session.scalar(select(Campaign).where(Campaign.id == campaign.id)).needs]
+    assert keys == ["housing", "housing_2", "transporte_publico"]
+
+
+def test_renaming_a_need_keeps_its_key_and_shows_on_the_survey(client, admin):
+    campaign = make_campaign(slug="north")
+    need = campaign.needs[0]
+    before = campaign.content_version
+    response = fill_and_post(client, "/admin/campaigns/north/content/es",
+                             {f"need_{need.id}_name": "Casas que podamos pagar"}, form_id="content")
+    assert response.status_code == 302
+    db.session.refresh(need)
+    assert need.key == "housing" and need.texts["es"].name == "Casas que podamos pagar"
+    assert "Casas que podamos pagar" in survey_html(client, "north", "es")
+    db.session.refresh(campaign)
+    assert campaign.content_version == before + 1
+
+
+def test_content_editor_shows_the_default_language_beside_the_translation(client, admin):
+    make_campaign(slug="north")
+    html = client.get("/admin/campaigns/north/content/es").get_data(as_text=True)
+    assert "In English (default)" in html
+    assert 'class="reference" lang="en"' in html
+    assert re.search(r'<input[^>]+id="title"[^>]+lang="es"', html) or re.search(r'<input[^>]+lang="es"[^>]+id="title"', html)
+
+
+def test_arabic_is_edited_right_to_left(client, admin):
+    make_campaign(slug="north", languages=("en", "ar"))
+    html = client.get("/admin/campaigns/north/content/ar").get_data(as_text=True)
+    assert re.search(r'<input[^>]*dir="rtl"[^>]*id="title"|<input[^>]*id="title"[^>]*dir="rtl"', html)
+
+
+def test_clearing_a_translation_falls_back_to_the_default_language(client, admin):
+    campaign = make_campaign(slug="north")
+    need = campaign.needs[0]
+    fill_and_post(client, "/admin/campaigns/north/content/es", {f"need_{need.id}_name": ""}, form_id="content")
+    db.session.refresh(need)
+    assert "es" not in need.texts
+    assert "housing [en]" in survey_html(client, "north", "es")
+
+
+def test_the_default_language_cannot_be_left_without_a_title(client, admin):
+    make_campaign(slug="north")
+    response = fill_and_post(client, "/admin/campaigns/north/content/en", {"title": "  "}, form_id="content")
+    assert response.status_code == 422 and "Please write a title." in response.get_data(as_text=True)
+
+
+def respond(campaign, importance=4):
+    submission = PrioritySubmission(client_uuid=uuid.uuid4(), language="en",
+                                    ratings={need.key: importance for need in campaign.active_needs()})
+    store_priority_response(campaign, survey_content(campaign, "en"), submission)
+
+
+def test_retiring_a_need_keeps_its_ratings_and_hides_the_question(client, admin):
+    campaign = make_campaign(slug="north")
+    respond(campaign)
+    housing = campaign.needs[0]
+    ratings_before = db.session.scalar(select(func.count()).select_from(Rating).where(Rating.need_id == housing.id))
+    assert ratings_before == 1
+    response = post_button(client, "/admin/campaigns/north/needs", f"/admin/campaigns/north/needs/{housing.id}/retire")
+    assert response.status_code == 302
+    assert db.session.scalar(select(func.count()).select_from(Rating).where(Rating.need_id == housing.id)) == 1
+    assert db.session.get(Need, housing.id).retired_at is not None
+    html = survey_html(client, "north")
+    assert 'id="need_housing"' not in html and 'id="need_food"' in html
+    # a new response no longer needs a rating for it
+    assert fill_and_post(client, "/s/north", ratings_for(db.session.get(Campaign, campaign.id))).status_code == 302
+
+    post_button(client, "/admin/campaigns/north/needs", f"/admin/campaigns/north/needs/{housing.id}/restore")
+    assert 'id="need_housing"' in survey_html(client, "north")
+
+
+def test_the_last_active_need_cannot_be_retired(client, admin):
+    campaign = make_campaign(slug="north", needs=("housing",))
+    post_button(client, "/admin/campaigns/north/needs", f"/admin/campaigns/north/needs/{campaign.needs[0].id}/retire")
+    assert db.session.get(Need, campaign.needs[0].id).retired_at is None
+
+
+def test_reordering_with_up_and_down_buttons(client, admin):
+    campaign = make_campaign(slug="north", needs=("housing", "food", "transport"))
+    food = campaign.needs[1]
+    post_button(client, "/admin/campaigns/north/needs", f"/admin/campaigns/north/needs/{food.id}/move", {"direction": "up"})
+    html = survey_html(client, "north")
+    assert html.index('id="need_food"') < html.index('id="need_housing"') < html.index('id="need_transport"')
+    post_button(client, "/admin/campaigns/north/needs", f"/admin/campaigns/north/needs/{food.id}/move", {"direction": "down"})
+    post_button(client, "/admin/campaigns/north/needs", f"/admin/campaigns/north/needs/{food.id}/move", {"direction": "down"})
+    html = survey_html(client, "north")
+    assert html.index('id="need_housing"') < html.index('id="need_transport"') < html.index('id="need_food"')
+
+
+def test_move_buttons_are_plain_form_buttons(client, admin):
+    make_campaign(slug="north")
+    html = client.get("/admin/campaigns/north/needs").get_data(as_text=True)
+    assert html.count('name="direction" value="up"') == 3 and "<script" not in html
+
+
+def test_profile_questions_chosen_appear_on_the_survey(client, admin):
+    make_campaign(slug="north")
+    assert 'id="income_band"' in survey_html(client, "north")
+    response = fill_and_post(client, "/admin/campaigns/north/",
+                             {"profile_questions": ["place", "age_band"]}, form_id="settings")
+    assert response.status_code == 302
+    html = survey_html(client, "north")
+    assert 'id="place"' in html and 'id="age_band"' in html
+    assert 'id="income_band"' not in html and 'id="hardships"' not in html
+
+
+def test_settings_choose_default_and_offered_languages(client, admin):
+    campaign = make_campaign(slug="north")
+    fill_and_post(client, "/admin/campaigns/north/", {"default_language": "es", "languages": ["es", "en", "vi"]},
+                  form_id="settings")
+    db.session.refresh(campaign)
+    assert campaign.default_language == "es" and campaign.languages == ["es", "en", "vi"]
+    assert "Tiếng Việt" in survey_html(client, "north")
+
+
+def test_the_default_language_must_be_complete(client, admin):
+    campaign = make_campaign(slug="north")
+    response = fill_and_post(client, "/admin/campaigns/north/",
+                             {"default_language": "vi", "languages": ["en", "es", "vi"]}, form_id="settings")
+    assert response.status_code == 422 and "before making it the default language" in response.get_data(as_text=True)
+    db.session.refresh(campaign)
+    assert campaign.default_language == "en"
+
+
+def test_completeness_meter_counts_the_pieces_written_in_each_language(client, admin):
+    campaign = make_campaign(slug="north", needs=("housing", "food"), languages=("en", "es", "vi"))
+    campaign.texts["en"].intro = "Welcome"
+    del campaign.needs[1].texts["es"]
+    del campaign.texts["vi"]
+    db.session.commit()
+    # title + intro + two need names in the default language
+    numbers = {item.language: (item.done, item.total) for item in content_completeness(campaign)}
+    assert numbers == {"en": (4, 4), "es": (2, 4), "vi": (2, 4)}
+    html = client.get("/admin/campaigns/north/content").get_data(as_text=True)
+    assert '<meter min="0" max="4" value="2"' in html
+    assert "2 of 4 pieces written (50%)" in html and "4 of 4 pieces written (100%)" in html
+
+
+def test_lead_edits_their_own_campaign_but_not_another(client, auth):
+    north = make_campaign(slug="north")
+    make_campaign(slug="south")
+    lead = make_user(email="lead@example.org", role="lead", campaigns=[north])
+    auth.login_as(lead)
+    assert fill_and_post(client, "/admin/campaigns/north/content/es", {"title": "Norte"}, form_id="content").status_code == 302
+    assert client.get("/admin/campaigns/south/content/es").status_code == 403
+    token = form_values(client.get("/admin/campaigns/north/content/es").get_data(as_text=True), "content")["csrf_token"]
+    response = client.post("/admin/campaigns/south/content/es", data={"csrf_token": token, "title": "Hacked"})
+    assert response.status_code == 403
+    south = db.session.scalar(select(Campaign).where(Campaign.slug == "south"))
+    assert south.texts["es"].title == "Survey south [es]"
+    assert client.get("/admin/campaigns/new").status_code == 403

@@ -1,0 +1,114 @@
+"""Sign-in is rate-limited per account and per address, in memory or in Redis."""
+from __future__ import annotations
+
+import pytest
+from babel.messages.catalog import Catalog
+from babel.messages.mofile import write_mo
+
+from tests.factories import PASSWORD, make_user
+from tests.helpers import form_values
+
+REDIS_URL = "redis://127.0.0.1:6379/15"
+
+
+def login_post(client, email, password, address="127.0.0.1", lang=None):
+    """POST the login form from ``address`` (the form token comes from a GET, as a browser's would)."""
+    environ = {"REMOTE_ADDR": address}
+    page = client.get("/login" + (f"?lang={lang}" if lang else ""), environ_base=environ)
+    data = form_values(page.get_data(as_text=True), "login") | {"email": [email], "password": [password]}
+    return client.post("/login", data=data, environ_base=environ)
+
+
+def test_one_address_is_limited_across_accounts(client):
+    for number in range(10):
+        assert login_post(client, f"person{number}@example.org", "wrong password!").status_code == 401
+    assert login_post(client, "person10@example.org", "wrong password!").status_code == 429
+    # another address is not affected
+    assert login_post(client, "person10@example.org", "wrong password!", address="10.0.0.9").status_code == 401
+
+
+def test_one_account_is_limited_across_addresses(client):
+    make_user(email="lead@example.org")
+    for number in range(5):
+        response = login_post(client, "lead@example.org", "wrong password!", address=f"10.0.0.{number}")
+        assert response.status_code == 401
+    # even the right password, from yet another address, waits now
+    blocked = login_post(client, "LEAD@example.org", PASSWORD, address="10.0.1.1")
+    assert blocked.status_code == 429
+    assert client.get("/staff/").status_code == 302
+    # other accounts can still sign in
+    make_user(email="other@example.org")
+    assert login_post(client, "other@example.org", PASSWORD, address="10.0.1.2").status_code == 302
+
+
+def test_successful_sign_ins_do_not_use_up_the_account_limit(client):
+    make_user(email="lead@example.org")
+    for number in range(7):
+        assert login_post(client, "lead@example.org", PASSWORD, address=f"10.0.2.{number}").status_code == 302
+
+
+def test_limits_come_from_settings(app, client):
+    app.config["LOGIN_LIMIT_PER_ADDRESS"] = "2 per minute"
+    for _ in range(2):
+        assert login_post(client, "someone@example.org", "wrong password!").status_code == 401
+    assert login_post(client, "someone@example.org", "wrong password!").status_code == 429
+
+
+def test_viewing_the_login_page_is_not_limited(client):
+    for _ in range(30):
+        assert client.get("/login").status_code == 200
+
+
+@pytest.fixture
+def spanish_catalog(tmp_path):
+    """A Spanish catalog with the words of the 429 page (the shipped catalogs are filled separately).
+
+    Flask-Babel keeps loaded catalogs in one cache for every app of the process, so it is
+    emptied before and after: this app reads this catalog, and later apps the shipped ones.
+    """
+    from webapp.extensions import babel
+
+    catalog = Catalog(locale="es")
+    catalog.add("Too many tries", "Demasiados intentos")
+    catalog.add("Too many tries. Please wait a minute and try again.",
+                "Demasiados intentos. Espere un minuto y vuelva a intentarlo.")
+    folder = tmp_path / "es" / "LC_MESSAGES"
+    folder.mkdir(parents=True)
+    with (folder / "messages.mo").open("wb") as handle:
+        write_mo(handle, catalog)
+    babel.domain_instance.cache.clear()
+    yield tmp_path
+    babel.domain_instance.cache.clear()
+
+
+def test_429_page_is_in_the_readers_language(app_with, spanish_catalog):
+    app = app_with(BABEL_TRANSLATION_DIRECTORIES=str(spanish_catalog), LOGIN_LIMIT_PER_ADDRESS="1 per minute")
+    client = app.test_client()
+    with app.app_context():
+        assert login_post(client, "a@example.org", "wrong password!", lang="es").status_code == 401
+        response = login_post(client, "a@example.org", "wrong password!", lang="es")
+    assert response.status_code == 429
+    html = response.get_data(as_text=True)
+    assert '<html lang="es"' in html
+    assert "Demasiados intentos. Espere un minuto y vuelva a intentarlo." in html
+    assert "Retry-After" in response.headers
+
+
+def test_redis_storage_is_shared_between_hosts(app_with):
+    import redis
+
+    connection = redis.Redis.from_url(REDIS_URL)
+    connection.flushdb()
+    try:
+        first_host = app_with(RATELIMIT_STORAGE_URI=REDIS_URL, LOGIN_LIMIT_PER_ADDRESS="3 per minute")
+        second_host = app_with(RATELIMIT_STORAGE_URI=REDIS_URL, LOGIN_LIMIT_PER_ADDRESS="3 per minute")
+        with first_host.app_context():
+            client = first_host.test_client()
+            for _ in range(3):
+                assert login_post(client, "a@example.org", "wrong password!").status_code == 401
+        assert any(b"/chorus/127.0.0.1/auth.login/" in key for key in connection.keys("*"))
+        with second_host.app_context():
+            assert login_post(second_host.test_client(), "b@example.org", "wrong password!").status_code == 429
+    finally:
+        connection.flushdb()
+        connection.close()

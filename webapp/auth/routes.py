@@ -1,0 +1,138 @@
+"""Signing in and out, passwords, and the page every signed-in account starts from."""
+from __future__ import annotations
+
+from flask import current_app, flash, g, redirect, render_template, request, session, url_for
+from flask_babel import gettext as _
+from flask_login import current_user, login_user, logout_user
+
+from webapp.access import PUBLIC, STAFF, allow, safe_next
+from webapp.auth import bp
+from webapp.extensions import limiter
+from webapp.forms.accounts import LoginForm, PasswordChangeForm, ResetPasswordForm, account_error
+from webapp.services.accounts import (
+    AccountError,
+    authenticate,
+    campaigns_for,
+    change_password,
+    find_reset_token,
+    normalize_email,
+    record_logout,
+    use_reset_token,
+)
+from webapp.views import error_summary
+
+
+def _login_account_key() -> str:
+    """The rate-limit key of the account being tried (the email typed, normalized)."""
+    return "account:" + (normalize_email(request.form.get("email", "")) or "-")
+
+
+def _per_address_limit() -> str:
+    return current_app.config["LOGIN_LIMIT_PER_ADDRESS"]
+
+
+def _per_account_limit() -> str:
+    return current_app.config["LOGIN_LIMIT_PER_ACCOUNT"]
+
+
+@bp.route("/login", methods=["GET", "POST"])
+@allow(PUBLIC)
+@limiter.limit(_per_address_limit, methods=["POST"])
+@limiter.limit(_per_account_limit, key_func=_login_account_key, methods=["POST"],
+               deduct_when=lambda response: g.get("login_failed", False))
+def login():
+    """Sign in with email and password; come back to ``next`` afterwards."""
+    form = LoginForm()
+    if request.method == "GET":
+        form.next.data = request.args.get("next", "")
+    failed = False
+    if form.validate_on_submit():
+        user = authenticate(form.email.data, form.password.data)
+        if user is not None:
+            session.clear()  # a fresh session: nothing set before signing in survives it
+            login_user(user)
+            return redirect(safe_next(form.next.data, url_for("auth.home")))
+        g.login_failed = failed = True
+        form.password.data = ""
+    status = 401 if failed else (422 if form.errors else 200)
+    return render_template("auth/login.html", form=form, failed=failed, errors=error_summary(form)), status
+
+
+@bp.route("/logout", methods=["POST"])
+@allow(STAFF)
+def logout():
+    """Sign out (a POST with the form token, so no other site can sign you out)."""
+    record_logout(current_user)
+    logout_user()
+    session.clear()
+    flash(_("You are signed out."), "info")
+    return redirect(url_for("auth.login"))
+
+
+@bp.route("/staff/")
+@allow(STAFF)
+def home():
+    """What the signed-in account may open."""
+    return render_template("auth/home.html", campaigns=campaigns_for(current_user))
+
+
+@bp.route("/account/password", methods=["GET", "POST"])
+@allow(STAFF)
+def change_own_password():
+    """Change your password; every other session of the account is signed out."""
+    form = PasswordChangeForm()
+    if form.validate_on_submit():
+        try:
+            change_password(current_user, form.current_password.data, form.new_password.data)
+        except AccountError as error:
+            form.current_password.errors.append(account_error(error.code))
+        else:
+            login_user(current_user)  # this session continues with the new session token
+            flash(_("Your password is changed. Any other place you were signed in has been signed out."), "info")
+            return redirect(url_for("auth.home"))
+    return render_template("auth/password.html", form=form, errors=error_summary(form)), 422 if form.errors else 200
+
+
+@bp.route("/reset/<token>", methods=["GET", "POST"])
+@allow(PUBLIC)
+def reset_password(token: str):
+    """Set a password with a one-time link an administrator issued."""
+    stored = find_reset_token(token)
+    if stored is None:
+        return render_template("auth/reset_invalid.html"), 410
+    form = ResetPasswordForm()
+    if form.validate_on_submit():
+        try:
+            use_reset_token(token, form.new_password.data)
+        except AccountError as error:
+            form.new_password.errors.append(account_error(error.code))
+        else:
+            logout_user()
+            session.clear()
+            flash(_("Your password is set. Please sign in."), "info")
+            return redirect(url_for("auth.login"))
+    response = render_template("auth/reset.html", form=form, email=stored.user.email, errors=error_summary(form))
+    return response, 422 if form.errors else 200
+
+
+@bp.after_request
+def never_cache(response):
+    """Sign-in and reset pages carry secrets in forms and URLs: keep them out of caches."""
+    response.headers["Cache-Control"] = "no-store"
+    return response
+
+
+@bp.app_context_processor
+def staff_helpers():
+    """Words every staff page uses: role names and the password rule."""
+    from flask_babel import format_number
+
+    from webapp.forms.accounts import ROLE_CHOICES
+    from webapp.services.passwords import MIN_LENGTH
+
+    role_names = {choice.value: choice.label for choice in ROLE_CHOICES}
+    return {
+        "role_name": lambda role: role_names.get(role, role),
+        "password_hint": lambda: _("At least %(min)s characters. A few unrelated words make a strong password "
+                                   "that is easy to remember.", min=format_number(MIN_LENGTH)),
+    }

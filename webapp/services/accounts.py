@@ -1,0 +1,273 @@
+"""Staff accounts: signing in, passwords, one-time reset links, roles and campaign assignments."""
+from __future__ import annotations
+
+import datetime as dt
+import hashlib
+import hmac
+import secrets
+from collections.abc import Iterable
+
+from flask import current_app
+from sqlalchemy import func, select
+
+from webapp.extensions import db
+from webapp.models import ROLES, Campaign, CampaignAssignment, PasswordResetToken, User, utcnow
+from webapp.models.people import new_session_token
+from webapp.services import audit
+from webapp.services.passwords import (
+    burn_verification_time,
+    hash_password,
+    needs_rehash,
+    password_problem,
+    unusable_password_hash,
+    verify_password,
+)
+
+
+class AccountError(ValueError):
+    """A change to an account that cannot be made; ``code`` says why (the view words it)."""
+
+    def __init__(self, code: str):
+        super().__init__(code)
+        self.code = code
+
+
+def normalize_email(email: str) -> str:
+    """Emails are compared case-insensitively and without surrounding spaces."""
+    return (email or "").strip().lower()
+
+
+def find_user_by_email(email: str) -> User | None:
+    """The account with this email, or None."""
+    return db.session.scalar(select(User).where(User.email == normalize_email(email)))
+
+
+def get_user(user_id: int) -> User | None:
+    """The account with this id, or None."""
+    return db.session.get(User, user_id)
+
+
+def load_session_user(session_id: str) -> User | None:
+    """Flask-Login's user loader: the active account whose id and session token match."""
+    user_id, _sep, token = (session_id or "").partition(":")
+    if not user_id.isdigit() or not token:
+        return None
+    user = db.session.get(User, int(user_id))
+    if user is None or not user.is_active or not hmac.compare_digest(user.session_token, token):
+        return None
+    return user
+
+
+def list_users() -> list[User]:
+    """Every account, by email."""
+    return list(db.session.scalars(select(User).order_by(User.email)))
+
+
+def active_admin_count() -> int:
+    """How many admins can sign in."""
+    return db.session.scalar(select(func.count()).select_from(User).where(User.role == "admin", User.is_active))
+
+
+# --- signing in ---------------------------------------------------------------------------
+
+
+def authenticate(email: str, password: str) -> User | None:
+    """The account if ``email`` and ``password`` match an active one; every attempt is audited.
+
+    Unknown emails cost the same argon2 work as wrong passwords, so timing tells nothing.
+    Failed attempts on unknown emails do not store what was typed (it is sometimes a password).
+    """
+    user = find_user_by_email(email)
+    if user is None:
+        burn_verification_time(password)
+        audit.record("login.failed", detail={"reason": "unknown_account"})
+        db.session.commit()
+        return None
+    if not verify_password(user.password_hash, password):
+        audit.record("login.failed", target=user, detail={"reason": "wrong_password"})
+        db.session.commit()
+        return None
+    if not user.is_active:
+        audit.record("login.failed", target=user, detail={"reason": "inactive"})
+        db.session.commit()
+        return None
+    if needs_rehash(user.password_hash):
+        user.password_hash = hash_password(password)  # parameters changed since it was set
+    user.last_login_at = utcnow()
+    audit.record("login.succeeded", actor=user, target=user)
+    db.session.commit()
+    return user
+
+
+def record_logout(user: User) -> None:
+    """Audit a sign-out."""
+    audit.record("logout", actor=user, target=user)
+    db.session.commit()
+
+
+# --- passwords ----------------------------------------------------------------------------
+
+
+def _set_password(user: User, password: str) -> None:
+    problem = password_problem(password)
+    if problem:
+        raise AccountError(problem)
+    user.password_hash = hash_password(password)
+    user.password_changed_at = utcnow()
+    user.session_token = new_session_token()  # every other session of this account ends
+
+
+def change_password(user: User, current_password: str, new_password: str) -> None:
+    """Change ``user``'s password after checking the current one (AccountError otherwise)."""
+    if not verify_password(user.password_hash, current_password):
+        raise AccountError("wrong_password")
+    _set_password(user, new_password)
+    audit.record("password.changed", actor=user, target=user)
+    db.session.commit()
+
+
+def _token_hash(token: str) -> str:
+    return hashlib.sha256(token.encode("utf-8")).hexdigest()
+
+
+def issue_reset_token(user: User, actor: User | None, via: str = "web", hours: float | None = None) -> str:
+    """Make a one-time link secret for ``user`` and return it (only its hash is stored).
+
+    Any earlier unused link of the account stops working.
+    """
+    hours = current_app.config["PASSWORD_RESET_HOURS"] if hours is None else hours
+    for old in db.session.scalars(
+        select(PasswordResetToken).where(PasswordResetToken.user_id == user.id, PasswordResetToken.used_at.is_(None))
+    ):
+        db.session.delete(old)
+    token = secrets.token_urlsafe(32)
+    now = utcnow()
+    db.session.add(
+        PasswordResetToken(
+            user_id=user.id, token_hash=_token_hash(token), created_at=now,
+            expires_at=now + dt.timedelta(hours=hours), created_by_id=actor.id if actor else None,
+        )
+    )
+    audit.record("password.reset_issued", actor=actor, target=user, detail={"via": via, "hours": hours})
+    db.session.commit()
+    return token
+
+
+def find_reset_token(token: str) -> PasswordResetToken | None:
+    """The stored reset link for ``token`` if it is unused, unexpired and its account active."""
+    if not token or len(token) > 200:
+        return None
+    stored = db.session.scalar(select(PasswordResetToken).where(PasswordResetToken.token_hash == _token_hash(token)))
+    if stored is None or stored.used_at is not None or stored.expires_at <= utcnow() or not stored.user.is_active:
+        return None
+    return stored
+
+
+def use_reset_token(token: str, new_password: str) -> User:
+    """Set a new password through a one-time link; the link then stops working."""
+    stored = find_reset_token(token)
+    if stored is None:
+        raise AccountError("invalid_link")
+    user = stored.user
+    _set_password(user, new_password)
+    stored.used_at = utcnow()
+    audit.record("password.reset_used", actor=user, target=user)
+    db.session.commit()
+    return user
+
+
+# --- managing accounts --------------------------------------------------------------------
+
+
+def create_user(
+    email: str,
+    role: str,
+    actor: User | None,
+    password: str | None = None,
+    campaign_ids: Iterable[int] = (),
+    via: str = "web",
+) -> User:
+    """Create an account. Without ``password`` nobody can sign in until a reset link is used."""
+    email = normalize_email(email)
+    if role not in ROLES:
+        raise AccountError("unknown_role")
+    if not email or "@" not in email:
+        raise AccountError("bad_email")
+    if find_user_by_email(email) is not None:
+        raise AccountError("email_taken")
+    user = User(email=email, role=role, is_active=True, password_hash=unusable_password_hash())
+    if password is not None:
+        _set_password(user, password)
+    db.session.add(user)
+    db.session.flush()
+    campaign_ids = sorted(set(campaign_ids))
+    for campaign_id in campaign_ids:
+        user.assignments.append(CampaignAssignment(campaign_id=campaign_id))
+    audit.record(
+        "user.created", actor=actor, target=user,
+        detail={"email": email, "role": role, "campaigns": _slugs(campaign_ids), "via": via},
+    )
+    db.session.commit()
+    return user
+
+
+def update_user(
+    user: User,
+    actor: User | None,
+    role: str | None = None,
+    campaign_ids: Iterable[int] | None = None,
+    is_active: bool | None = None,
+    via: str = "web",
+) -> list[str]:
+    """Change an account's role, campaigns or active state; return the audit actions written.
+
+    The last active admin can be neither demoted nor deactivated, so the service never
+    locks itself out.
+    """
+    changes = []
+    losing_admin = user.role == "admin" and user.is_active and (
+        (role is not None and role != "admin") or is_active is False
+    )
+    if losing_admin and active_admin_count() <= 1:
+        raise AccountError("last_admin")
+    if role is not None and role != user.role:
+        if role not in ROLES:
+            raise AccountError("unknown_role")
+        audit.record("user.role_changed", actor=actor, target=user, detail={"from": user.role, "to": role, "via": via})
+        user.role = role
+        changes.append("user.role_changed")
+    if campaign_ids is not None:
+        wanted, current = set(campaign_ids), user.campaign_ids
+        if wanted != current:
+            user.assignments = [a for a in user.assignments if a.campaign_id in wanted] + [
+                CampaignAssignment(campaign_id=cid) for cid in sorted(wanted - current)
+            ]
+            audit.record(
+                "user.assignments_changed", actor=actor, target=user,
+                detail={"added": _slugs(wanted - current), "removed": _slugs(current - wanted), "via": via},
+            )
+            changes.append("user.assignments_changed")
+    if is_active is not None and is_active != user.is_active:
+        user.is_active = is_active
+        if not is_active:
+            user.session_token = new_session_token()  # signs the account out everywhere
+        action = "user.reactivated" if is_active else "user.deactivated"
+        audit.record(action, actor=actor, target=user, detail={"via": via})
+        changes.append(action)
+    db.session.commit()
+    return changes
+
+
+def _slugs(campaign_ids: Iterable[int]) -> list[str]:
+    ids = sorted(set(campaign_ids))
+    if not ids:
+        return []
+    return list(db.session.scalars(select(Campaign.slug).where(Campaign.id.in_(ids)).order_by(Campaign.slug)))
+
+
+def campaigns_for(user: User) -> list[Campaign]:
+    """The campaigns ``user`` works on: every campaign for admins, their assigned ones otherwise."""
+    query = select(Campaign).order_by(Campaign.created_at.desc(), Campaign.id.desc())
+    if not user.is_admin:
+        query = query.join(CampaignAssignment).where(CampaignAssignment.user_id == user.id)
+    return list(db.session.scalars(query))

@@ -1,0 +1,54 @@
+"""Spreadsheet-safe exports: CSV (UTF-8 with BOM) streamed row by row.
+
+Every cell a person typed is neutralised against formula injection: a spreadsheet
+program would run a cell that starts with ``=``, ``+``, ``-``, ``@`` (or a tab or
+carriage return before one), so such text is prefixed with an apostrophe, which the
+program shows as plain text. Numbers stay numbers.
+"""
+from __future__ import annotations
+
+import csv
+import datetime as dt
+import io
+import uuid
+from collections.abc import Iterable, Iterator
+
+FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r", "\n", "\uff1d", "\uff0b", "\uff0d", "\uff20")
+BOM = "\ufeff"
+
+
+def neutralize(value) -> object:
+    """A cell value that a spreadsheet will show, never evaluate."""
+    if value is None:
+        return ""
+    if isinstance(value, bool):
+        return "1" if value else "0"
+    if isinstance(value, (int, float)):
+        return value
+    if isinstance(value, (dt.datetime, dt.date)):
+        return value.isoformat()
+    if isinstance(value, uuid.UUID):
+        return str(value)
+    if isinstance(value, (list, tuple)):
+        value = ";".join(str(v) for v in value)
+    text = str(value)
+    if text.startswith(FORMULA_STARTS):
+        return "'" + text
+    return text
+
+
+def csv_rows(header: list[str], rows: Iterable[Iterable]) -> Iterator[str]:
+    """The CSV text of ``header`` and ``rows``, a line at a time, starting with a BOM."""
+    buffer = io.StringIO()
+    writer = csv.writer(buffer, lineterminator="\r\n")
+
+    def line(values) -> str:
+        writer.writerow([neutralize(v) for v in values])
+        text = buffer.getvalue()
+        buffer.seek(0)
+        buffer.truncate()
+        return text
+
+    yield BOM + line(header)
+    for row in rows:
+        yield line(row)

@@ -166,17 +166,6 @@ def refuse_undeclared_routes() -> None:
         abort(403)
 
 
-def forget_previous_request(_endpoint, _values) -> None:
-    """Load the account and the form token afresh on every request.
-
-    Flask-Login caches the account on ``g``, and Flask-WTF its signed form token; a request
-    reuses an app context that is already pushed (tests, scripts), so without this a
-    deactivated account, or the token of a session cleared at sign-in, would live on.
-    """
-    g.pop("_login_user", None)
-    g.pop("csrf_token", None)
-
-
 def init_access(app: Flask) -> None:
     """Wire Flask-Login to the accounts, and refuse undeclared routes."""
     from webapp.extensions import login
@@ -185,7 +174,6 @@ def init_access(app: Flask) -> None:
     login.init_app(app)
     login.session_protection = "basic"
     login.user_loader(load_session_user)
-    app.url_value_preprocessor(forget_previous_request)
     app.before_request(refuse_undeclared_routes)
     app.jinja_env.globals.update(user_may=lambda rule, campaign=None: rule.allows(current_user, campaign), rules={
         rule.name: rule for rule in RULES

@@ -63,7 +63,7 @@ def gunicorn(app_spec: str, env: dict, workers: int = 2, ready_path: str = "/", 
     log = open(log_path, "wb") if log_path else subprocess.DEVNULL
     process = subprocess.Popen(
         [BIN / "gunicorn", "--workers", str(workers), "--bind", f"127.0.0.1:{port}", "--log-level", "warning",
-         "--no-control-socket", app_spec],
+         "--no-control-socket", "--preload", app_spec],
         cwd=ROOT, env=env, stdout=subprocess.DEVNULL, stderr=log,
     )
     url = f"http://127.0.0.1:{port}"

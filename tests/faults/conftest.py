@@ -1,6 +1,7 @@
 """Fixtures for fault tests: Chorus under real gunicorn on a real database."""
 from __future__ import annotations
 
+import http.client
 import os
 import re
 import signal
@@ -41,7 +42,7 @@ class SurveyClient:
             status, headers, _body = fetch(
                 f"{self.base_url}/s/demo", method="POST", body=self.body(client_uuid, importance),
                 headers={"Cookie": self.cookie, "Content-Type": "application/x-www-form-urlencoded"})
-        except OSError:
+        except (OSError, http.client.HTTPException):  # refused, reset, or cut off mid-answer
             status = None
         else:
             if status == 302 and "/thanks" not in dict(headers).get("Location", ""):

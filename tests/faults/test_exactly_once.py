@@ -5,6 +5,7 @@ once, whatever happened around it; nothing unacknowledged may be stored twice ei
 """
 from __future__ import annotations
 
+import os
 import random
 import sqlite3
 import subprocess
@@ -20,7 +21,8 @@ from tests.faults.conftest import BACKENDS, POSTGRES_ONLY, SurveyClient, WorkerK
 
 pytestmark = pytest.mark.slow
 
-SUBMISSIONS = 5000
+#: CHORUS_FAULT_SUBMISSIONS may shrink it while developing; CI runs the full number
+SUBMISSIONS = int(os.environ.get("CHORUS_FAULT_SUBMISSIONS", 5000))
 REPLAYED_SHARE = 0.30
 CLIENTS = 16
 
@@ -75,7 +77,7 @@ def assert_exactly_once(database_url: str, sent: set[str], acknowledged: set[str
 def test_acknowledged_responses_survive_killed_workers_exactly_once(served_chorus):
     url, master_pid, database_url, _backend = served_chorus
     client = SurveyClient(url)
-    killer = WorkerKiller(master_pid, interval=0.4)
+    killer = WorkerKiller(master_pid, interval=1.0)
     killer.start()
     try:
         sent, acknowledged, lost_replays = run_clients(client, SUBMISSIONS, seed=1)

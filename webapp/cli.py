@@ -93,7 +93,70 @@ def reset_link_command(email):
     click.echo(link)
 
 
+data_cli = AppGroup("data", help="Backups, restores, and deleting one person's answers on request.")
+
+
+@data_cli.command("backup")
+@click.argument("destination", type=click.Path(dir_okay=False))
+def backup_command(destination):
+    """Write a consistent backup of the database to DESTINATION (safe while Chorus runs)."""
+    from webapp.extensions import db
+    from webapp.services import audit
+    from webapp.services.data_protection import DataProtectionError, backup_database
+
+    try:
+        path = backup_database(destination)
+    except DataProtectionError as error:
+        raise click.ClickException(str(error)) from None
+    audit.record("backup.created", detail={"file": str(path), "via": "cli"})
+    db.session.commit()
+    click.echo(f"backup written to {path}")
+
+
+@data_cli.command("restore")
+@click.argument("source", type=click.Path(exists=True, dir_okay=False))
+@click.option("--yes", is_flag=True, help="really replace everything in the database")
+def restore_command(source, yes):
+    """Replace the database's contents with the backup in SOURCE (stop the app first)."""
+    from webapp.extensions import db
+    from webapp.services import audit
+    from webapp.services.data_protection import DataProtectionError, restore_database
+
+    if not yes:
+        raise click.ClickException("restoring replaces every row in the database; add --yes to go ahead")
+    try:
+        restore_database(source)
+    except DataProtectionError as error:
+        raise click.ClickException(str(error)) from None
+    audit.record("backup.restored", detail={"file": str(source), "via": "cli"})
+    db.session.commit()
+    click.echo(f"database restored from {source}")
+
+
+@data_cli.command("delete-response")
+@click.argument("reference")
+@click.option("--reason", default="", help="why (kept in the audit trail)")
+@click.option("--yes", is_flag=True, help="delete without asking")
+def delete_response_command(reference, reason, yes):
+    """Delete one person's answers, found by the reference code they were shown (or the full UUID)."""
+    from webapp.services.data_protection import delete_response, find_by_reference
+
+    found = find_by_reference(reference)
+    if not found:
+        raise click.ClickException("no response has that reference")
+    if len(found) > 1:
+        raise click.ClickException("that reference matches several responses; give the full UUID")
+    response = found[0]
+    click.echo(f"{response.client_uuid}  {response.campaign_slug}  {response.instrument}  "
+               f"{response.language}  {response.received_at:%Y-%m-%d %H:%M}")
+    if not yes and not click.confirm("Delete this response and everything stored with it?"):
+        raise click.ClickException("nothing deleted")
+    delete_response(response.id, actor=None, reason=reason)
+    click.echo("deleted")
+
+
 def init_cli(app: Flask) -> None:
     """Register the commands."""
     app.cli.add_command(seed_demo_command)
     app.cli.add_command(users_cli)
+    app.cli.add_command(data_cli)

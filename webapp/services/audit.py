@@ -19,6 +19,7 @@ ACTIONS = (
     "content.edited", "content.deleted",
     "need.added", "need.moved", "need.retired", "need.restored",
     "export.downloaded",
+    "response.deleted", "backup.created", "backup.restored", "retention.applied",
 )
 
 PAGE_SIZE = 100

@@ -16,6 +16,7 @@ from webapp.forms.fields import parse_uuid
 from webapp.forms.priority import IMPORTANCE_CHOICES, OPEN_QUESTIONS, build_priority_form
 from webapp.i18n import LANGUAGES, choose_language, normalize, set_language
 from webapp.services.campaigns import campaign_snapshot, survey_content
+from webapp.services.data_protection import REFERENCE_PATTERN, reference_code
 from webapp.services.submissions import (
     Outcome,
     PrioritySubmission,
@@ -75,8 +76,9 @@ def priority_survey(slug: str):
         form.show_errors.data = "1"
         return _render(form, content, status=422)
 
+    submission = submission_from_form(form, language)
     try:
-        outcome, _response = store_priority_response(campaign, content, submission_from_form(form, language))
+        outcome, _response = store_priority_response(campaign, content, submission)
     except OperationalError:
         db.session.rollback()
         log.exception("could not store a survey response; the resident was asked to send again")
@@ -84,14 +86,17 @@ def priority_survey(slug: str):
         return _render(form, content, status=503)
     if outcome is Outcome.CONFLICT:
         flash(_("We already had your answers from this form. We kept the first ones you sent."), "info")
-    return redirect(url_for("survey.thanks", slug=slug, lang=language))
+    reference = reference_code(submission.client_uuid)
+    return redirect(url_for("survey.thanks", slug=slug, lang=language, ref=reference))
 
 
 @bp.route("/s/<slug>/thanks")
 @allow(PUBLIC)
 def thanks(slug: str):
-    """The thank-you page, shown after the response is committed."""
-    return render_template("survey/thanks.html", content=survey_content(g.campaign, choose_language()))
+    """The thank-you page, shown after the response is committed, with the reference to delete it later."""
+    reference = request.args.get("ref", "")
+    return render_template("survey/thanks.html", content=survey_content(g.campaign, choose_language()),
+                           reference=reference if REFERENCE_PATTERN.fullmatch(reference) else None)
 
 
 def priority_form(campaign, content):

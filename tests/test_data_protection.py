@@ -1,0 +1,93 @@
+"""Backups that restore exactly, and deleting one person's answers on request."""
+from __future__ import annotations
+
+import uuid
+
+from sqlalchemy import func, select, text
+
+from tests.factories import make_campaign, ratings_for
+from tests.helpers import fill_and_post
+from webapp.extensions import db
+from webapp.models import Answer, AuditEvent, Campaign, Profile, Rating, Response
+from webapp.services.data_protection import find_by_reference, reference_code
+
+
+def snapshot() -> dict[str, list]:
+    """Every row of every table, sorted, as plain tuples."""
+    db.session.remove()
+    with db.engine.connect() as conn:
+        return {table.name: sorted(tuple(map(str, row)) for row in conn.execute(table.select()))
+                for table in db.metadata.sorted_tables}
+
+
+def answer(client, demo, **extra):
+    return fill_and_post(client, "/s/demo", ratings_for(demo) | extra)
+
+
+def test_backup_then_restore_gives_back_exactly_what_was_there(app, client, demo, runner, tmp_path):
+    answer(client, demo, change="Más clínicas", place="98118")
+    answer(client, demo, barrier="Bus")
+    before = snapshot()
+    backup = tmp_path / "chorus.backup"
+    result = runner.invoke(args=["data", "backup", str(backup)])
+    assert result.exit_code == 0, result.output
+    assert backup.stat().st_size > 0
+    db.session.execute(text("DELETE FROM response"))
+    db.session.execute(text("UPDATE campaign SET is_open = false"))
+    db.session.commit()
+    result = runner.invoke(args=["data", "restore", str(backup), "--yes"])
+    assert result.exit_code == 0, result.output
+    after = snapshot()
+    after["audit_event"] = [row for row in after["audit_event"] if "backup." not in "".join(row)]
+    before["audit_event"] = [row for row in before["audit_event"] if "backup." not in "".join(row)]
+    assert after == before
+
+
+def test_restore_refuses_without_yes(runner, app, tmp_path):
+    backup = tmp_path / "b"
+    runner.invoke(args=["data", "backup", str(backup)])
+    result = runner.invoke(args=["data", "restore", str(backup)])
+    assert result.exit_code != 0 and "--yes" in result.output
+
+
+def test_thank_you_page_shows_the_reference_code(client, demo):
+    response = answer(client, demo)
+    stored = db.session.scalars(select(Response)).one()
+    code = reference_code(stored.client_uuid)
+    assert f"ref={code}" in response.headers["Location"]
+    page = client.get(response.headers["Location"]).get_data(as_text=True)
+    assert code in page
+
+
+def test_thank_you_page_shows_no_made_up_reference(client, demo):
+    page = client.get("/s/demo/thanks?ref=<script>alert(1)</script>").get_data(as_text=True)
+    assert "<script>alert(1)" not in page and "reference code" not in page
+
+
+def test_one_persons_answers_are_deleted_by_their_reference(client, demo, runner):
+    answer(client, demo, change="delete me", place="98118", hardships=["uninsured"])
+    answer(client, demo, change="keep me")
+    doomed = db.session.scalars(select(Response).join(Answer).where(Answer.text == "delete me")).one()
+    code = reference_code(doomed.client_uuid)
+    result = runner.invoke(args=["data", "delete-response", code, "--yes", "--reason", "resident asked by phone"])
+    assert result.exit_code == 0, result.output
+    db.session.expire_all()
+    assert db.session.scalar(select(func.count()).select_from(Response)) == 1
+    assert db.session.scalar(select(Answer.text)) == "keep me"
+    assert db.session.scalar(select(func.count()).select_from(Profile)) == 0
+    assert db.session.scalar(select(func.count()).select_from(Rating)) == len(demo.active_needs())
+    event = db.session.scalars(select(AuditEvent).where(AuditEvent.action == "response.deleted")).one()
+    assert event.detail["reference"] == code and "delete me" not in str(event.detail)
+
+
+def test_reference_must_be_long_enough_and_unique(app):
+    campaign = make_campaign()
+    for suffix in ("1", "2"):
+        db.session.add(Response(client_uuid=uuid.UUID("abcdef12-3456-4000-8000-00000000000" + suffix),
+                                content_hash="0" * 64, campaign_id=campaign.id, instrument="priority",
+                                language="en", channel="web"))
+    db.session.commit()
+    assert find_by_reference("ABCD") == []
+    assert len(find_by_reference("ABCD-EF12-3456")) == 2
+    assert len(find_by_reference("abcdef12-3456-4000-8000-000000000002")) == 1
+    assert db.session.get(Campaign, campaign.id) is not None

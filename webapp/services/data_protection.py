@@ -1,0 +1,140 @@
+"""Protecting what people told us: backups, restores, and deleting one person's answers.
+
+Backups are consistent while the app runs: SQLite's online backup API copies a
+snapshot page by page; PostgreSQL's ``pg_dump`` reads one transaction snapshot.
+"""
+from __future__ import annotations
+
+import os
+import re
+import shutil
+import sqlite3
+import subprocess
+import uuid
+from dataclasses import dataclass
+from pathlib import Path
+
+from sqlalchemy import String, cast, delete, select
+from sqlalchemy.engine import make_url
+
+from webapp.extensions import db
+from webapp.models import Campaign, Response
+from webapp.services import audit
+
+REFERENCE_LENGTH = 12  #: hex digits of the response UUID a person is shown (48 bits)
+REFERENCE_PATTERN = re.compile(r"[0-9A-F]{4}-[0-9A-F]{4}-[0-9A-F]{4}")
+
+
+class DataProtectionError(RuntimeError):
+    """A backup, restore or deletion that cannot be done; the message says why."""
+
+
+def _backend() -> str:
+    return db.engine.url.get_backend_name()
+
+
+def _pg_environment() -> dict:
+    """libpq settings for pg_dump/pg_restore from the app's database URL (password via env, never argv)."""
+    url = db.engine.url
+    env = dict(os.environ, PGDATABASE=url.database or "", PGUSER=url.username or "", PGHOST=url.host or "",
+               PGPORT=str(url.port or 5432))
+    if url.password:
+        env["PGPASSWORD"] = url.password
+    return env
+
+
+def backup_database(destination: Path) -> Path:
+    """Write a consistent backup of the whole database to ``destination``."""
+    destination = Path(destination)
+    destination.parent.mkdir(parents=True, exist_ok=True)
+    if _backend() == "sqlite":
+        source = sqlite3.connect(db.engine.url.database)
+        target = sqlite3.connect(destination)
+        try:
+            with target:
+                source.backup(target)
+        finally:
+            target.close()
+            source.close()
+    elif _backend() == "postgresql":
+        if shutil.which("pg_dump") is None:
+            raise DataProtectionError("pg_dump is not installed (Debian package postgresql-client)")
+        result = subprocess.run(["pg_dump", "--format=custom", "--no-owner", f"--file={destination}"],
+                                env=_pg_environment(), capture_output=True, text=True)
+        if result.returncode != 0:
+            raise DataProtectionError(f"pg_dump failed: {result.stderr.strip()[-500:]}")
+    else:
+        raise DataProtectionError(f"no backup method for {_backend()}")
+    return destination
+
+
+def restore_database(source: Path) -> None:
+    """Replace the database's contents with the backup in ``source``."""
+    source = Path(source)
+    if not source.is_file():
+        raise DataProtectionError(f"no backup file at {source}")
+    db.session.remove()
+    db.engine.dispose()
+    if _backend() == "sqlite":
+        backup = sqlite3.connect(f"file:{source}?mode=ro", uri=True)
+        live = sqlite3.connect(db.engine.url.database)
+        try:
+            with live:
+                backup.backup(live)
+        finally:
+            live.close()
+            backup.close()
+    elif _backend() == "postgresql":
+        result = subprocess.run(
+            ["pg_restore", "--clean", "--if-exists", "--no-owner", "--single-transaction",
+             f"--dbname={make_url(str(db.engine.url)).database}", str(source)],
+            env=_pg_environment(), capture_output=True, text=True,
+        )
+        if result.returncode != 0:
+            raise DataProtectionError(f"pg_restore failed: {result.stderr.strip()[-500:]}")
+    else:
+        raise DataProtectionError(f"no restore method for {_backend()}")
+
+
+def reference_code(client_uuid: uuid.UUID) -> str:
+    """The short code a person is shown to ask for their answers to be deleted: XXXX-XXXX-XXXX."""
+    digits = client_uuid.hex[:REFERENCE_LENGTH].upper()
+    return "-".join(digits[i:i + 4] for i in range(0, REFERENCE_LENGTH, 4))
+
+
+@dataclass(frozen=True)
+class FoundResponse:
+    """What staff see before deleting: enough to confirm, nothing of the content."""
+
+    id: int
+    client_uuid: uuid.UUID
+    campaign_slug: str
+    instrument: str
+    language: str
+    received_at: object
+
+
+def find_by_reference(code: str) -> list[FoundResponse]:
+    """Responses whose UUID starts with the reference code (or is the full UUID)."""
+    digits = re.sub(r"[^0-9a-fA-F]", "", code or "").lower()
+    if len(digits) < REFERENCE_LENGTH:
+        return []
+    candidates = db.session.execute(
+        select(Response.id, Response.client_uuid, Campaign.slug, Response.instrument, Response.language,
+               Response.received_at)
+        .join(Campaign, Campaign.id == Response.campaign_id)
+        .where(cast(Response.client_uuid, String).like(f"{digits[:8]}%"))  # stored text starts the same
+    ).all()
+    return [FoundResponse(*row) for row in candidates if row.client_uuid.hex.startswith(digits)]
+
+
+def delete_response(response_id: int, actor, reason: str = "") -> None:
+    """Delete one response and everything stored with it; audited (without its content)."""
+    found = db.session.get(Response, response_id)
+    if found is None:
+        raise DataProtectionError("no such response")
+    audit.record("response.deleted", actor=actor, target=found,
+                 detail={"reference": reference_code(found.client_uuid), "instrument": found.instrument,
+                         "reason": reason[:200]})
+    db.session.execute(delete(Response).where(Response.id == response_id))
+    db.session.commit()

@@ -291,3 +291,10 @@ def test_a_failed_save_keeps_the_answers_and_asks_to_send_again(client, demo, mo
     html = response.get_data(as_text=True)
     assert "Nothing is lost: please press Send again." in html
     assert form_values(html)["change"] == ["Keep this"]
+
+
+def test_a_post_without_the_writing_language_uses_the_page_language(client, demo):
+    response = fill_and_post(client, "/s/demo?lang=es", ratings_for(demo) | {"change": "Más buses",
+                                                                            "text_language": None})
+    assert response.status_code == 302
+    assert db.session.scalars(select(Answer)).one().language == "es"

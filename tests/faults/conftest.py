@@ -102,3 +102,27 @@ def served_chorus(request, tmp_path):
                   log_path=log) as (url, pid):
         yield url, pid, database_url, backend
     request.node.gunicorn_log = log.read_text(errors="replace")
+
+
+class CookieClient:
+    """A minimal browser: keeps cookies across hosts of the same site, never follows redirects."""
+
+    def __init__(self):
+        self.cookies: dict[str, str] = {}
+
+    def request(self, url: str, method: str = "GET", form: dict | None = None):
+        headers = {"Cookie": "; ".join(f"{k}={v}" for k, v in self.cookies.items())} if self.cookies else {}
+        body = None
+        if form is not None:
+            body = urllib.parse.urlencode(form, doseq=True).encode()
+            headers["Content-Type"] = "application/x-www-form-urlencoded"
+        status, response_headers, raw = fetch(url, method=method, headers=headers, body=body)
+        for name, value in response_headers:
+            if name.lower() == "set-cookie":
+                key, _, rest = value.partition("=")
+                self.cookies[key] = rest.split(";")[0]
+        return status, dict(response_headers), raw.decode("utf-8", "replace")
+
+
+def csrf_token(html: str) -> str:
+    return re.search(r'name="csrf_token" type="hidden" value="([^"]+)"', html).group(1)

@@ -6,7 +6,7 @@ import uuid
 from flask_babel import format_number
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
-from wtforms import RadioField, SelectChoice, SelectMultipleField, StringField, widgets
+from wtforms import RadioField, SelectChoice, SelectField, SelectMultipleField, StringField, widgets
 from wtforms.validators import ValidationError
 
 from webapp.config import MAX_TEXT_LENGTH
@@ -17,8 +17,8 @@ def options(pairs) -> list[SelectChoice]:
     return [SelectChoice(value, label) for value, label in pairs]
 
 
-class ChoiceField(RadioField):
-    """Radio buttons whose only complaint about a missing answer comes from its validators."""
+class _MissingIsNotInvalid:
+    """A choice field whose only complaint about a missing answer comes from its validators."""
 
     def __init__(self, *args, **kwargs):
         kwargs.setdefault("invalid_choice_message", _l("Please choose one of the options."))
@@ -29,6 +29,14 @@ class ChoiceField(RadioField):
         if self.data is None:
             return
         super().pre_validate(form)
+
+
+class ChoiceField(_MissingIsNotInvalid, RadioField):
+    """Radio buttons; not answering is allowed unless a validator says otherwise."""
+
+
+class OptionalSelectField(_MissingIsNotInvalid, SelectField):
+    """A drop-down list; not answering is allowed unless a validator says otherwise."""
 
 
 class MultiCheckboxField(SelectMultipleField):

@@ -6,7 +6,7 @@ import functools
 from flask_babel import format_currency
 from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
-from wtforms import HiddenField, SelectField, StringField, TextAreaField
+from wtforms import HiddenField, StringField, TextAreaField
 from wtforms.validators import InputRequired, ValidationError
 
 from webapp.forms.fields import (
@@ -15,6 +15,7 @@ from webapp.forms.fields import (
     Honeypot,
     MaxLength,
     MultiCheckboxField,
+    OptionalSelectField,
     free_text_length,
     options,
 )
@@ -103,10 +104,7 @@ class PriorityFormBase(FlaskForm):
     website = Honeypot(_l("Leave this box empty"))
     barrier = TextAreaField(OPEN_QUESTIONS["barrier"], validators=[free_text_length()])
     change = TextAreaField(OPEN_QUESTIONS["change"], validators=[free_text_length()])
-    text_language = SelectField(
-        _l("What language did you write in?"), choices=language_choices, validate_choice=True,
-        invalid_choice_message=_l("Please choose from the options shown."),
-    )
+    text_language = OptionalSelectField(_l("What language did you write in?"), choices=language_choices)
     place = StringField(
         _l("Your neighborhood or ZIP code"),
         validators=[MaxLength(120)],

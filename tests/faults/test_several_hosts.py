@@ -1,0 +1,76 @@
+"""Two app servers sharing PostgreSQL and Redis: whatever begins on one completes on the other."""
+from __future__ import annotations
+
+import re
+import subprocess
+import uuid
+
+import pytest
+import redis
+
+from bench.web_harness import BIN, ROOT, chorus_env, fresh_database, gunicorn, prepare_chorus
+from tests.faults.conftest import POSTGRES_ONLY, POSTGRES_URL, CookieClient, csrf_token
+
+pytestmark = pytest.mark.slow
+
+REDIS_URL = "redis://127.0.0.1:6379/13"
+PASSWORD = "two hosts, one database"
+
+
+@pytest.fixture(params=POSTGRES_ONLY)
+def two_hosts(tmp_path):
+    """Hosts A and B: separate gunicorn servers, one PostgreSQL database, one Redis."""
+    database_url = fresh_database("postgresql", tmp_path, "chorus_two_hosts", server=POSTGRES_URL)
+    prepare_chorus(database_url)
+    redis.Redis.from_url(REDIS_URL).flushdb()
+    env = chorus_env(database_url) | {"RATELIMIT_STORAGE_URI": REDIS_URL}
+    subprocess.run([BIN / "flask", "users", "create", "--role", "admin", "--password-stdin", "admin@example.org"],
+                   input=PASSWORD + "\n", env=env, cwd=ROOT, check=True, capture_output=True, text=True)
+    with gunicorn("wsgi:app", env, ready_path="/healthz") as (url_a, _), \
+            gunicorn("wsgi:app", env, ready_path="/healthz") as (url_b, _):
+        yield url_a, url_b, database_url
+    redis.Redis.from_url(REDIS_URL).flushdb()
+
+
+def stored_count(database_url: str) -> int:
+    import psycopg
+
+    with psycopg.connect(database_url) as conn:
+        return conn.execute("SELECT count(*) FROM response").fetchone()[0]
+
+
+def test_survey_opened_on_one_host_is_accepted_by_the_other(two_hosts):
+    url_a, url_b, database_url = two_hosts
+    browser = CookieClient()
+    _status, _headers, html = browser.request(f"{url_a}/s/demo")
+    needs = sorted(set(re.findall(r'name="(need_[a-z_]+)"', html)))
+    form = {"csrf_token": csrf_token(html), "lang": "en", "response_id": str(uuid.uuid4()), "website": ""}
+    form |= {need: "4" for need in needs}
+    status, headers, _body = browser.request(f"{url_b}/s/demo", "POST", form)
+    assert status == 302 and "/thanks" in headers["Location"]
+    assert browser.request(f"{url_a}/s/demo", "POST", form)[0] == 302  # the replay on A: stored once
+    assert stored_count(database_url) == 1
+
+
+def test_signing_in_on_one_host_is_a_session_on_the_other(two_hosts):
+    url_a, url_b, _database_url = two_hosts
+    browser = CookieClient()
+    _status, _headers, html = browser.request(f"{url_a}/login")
+    status, headers, _body = browser.request(f"{url_a}/login", "POST", {
+        "csrf_token": csrf_token(html), "email": "admin@example.org", "password": PASSWORD, "next": ""})
+    assert status == 302
+    status, _headers, html = browser.request(f"{url_b}/staff/")
+    assert status == 200 and "admin@example.org" in html
+
+
+def test_failed_sign_ins_are_counted_across_hosts(two_hosts):
+    url_a, url_b, _database_url = two_hosts
+    browser = CookieClient()
+    statuses = []
+    for attempt in range(6):
+        host = url_a if attempt % 2 == 0 else url_b
+        _status, _headers, html = browser.request(f"{host}/login")
+        statuses.append(browser.request(f"{host}/login", "POST", {
+            "csrf_token": csrf_token(html), "email": "admin@example.org", "password": f"wrong {attempt}",
+            "next": ""})[0])
+    assert statuses[:5] == [401] * 5 and statuses[5] == 429  # 5 per minute per account, on A and B together

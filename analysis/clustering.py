@@ -1,0 +1,128 @@
+"""The clustering steps of the theme model, as plain functions on arrays.
+
+Short answers share few words, so raw TF-IDF vectors are nearly orthogonal and
+k-means on them (the textbook method) splits by incidental wording. The steps
+here each fix one part of that:
+
+1. :func:`lsa` — truncated SVD of the TF-IDF matrix: words that occur in the
+   same contexts (*card*/*arrive*/*deliver*) end up close together;
+2. :func:`center_languages` — subtract each language's mean vector, removing
+   the direction that only says "this answer is in Spanish";
+3. :func:`knn_graph` + :func:`spectral_embedding_of` — a mutual-ish k-nearest
+   neighbour graph and its spectral embedding: clusters of any shape that are
+   well connected, instead of k-means' equal-sized spheres;
+4. :func:`refine_out_of_fold` — self-training: a linear classifier trained on
+   the current themes in the full sparse feature space, predicting each fold
+   from the others (never its own rows), corrects answers that the
+   low-dimensional views placed badly.
+
+Everything is sparse or sized by the fitted sample, never n × n dense.
+"""
+from __future__ import annotations
+
+import numpy as np
+import scipy.sparse as sp
+from sklearn.cluster import KMeans
+from sklearn.decomposition import TruncatedSVD
+from sklearn.linear_model import RidgeClassifier
+from sklearn.manifold import spectral_embedding
+from sklearn.metrics import silhouette_score
+from sklearn.model_selection import KFold
+from sklearn.neighbors import NearestNeighbors
+from sklearn.preprocessing import normalize
+
+
+def lsa(X, n_components: int, random_state: int):
+    """Fit a truncated SVD on ``X``; return ``(svd, unit-length reduced rows)``."""
+    n_components = max(1, min(n_components, X.shape[0] - 1, X.shape[1] - 1))
+    svd = TruncatedSVD(n_components=n_components, random_state=random_state)
+    return svd, normalize(svd.fit_transform(X))
+
+
+def center_languages(Z: np.ndarray, languages, min_share: float = 0.02) -> np.ndarray:
+    """Move each language's mean to the overall mean, then re-normalise rows.
+
+    Only languages holding at least ``min_share`` of the rows (and five rows)
+    are moved: a handful of answers says too little about its language's mean.
+    """
+    languages = np.asarray(languages, dtype=object)
+    values, counts = np.unique(languages, return_counts=True)
+    big = [v for v, c in zip(values, counts) if c >= max(5, min_share * len(languages))]
+    if len(big) < 2:
+        return Z
+    overall = Z.mean(axis=0)
+    Z = Z.copy()
+    for value in big:
+        rows = languages == value
+        Z[rows] += overall - Z[rows].mean(axis=0)
+    return normalize(Z)
+
+
+def knn_graph(Z: np.ndarray, n_neighbors: int) -> sp.csr_matrix:
+    """Symmetrised k-nearest-neighbour connectivity graph (cosine)."""
+    n = Z.shape[0]
+    n_neighbors = max(1, min(n_neighbors, n - 1))
+    _, idx = NearestNeighbors(n_neighbors=n_neighbors + 1, metric="cosine", algorithm="brute").fit(Z).kneighbors(Z)
+    rows = np.repeat(np.arange(n), n_neighbors)
+    graph = sp.csr_matrix((np.ones(n * n_neighbors), (rows, idx[:, 1:].ravel())), shape=(n, n))
+    graph.setdiag(0)
+    graph.eliminate_zeros()
+    return (graph + graph.T).tocsr() * 0.5
+
+
+def spectral_embedding_of(graph: sp.csr_matrix, n_components: int, random_state: int) -> np.ndarray:
+    """Spectral embedding of a graph (rows of the first Laplacian eigenvectors)."""
+    n_components = max(2, min(n_components, graph.shape[0] - 2))
+    return spectral_embedding(graph, n_components=n_components, random_state=random_state,
+                              drop_first=False, norm_laplacian=True)
+
+
+def partition(embedding: np.ndarray, k: int, random_state: int, n_init: int = 10) -> np.ndarray:
+    """k-means on the first ``ceil(k / 2) + 1`` spectral coordinates, rows normalised.
+
+    Fewer coordinates than clusters worked better on short answers: the
+    trailing eigenvectors of a sparse k-NN graph mostly carry noise.
+    """
+    columns = max(2, min(embedding.shape[1], -(-k // 2) + 1))
+    coords = normalize(embedding[:, :columns])
+    return KMeans(n_clusters=k, n_init=n_init, random_state=random_state).fit_predict(coords)
+
+
+def make_classifier(alpha: float = 1.0):
+    """The linear classifier used for self-training and for assigning answers."""
+    return RidgeClassifier(alpha=alpha, solver="cholesky", fit_intercept=False)
+
+
+def refine_out_of_fold(X, labels: np.ndarray, random_state: int, rounds: int = 2, folds: int = 5,
+                       alpha: float = 1.0) -> np.ndarray:
+    """Self-training: relabel each fold with a ridge classifier fitted on the other folds."""
+    labels = np.asarray(labels)
+    if X.shape[0] < 5 * folds or len(np.unique(labels)) < 2:
+        return labels
+    for round_ in range(rounds):
+        new = labels.copy()
+        for train, test in KFold(folds, shuffle=True, random_state=random_state + round_).split(labels):
+            if len(np.unique(labels[train])) < 2:
+                continue
+            new[test] = make_classifier(alpha).fit(X[train], labels[train]).predict(X[test])
+        changed = np.mean(new != labels)
+        labels = new
+        if changed < 0.005:
+            break
+    return labels
+
+
+def choose_k(Z: np.ndarray, embedding: np.ndarray, candidates, random_state: int,
+             sample: int = 2000) -> int:
+    """Pick the number of themes whose partition has the best cosine silhouette on ``Z``."""
+    rng = np.random.RandomState(random_state)
+    rows = rng.choice(Z.shape[0], size=min(sample, Z.shape[0]), replace=False)
+    best_k, best_score = candidates[0], -np.inf
+    for k in candidates:
+        labels = partition(embedding, k, random_state, n_init=3)
+        if len(np.unique(labels[rows])) < 2:
+            continue
+        score = silhouette_score(Z[rows], labels[rows], metric="cosine")
+        if score > best_score + 1e-9:
+            best_k, best_score = k, score
+    return best_k

@@ -22,9 +22,9 @@ from __future__ import annotations
 
 import numpy as np
 import scipy.sparse as sp
+from scipy.linalg import lapack
 from sklearn.cluster import KMeans
 from sklearn.decomposition import TruncatedSVD
-from sklearn.linear_model import RidgeClassifier
 from sklearn.manifold import spectral_embedding
 from sklearn.metrics import silhouette_score
 from sklearn.model_selection import KFold
@@ -88,28 +88,86 @@ def partition(embedding: np.ndarray, k: int, random_state: int, n_init: int = 10
     return KMeans(n_clusters=k, n_init=n_init, random_state=random_state).fit_predict(coords)
 
 
-def make_classifier(alpha: float = 1.0):
-    """The linear classifier used for self-training and for assigning answers."""
-    return RidgeClassifier(alpha=alpha, solver="cholesky", fit_intercept=False)
+class RidgeLabeler:
+    """One-vs-rest ridge classifier (±1 targets, no intercept) fitted in kernel form.
+
+    With many more features than rows, the dual is cheaper: ``G = (X Xᵀ + αI)⁻¹``
+    is computed once, after which fitting any labelling costs one product
+    ``G Y``, and held-out-fold predictions follow from the block deletion
+    formula ``ŷ_T = Y_T − G_TT⁻¹ (G Y)_T`` without refitting. The primal weights
+    ``coef_ = Xᵀ G Y`` (features × classes) assign new rows with one sparse
+    product.
+    """
+
+    def __init__(self, alpha: float = 1.0):
+        self.alpha = alpha
+
+    def prepare(self, X) -> "RidgeLabeler":
+        """Factor the regularised Gram matrix of ``X`` (single precision is ample: α ≥ 1 keeps it well conditioned)."""
+        gram = (X @ X.T).toarray() if sp.issparse(X) else X @ X.T
+        system = np.asarray(gram, dtype=np.float32)
+        system[np.diag_indices_from(system)] += self.alpha
+        factor, info = lapack.spotrf(system, lower=1, overwrite_a=1)
+        if info == 0:
+            inverse, info = lapack.spotri(factor, lower=1, overwrite_c=1)
+        if info != 0:  # numerically singular: fall back to a general inverse
+            inverse = np.linalg.pinv(np.asarray(gram, dtype=np.float64) + self.alpha * np.eye(len(gram)))
+        else:
+            inverse = np.tril(inverse) + np.tril(inverse, -1).T
+        self.inverse_ = np.asarray(inverse, dtype=np.float64)
+        return self
+
+    def _targets(self, labels: np.ndarray, classes: np.ndarray) -> np.ndarray:
+        return np.where(labels[:, None] == classes[None, :], 1.0, -1.0)
+
+    def out_of_fold(self, labels: np.ndarray, folds) -> np.ndarray:
+        """Labels predicted for each fold by the classifier fitted on the other folds."""
+        classes = np.unique(labels)
+        targets = self._targets(labels, classes)
+        projected = self.inverse_ @ targets
+        new = labels.copy()
+        for test in folds:
+            block = self.inverse_[np.ix_(test, test)]
+            held_out = targets[test] - np.linalg.solve(block, projected[test])
+            new[test] = classes[np.argmax(held_out, axis=1)]
+        return new
+
+    def fit(self, X, labels):
+        """Fit on ``X`` and ``labels`` (reusing :meth:`prepare`'s factorisation if done on the same ``X``)."""
+        labels = np.asarray(labels)
+        if not hasattr(self, "inverse_"):
+            self.prepare(X)
+        self.classes_ = np.unique(labels)
+        dual = self.inverse_ @ self._targets(labels, self.classes_)
+        self.coef_ = np.asarray(X.T @ dual, dtype=np.float32)
+        del self.inverse_  # n × n: not kept once the weights are known
+        return self
+
+    def decision_function(self, X) -> np.ndarray:
+        return np.asarray(X @ self.coef_)
+
+    def predict(self, X) -> np.ndarray:
+        return self.classes_[np.argmax(self.decision_function(X), axis=1)]
 
 
 def refine_out_of_fold(X, labels: np.ndarray, random_state: int, rounds: int = 2, folds: int = 5,
-                       alpha: float = 1.0) -> np.ndarray:
-    """Self-training: relabel each fold with a ridge classifier fitted on the other folds."""
+                       alpha: float = 1.0):
+    """Self-training: relabel each fold with a ridge classifier fitted on the other folds.
+
+    Returns ``(labels, labeler)``: the refined labels and a :class:`RidgeLabeler`
+    fitted on them, ready to assign the rows outside the sample.
+    """
     labels = np.asarray(labels)
-    if X.shape[0] < 5 * folds or len(np.unique(labels)) < 2:
-        return labels
-    for round_ in range(rounds):
-        new = labels.copy()
-        for train, test in KFold(folds, shuffle=True, random_state=random_state + round_).split(labels):
-            if len(np.unique(labels[train])) < 2:
-                continue
-            new[test] = make_classifier(alpha).fit(X[train], labels[train]).predict(X[test])
-        changed = np.mean(new != labels)
-        labels = new
-        if changed < 0.005:
-            break
-    return labels
+    labeler = RidgeLabeler(alpha).prepare(X)
+    if rounds >= 1 and X.shape[0] >= 5 * folds and len(np.unique(labels)) > 1:
+        for round_ in range(rounds):
+            splits = KFold(folds, shuffle=True, random_state=random_state + round_).split(labels)
+            new = labeler.out_of_fold(labels, [test for _, test in splits])
+            changed = np.mean(new != labels)
+            labels = new
+            if changed < 0.005:
+                break
+    return labels, labeler.fit(X, labels)
 
 
 def choose_k(Z: np.ndarray, embedding: np.ndarray, candidates, random_state: int,

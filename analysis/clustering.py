@@ -171,13 +171,13 @@ def refine_out_of_fold(X, labels: np.ndarray, random_state: int, rounds: int = 2
 
 
 def choose_k(Z: np.ndarray, embedding: np.ndarray, candidates, random_state: int,
-             sample: int = 2000) -> int:
+             sample: int = 1000) -> int:
     """Pick the number of themes whose partition has the best cosine silhouette on ``Z``."""
     rng = np.random.RandomState(random_state)
     rows = rng.choice(Z.shape[0], size=min(sample, Z.shape[0]), replace=False)
     best_k, best_score = candidates[0], -np.inf
     for k in candidates:
-        labels = partition(embedding, k, random_state, n_init=3)
+        labels = partition(embedding, k, random_state, n_init=1)
         if len(np.unique(labels[rows])) < 2:
             continue
         score = silhouette_score(Z[rows], labels[rows], metric="cosine")

@@ -12,6 +12,10 @@ from __future__ import annotations
 import re
 from collections import Counter, defaultdict
 
+import numpy as np
+from sklearn.feature_extraction.text import TfidfVectorizer
+from sklearn.preprocessing import normalize
+
 from analysis import lexicon, textnorm
 
 _HAN = re.compile(r"[\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff]")
@@ -165,3 +169,30 @@ class AnswerAnalyzer:
         if not counts:
             return feature.replace("_", " ")
         return max(counts.items(), key=lambda item: (item[1], item[0]))[0]
+
+
+def make_vectorizers(min_df: int) -> tuple[TfidfVectorizer, TfidfVectorizer]:
+    """Word uni/bigram and character 3–5-gram TF-IDF vectorisers (sublinear tf).
+
+    The word one reads the space-joined feature tokens, the character one the
+    space-joined readable words (character n-grams still catch cognates and
+    misspellings: *alarma*/*alarm*, *recieve*/*receive*).
+    """
+    words = TfidfVectorizer(token_pattern=r"\S+", lowercase=False, ngram_range=(1, 2),
+                            sublinear_tf=True, min_df=min_df, dtype=np.float32)
+    chars = TfidfVectorizer(analyzer="char_wb", lowercase=False, ngram_range=(3, 5),
+                            sublinear_tf=True, min_df=min_df, dtype=np.float32)
+    return words, chars
+
+
+def fit_damped(vectorizer: TfidfVectorizer, docs, power: float):
+    """Fit ``vectorizer`` with its idf raised to ``power``; return the rows for ``docs``.
+
+    The fitted vectoriser keeps the damped idf, so later ``transform`` calls agree.
+    """
+    matrix = vectorizer.fit_transform(docs)
+    if power != 1.0:
+        idf = vectorizer.idf_
+        matrix = normalize(matrix.multiply(np.power(idf, power - 1.0)).tocsr().astype(np.float32))
+        vectorizer.idf_ = np.power(idf, power)
+    return matrix

@@ -32,11 +32,10 @@ from typing import Callable, Sequence
 
 import numpy as np
 import scipy.sparse as sp
-from sklearn.feature_extraction.text import TfidfVectorizer
 from sklearn.preprocessing import normalize
 
 from analysis import clustering, theme_summary
-from analysis.features import AnswerAnalyzer
+from analysis.features import AnswerAnalyzer, fit_damped, make_vectorizers
 from analysis.theme_summary import Theme
 
 __all__ = ["ThemeModel", "Theme"]
@@ -143,12 +142,9 @@ class ThemeModel:
             return self
         report("vectorise", 0, 1)
         min_df = 2 if len(usable) >= 1000 else 1
-        self.word_vectorizer_ = TfidfVectorizer(token_pattern=r"\S+", lowercase=False, ngram_range=(1, 2),
-                                                sublinear_tf=True, min_df=min_df, dtype=np.float32)
-        self.char_vectorizer_ = TfidfVectorizer(analyzer="char_wb", lowercase=False, ngram_range=(3, 5),
-                                                sublinear_tf=True, min_df=min_df, dtype=np.float32)
-        word_part = _fit_damped(self.word_vectorizer_, [docs[i] for i in usable], self.idf_power)
-        char_part = _fit_damped(self.char_vectorizer_, [chars[i] for i in usable], self.idf_power)
+        self.word_vectorizer_, self.char_vectorizer_ = make_vectorizers(min_df)
+        word_part = fit_damped(self.word_vectorizer_, [docs[i] for i in usable], self.idf_power)
+        char_part = fit_damped(self.char_vectorizer_, [chars[i] for i in usable], self.idf_power)
         X = normalize(sp.hstack([word_part, char_part * self.char_weight]).tocsr())
         keep = X.getnnz(axis=1) > 0
         usable, X, word_part = usable[keep], X[keep], word_part[keep]
@@ -229,7 +225,7 @@ class ThemeModel:
                 k_max = max(2, min(self.max_themes, int(round(np.sqrt(len(sample) / 2))), len(sample) - 1))
                 embedding = clustering.spectral_embedding_of(graph, k_max // 2 + 2, self.random_state)
                 report("cluster", 2, 4)
-                candidates = sorted({int(round(c)) for c in np.geomspace(2, k_max, num=min(10, k_max - 1))})
+                candidates = sorted({int(round(c)) for c in np.geomspace(2, k_max, num=min(8, k_max - 1))})
                 k = clustering.choose_k(Z, embedding, candidates, self.random_state)
             else:
                 k = k_cap
@@ -289,16 +285,6 @@ class ThemeModel:
                 languages=dict(Counter(usable_languages[r] for r in rows).most_common()),
             ))
             report("describe", theme_id + 1, self.n_themes_)
-
-
-def _fit_damped(vectorizer: TfidfVectorizer, docs, power: float):
-    """Fit ``vectorizer`` with its idf raised to ``power``; return the rows for ``docs``."""
-    matrix = vectorizer.fit_transform(docs)
-    if power != 1.0:
-        idf = vectorizer.idf_
-        matrix = normalize(matrix.multiply(np.power(idf, power - 1.0)).tocsr().astype(np.float32))
-        vectorizer.idf_ = np.power(idf, power)
-    return matrix
 
 
 def _as_text(value) -> str:

@@ -117,13 +117,18 @@ class AnswerAnalyzer:
         if language == "vi":
             keys = [k for k, _ in pairs]
         else:
-            keys = [textnorm.stem(k, language) for k, _ in pairs]
+            keys = [textnorm.stem_word(k, surface, language) for k, surface in pairs]
         phrases = self.book.phrases.get(language, {})
         previous = None  # last unmatched syllable, for Vietnamese bigrams
         i = 0
         while i < len(pairs):
             for width in range(min(lexicon.MAX_PHRASE, len(pairs) - i), 0, -1):
-                headwords = phrases.get(tuple(keys[i:i + width]))
+                if width > 1 or language == "vi":
+                    headwords = phrases.get(tuple(keys[i:i + width]))
+                elif pairs[i][0] in stops:  # function words never stand for a concept
+                    headwords = None
+                else:
+                    headwords = phrases.get((textnorm.match_key(pairs[i][0], keys[i]),))
                 if headwords:
                     self._emit_concepts(headwords, features)
                     i += width

@@ -80,8 +80,14 @@ def _append(index: dict, key, headword: str) -> None:
 
 
 def phrase_key(text: str, language: str) -> list[str]:
-    """The match key of a phrase: its folded words, stemmed where a stemmer exists."""
-    return [textnorm.stem(key, language) for key, _surface in textnorm.words(text, language)]
+    """The match key of a phrase: its stemmed words (a lone word: see :func:`textnorm.match_key`)."""
+    pairs = textnorm.words(text, language)
+    if language == "vi":
+        return [folded for folded, _ in pairs]
+    stems = [textnorm.stem_word(folded, surface, language) for folded, surface in pairs]
+    if len(pairs) == 1:
+        return [textnorm.match_key(pairs[0][0], stems[0])]
+    return stems
 
 
 def _read_table(name: str):

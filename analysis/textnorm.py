@@ -138,6 +138,22 @@ def stem(word: str, language: str) -> str:
     return strip_accents(stemmed) if language == "es" else stemmed
 
 
+def stem_word(folded: str, surface: str, language: str) -> str:
+    """Stem one word. Spanish is stemmed with its accents (the stemmer's rules
+    expect them: *lloverá*), other languages from the folded form."""
+    return stem(surface if language == "es" else folded, language)
+
+
+#: stems shorter than this are too ambiguous to match codebook words by
+#: (*para*, *parada* and *paro* all stem to *par*): such words match exactly
+MIN_STEM_MATCH = 4
+
+
+def match_key(folded: str, stemmed: str) -> str:
+    """Codebook key of one word: its stem, or ``=word`` when the stem is short."""
+    return stemmed if len(stemmed) >= MIN_STEM_MATCH else "=" + folded
+
+
 def words(text: str, language: str) -> list[tuple[str, str]]:
     """Split ``text`` into ``(folded, surface)`` word pairs; no numbers, emoji or punctuation.
 

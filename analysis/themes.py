@@ -36,6 +36,7 @@ from sklearn.preprocessing import normalize
 
 from analysis import clustering, theme_summary
 from analysis.features import AnswerAnalyzer, fit_damped, make_vectorizers
+from analysis.textnorm import normalize_language
 from analysis.theme_summary import Theme
 
 __all__ = ["ThemeModel", "Theme"]
@@ -51,7 +52,9 @@ class ThemeModel:
     ----------
     n_themes : int or None, default=None
         Number of themes. ``None`` chooses it from the data (best cosine
-        silhouette among 2 … ``max_themes``, capped near √n for small sets).
+        silhouette among 2 … ``max_themes``, capped near √(n/2) for small
+        sets). Fewer themes come back when the answers are too few or too
+        alike to fill them.
     random_state : int, default=0
         Seed for every random step; a fixed seed gives identical results.
     max_themes : int, default=20
@@ -73,7 +76,7 @@ class ThemeModel:
     fit_sample : int, default=3000
         At most this many answers are clustered; the rest are assigned by the
         classifier trained on them.
-    refine_rounds : int, default=2
+    refine_rounds : int, default=4
         Rounds of out-of-fold self-training (0 switches it off).
     n_examples : int, default=5
         Representative quotes kept per theme (3–5 is what a lead reads).
@@ -91,7 +94,7 @@ class ThemeModel:
     """
 
     def __init__(self, n_themes=None, random_state=0, max_themes=20, use_codebook=True, idf_power=0.5,
-                 n_components=200, n_neighbors=15, char_weight=1.0, fit_sample=3000, refine_rounds=2, n_examples=5):
+                 n_components=200, n_neighbors=15, char_weight=1.0, fit_sample=3000, refine_rounds=4, n_examples=5):
         self.n_themes = n_themes
         self.random_state = random_state
         self.max_themes = max_themes
@@ -126,6 +129,8 @@ class ThemeModel:
         self : ThemeModel
         """
         report = progress or (lambda stage, done, total: None)
+        if self.n_themes is not None and int(self.n_themes) < 1:
+            raise ValueError("n_themes must be at least 1")
         texts = [_as_text(t) for t in texts]
         n = len(texts)
         languages = _check_languages(languages, n)
@@ -179,7 +184,7 @@ class ThemeModel:
         analyzer = AnswerAnalyzer(use_codebook=self.use_codebook)
         docs, chars, _ = self._analyse(analyzer, texts, languages, lambda *a: None)
         X = self._vectorise(docs, chars)
-        return self._assign(X, np.arange(len(texts)))
+        return self._assign(X)
 
     predict = transform
 
@@ -187,7 +192,7 @@ class ThemeModel:
     def _analyse(self, analyzer, texts, languages, report):
         docs, chars, codes = [], [], []
         for i, (text, language) in enumerate(zip(texts, languages)):
-            codes.append(analyzer.language_of(text, language) if text.strip() else (language or ""))
+            codes.append(analyzer.language_of(text, language) if text.strip() else normalize_language(language))
             features, words = analyzer.analyze_both(text, codes[-1])
             docs.append(" ".join(features))
             chars.append(" ".join(words))
@@ -207,12 +212,7 @@ class ThemeModel:
         sample = np.sort(rng.choice(n, size=self.fit_sample, replace=False)) if n > self.fit_sample else np.arange(n)
         Xs = X[sample]
         report("cluster", 0, 4)
-        if self.n_themes is not None:
-            k = int(self.n_themes)
-            if k < 1:
-                raise ValueError("n_themes must be at least 1")
-        else:
-            k = None
+        k = None if self.n_themes is None else int(self.n_themes)
         k_cap = min(len(sample), k if k is not None else self.max_themes)
         if len(sample) < 3 or k_cap < 2:
             labels_sample = np.zeros(len(sample), dtype=int)
@@ -254,7 +254,7 @@ class ThemeModel:
             return np.full(X.shape[0], self.single_label_, dtype=int)
         return self.classifier_.predict(X)
 
-    def _assign(self, X, rows) -> list[int | None]:
+    def _assign(self, X) -> list[int | None]:
         raw = self._raw_predict(X)
         has_words = X.getnnz(axis=1) > 0
         return [self.theme_of_label_.get(int(r)) if ok else None for r, ok in zip(raw, has_words)]

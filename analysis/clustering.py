@@ -174,13 +174,15 @@ def choose_k(Z: np.ndarray, embedding: np.ndarray, candidates, random_state: int
              sample: int = 1000) -> int:
     """Pick the number of themes whose partition has the best cosine silhouette on ``Z``."""
     rng = np.random.RandomState(random_state)
-    rows = rng.choice(Z.shape[0], size=min(sample, Z.shape[0]), replace=False)
+    rows = np.sort(rng.choice(Z.shape[0], size=min(sample, Z.shape[0]), replace=False))
+    distances = np.clip(1.0 - Z[rows] @ Z[rows].T, 0.0, 2.0)
+    np.fill_diagonal(distances, 0.0)
     best_k, best_score = candidates[0], -np.inf
     for k in candidates:
-        labels = partition(embedding, k, random_state, n_init=1)
-        if len(np.unique(labels[rows])) < 2:
+        labels = partition(embedding, k, random_state, n_init=1)[rows]
+        if not 2 <= len(np.unique(labels)) < len(rows):
             continue
-        score = silhouette_score(Z[rows], labels[rows], metric="cosine")
+        score = silhouette_score(distances, labels, metric="precomputed")
         if score > best_score + 1e-9:
             best_k, best_score = k, score
     return best_k

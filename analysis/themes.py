@@ -33,6 +33,7 @@ from typing import Callable, Sequence
 import numpy as np
 import scipy.sparse as sp
 from sklearn.preprocessing import normalize
+from threadpoolctl import threadpool_limits
 
 from analysis import clustering, theme_summary
 from analysis.features import AnswerAnalyzer, fit_damped, make_vectorizers
@@ -41,6 +42,8 @@ from analysis.theme_summary import Theme
 
 __all__ = ["ThemeModel", "Theme"]
 
+#: samples up to this size are clustered with a single BLAS thread
+SMALL_PROBLEM = 1500
 #: ``progress(stage, done, total)``; stages: analyse, vectorise, cluster, assign, describe
 ProgressCallback = Callable[[str, int, int], None]
 
@@ -212,17 +215,34 @@ class ThemeModel:
         sample = np.sort(rng.choice(n, size=self.fit_sample, replace=False)) if n > self.fit_sample else np.arange(n)
         Xs = X[sample]
         report("cluster", 0, 4)
+        # Small dense problems run faster on one BLAS thread, and much faster
+        # when the machine is busy (OpenBLAS threads spin while they wait).
+        with threadpool_limits(limits=1 if len(sample) <= SMALL_PROBLEM else None, user_api="blas"):
+            labels_sample = self._cluster_sample(Xs, [languages[i] for i in sample], report)
+        report("cluster", 4, 4)
+        labels = np.empty(n, dtype=int)
+        labels[sample] = labels_sample
+        rest = np.setdiff1d(np.arange(n), sample)
+        for start in range(0, len(rest), 20000):
+            chunk = rest[start:start + 20000]
+            labels[chunk] = self._raw_predict(X[chunk])
+            report("assign", start + len(chunk), len(rest))
+        return labels
+
+    def _cluster_sample(self, Xs, languages, report) -> np.ndarray:
+        """Cluster the sampled rows; fit ``classifier_`` on them; return their labels."""
+        n_rows = Xs.shape[0]
         k = None if self.n_themes is None else int(self.n_themes)
-        k_cap = min(len(sample), k if k is not None else self.max_themes)
-        if len(sample) < 3 or k_cap < 2:
-            labels_sample = np.zeros(len(sample), dtype=int)
+        k_cap = min(n_rows, k if k is not None else self.max_themes)
+        if n_rows < 3 or k_cap < 2:
+            labels_sample = np.zeros(n_rows, dtype=int)
         else:
             _, Z = clustering.lsa(Xs, self.n_components, self.random_state)
-            Z = clustering.center_languages(Z, [languages[i] for i in sample])
+            Z = clustering.center_languages(Z, languages)
             report("cluster", 1, 4)
             graph = clustering.knn_graph(Z, self.n_neighbors)
             if k is None:
-                k_max = max(2, min(self.max_themes, int(round(np.sqrt(len(sample) / 2))), len(sample) - 1))
+                k_max = max(2, min(self.max_themes, int(round(np.sqrt(n_rows / 2))), n_rows - 1))
                 embedding = clustering.spectral_embedding_of(graph, k_max // 2 + 2, self.random_state)
                 report("cluster", 2, 4)
                 candidates = sorted({int(round(c)) for c in np.geomspace(2, k_max, num=min(8, k_max - 1))})
@@ -239,15 +259,7 @@ class ThemeModel:
         else:
             self.classifier_ = None
             self.single_label_ = int(labels_sample[0])
-        report("cluster", 4, 4)
-        labels = np.empty(n, dtype=int)
-        labels[sample] = labels_sample
-        rest = np.setdiff1d(np.arange(n), sample)
-        for start in range(0, len(rest), 20000):
-            chunk = rest[start:start + 20000]
-            labels[chunk] = self._raw_predict(X[chunk])
-            report("assign", start + len(chunk), len(rest))
-        return labels
+        return labels_sample
 
     def _raw_predict(self, X) -> np.ndarray:
         if self.classifier_ is None:

@@ -171,18 +171,23 @@ def refine_out_of_fold(X, labels: np.ndarray, random_state: int, rounds: int = 2
 
 
 def choose_k(Z: np.ndarray, embedding: np.ndarray, candidates, random_state: int,
-             sample: int = 1000) -> int:
-    """Pick the number of themes whose partition has the best cosine silhouette on ``Z``."""
+             sample: int = 1000, tolerance: float = 0.9) -> int:
+    """Pick a number of themes by the cosine silhouette on ``Z``, preferring fewer.
+
+    On short answers the silhouette tends to creep up with every extra theme,
+    so the smallest candidate scoring at least ``tolerance`` × the best score
+    is taken: a lead reads a handful of clear themes more easily than twenty.
+    """
     rng = np.random.RandomState(random_state)
     rows = np.sort(rng.choice(Z.shape[0], size=min(sample, Z.shape[0]), replace=False))
     distances = np.clip(1.0 - Z[rows] @ Z[rows].T, 0.0, 2.0)
     np.fill_diagonal(distances, 0.0)
-    best_k, best_score = candidates[0], -np.inf
+    scores = {}
     for k in candidates:
         labels = partition(embedding, k, random_state, n_init=1)[rows]
-        if not 2 <= len(np.unique(labels)) < len(rows):
-            continue
-        score = silhouette_score(distances, labels, metric="precomputed")
-        if score > best_score + 1e-9:
-            best_k, best_score = k, score
-    return best_k
+        if 2 <= len(np.unique(labels)) < len(rows):
+            scores[k] = silhouette_score(distances, labels, metric="precomputed")
+    if not scores:
+        return candidates[0]
+    best = max(scores.values())
+    return min(k for k, score in scores.items() if score >= tolerance * best)

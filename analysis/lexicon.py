@@ -20,9 +20,9 @@ feature. This was chosen over the alternatives for the default install because:
 
 The lists are general vocabulary, written by topic from knowledge of the
 languages, not from any benchmark's rows: ``codebook.tsv`` (about a hundred
-health and social-needs concepts in all eight languages) and ``es_en.tsv``
-(about a thousand everyday Spanish words; Spanish is the language most US
-coalitions hear after English). Words not in the lists keep their own stem, so
+health and social-needs concepts in all eight languages, 150–240 words per
+language) and ``es_en.tsv`` (about 650 more everyday Spanish words in 340
+concepts; Spanish is the language most US coalitions hear after English). Words not in the lists keep their own stem, so
 an answer never loses content because the codebook is incomplete.
 """
 from __future__ import annotations

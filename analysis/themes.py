@@ -42,7 +42,7 @@ from analysis.theme_summary import Theme
 
 __all__ = ["ThemeModel", "Theme"]
 
-#: samples up to this size are clustered with a single BLAS thread
+#: samples up to this size are clustered on a single thread
 SMALL_PROBLEM = 1500
 #: ``progress(stage, done, total)``; stages: analyse, vectorise, cluster, assign, describe
 ProgressCallback = Callable[[str, int, int], None]
@@ -215,9 +215,9 @@ class ThemeModel:
         sample = np.sort(rng.choice(n, size=self.fit_sample, replace=False)) if n > self.fit_sample else np.arange(n)
         Xs = X[sample]
         report("cluster", 0, 4)
-        # Small dense problems run faster on one BLAS thread, and much faster
-        # when the machine is busy (OpenBLAS threads spin while they wait).
-        with threadpool_limits(limits=1 if len(sample) <= SMALL_PROBLEM else None, user_api="blas"):
+        # Small problems run faster on one thread (BLAS and OpenMP), and much
+        # faster when the machine is busy: their worker threads spin while they wait.
+        with threadpool_limits(limits=1 if len(sample) <= SMALL_PROBLEM else None):
             labels_sample = self._cluster_sample(Xs, [languages[i] for i in sample], report)
         report("cluster", 4, 4)
         labels = np.empty(n, dtype=int)

@@ -136,3 +136,14 @@ def test_module_runs_end_to_end_with_a_progress_bar(tmp_path):
     assert result.returncode == 0, result.stderr
     assert len(json.loads(result.stdout)["assignments"]) == 1200
     assert "themes [" in result.stderr and "describe" in result.stderr
+
+
+def test_output_does_not_depend_on_python_hash_seed(answers_csv):
+    outputs = []
+    for hash_seed in ("1", "2"):
+        env = dict(os.environ, PYTHONHASHSEED=hash_seed)
+        result = subprocess.run([sys.executable, "-m", "analysis", "themes", str(answers_csv), "--language-column",
+                                 "language"], capture_output=True, text=True, encoding="utf-8", env=env, timeout=120)
+        assert result.returncode == 0, result.stderr
+        outputs.append(result.stdout)
+    assert outputs[0] == outputs[1]

@@ -1,0 +1,214 @@
+"""Multilingual text normalisation, tokenisation and stemming for short answers.
+
+Every language the app ships is handled without any download at run time:
+
+========  ==============================================================
+``en``    NFKC + casefold, accents stripped, Snowball English stemmer
+``es``    accents stripped after the Snowball Spanish stemmer
+``ar``    harakat and tatweel removed, alef/ya/ta-marbuta forms unified,
+          Snowball Arabic stemmer
+``zh``    no spaces: character runs split at function words, then
+          character bigrams (unigrams for single characters); codebook
+          words are found inside the run by longest match
+``vi``    syllables (tones kept: they carry meaning) plus syllable bigrams
+          (most Vietnamese words are two syllables: *bệnh viện*)
+``ko``    whitespace eojeol plus character bigrams inside each eojeol, so
+          a noun with a particle (*병원에*) shares features with the noun
+``tl``    light normalisation: casefold, accents stripped
+``ht``    light normalisation: casefold, accents kept (*sè*/*se* differ)
+========  ==============================================================
+
+URLs, e-mail addresses, numbers, emoji and punctuation carry no theme and are
+dropped. Stop-word lists are project-made (``analysis/data/stopwords``).
+Language codes are normalised (``zh_Hans``, ``zh-CN`` → ``zh``); an unknown or
+missing code is guessed from the script and from stop-word hits.
+"""
+from __future__ import annotations
+
+import functools
+import re
+import unicodedata
+from importlib import resources
+
+from nltk.stem.snowball import SnowballStemmer
+
+#: the languages the app ships, in the order the docs list them
+LANGUAGES = ("en", "es", "zh", "vi", "ar", "ko", "tl", "ht")
+SNOWBALL = {"en": "english", "es": "spanish", "ar": "arabic"}
+#: languages whose accents can be removed without merging distinct words
+STRIP_ACCENTS = {"en", "es", "tl"}
+
+_URL = re.compile(r"(?:https?://|www\.)\S+|\S+@\S+\.\w+", re.IGNORECASE)
+_WORD = re.compile(r"[^\W\d_]+(?:['’][^\W\d_]+)*")
+_HAN = re.compile(r"[\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff]")
+_HANGUL = re.compile(r"[\uac00-\ud7af\u1100-\u11ff\u3130-\u318f]")
+_ARABIC = re.compile(r"[\u0600-\u06ff\u0750-\u077f]")
+_ARABIC_MARKS = re.compile(r"[\u064b-\u065f\u0670\u0640]")
+_VI_LETTERS = re.compile(r"[ăâđêôơưạảấầẩẫậắằẳẵặẹẻẽếềểễệỉịọỏốồổỗộớờởỡợụủứừửữựỳỵỷỹ]")
+_ARABIC_FOLD = str.maketrans({"أ": "ا", "إ": "ا", "آ": "ا", "ى": "ي", "ة": "ه", "ؤ": "و", "ئ": "ي"})
+
+
+def normalize_language(code: str | None) -> str:
+    """Map a language code to one of :data:`LANGUAGES`, or ``""`` if unknown.
+
+    ``zh_Hans``, ``zh-Hans`` and ``zh-CN`` become ``zh``; ``es-MX`` becomes
+    ``es``; ``fil`` (Filipino) becomes ``tl``; ``hat`` becomes ``ht``.
+    """
+    if not code:
+        return ""
+    primary = re.split(r"[-_]", str(code).strip().lower(), maxsplit=1)[0]
+    primary = {"fil": "tl", "tgl": "tl", "hat": "ht", "cmn": "zh", "vie": "vi", "eng": "en",
+               "spa": "es", "ara": "ar", "kor": "ko", "zho": "zh", "chi": "zh"}.get(primary, primary)
+    return primary if primary in LANGUAGES else ""
+
+
+def strip_accents(text: str) -> str:
+    """Remove combining marks (``canción`` → ``cancion``)."""
+    decomposed = unicodedata.normalize("NFD", text)
+    return unicodedata.normalize("NFC", "".join(c for c in decomposed if not unicodedata.combining(c)))
+
+
+def normalize_text(text: str) -> str:
+    """NFKC, casefold, and blank out URLs and e-mail addresses."""
+    text = unicodedata.normalize("NFKC", text or "").casefold()
+    return _URL.sub(" ", text)
+
+
+@functools.cache
+def stop_words(language: str) -> frozenset[str]:
+    """The project's stop words for ``language`` (empty for an unknown one)."""
+    if language not in LANGUAGES:
+        return frozenset()
+    path = resources.files("analysis") / "data" / "stopwords" / f"{language}.txt"
+    words = set()
+    for line in path.read_text(encoding="utf-8").splitlines():
+        line = line.strip()
+        if line and not line.startswith("#"):
+            words.add(_fold_word(normalize_text(line), language))
+    return frozenset(words)
+
+
+def guess_language(text: str) -> str:
+    """Guess the language of ``text`` from its script and stop words.
+
+    Good enough to pick a tokeniser and stemmer for a short answer whose
+    language was not recorded; returns ``"en"`` when nothing points elsewhere.
+    """
+    if _HAN.search(text):
+        return "zh"
+    if _HANGUL.search(text):
+        return "ko"
+    if _ARABIC.search(text):
+        return "ar"
+    lowered = normalize_text(text)
+    if _VI_LETTERS.search(lowered):
+        return "vi"
+    tokens = _WORD.findall(lowered)
+    best, best_hits = "en", 0
+    for language in ("en", "es", "tl", "ht"):
+        stops = stop_words(language)
+        hits = sum(_fold_word(w, language) in stops for w in tokens)
+        if hits > best_hits:
+            best, best_hits = language, hits
+    return best
+
+
+def _fold_word(word: str, language: str) -> str:
+    """Per-language folding of one lower-cased word (accents, Arabic forms)."""
+    word = word.replace("’", "'")
+    if language == "ar":
+        return _ARABIC_MARKS.sub("", word).translate(_ARABIC_FOLD)
+    if language in STRIP_ACCENTS:
+        return strip_accents(word)
+    return word
+
+
+@functools.cache
+def _stemmer(language: str):
+    return SnowballStemmer(SNOWBALL[language]) if language in SNOWBALL else None
+
+
+@functools.lru_cache(maxsize=200_000)
+def stem(word: str, language: str) -> str:
+    """Stem one folded word with the language's Snowball stemmer, if it has one."""
+    stemmer = _stemmer(language)
+    if stemmer is None:
+        return word
+    stemmed = stemmer.stem(word)
+    return strip_accents(stemmed) if language == "es" else stemmed
+
+
+def stem_word(folded: str, surface: str, language: str) -> str:
+    """Stem one word. Spanish is stemmed with its accents (the stemmer's rules
+    expect them: *lloverá*), other languages from the folded form."""
+    return stem(surface if language == "es" else folded, language)
+
+
+#: stems shorter than this are too ambiguous to match codebook words by
+#: (*para*, *parada* and *paro* all stem to *par*): such words match exactly
+MIN_STEM_MATCH = 4
+
+
+def match_key(folded: str, stemmed: str) -> str:
+    """Codebook key of one word: its stem, or ``=word`` when the stem is short."""
+    return stemmed if len(stemmed) >= MIN_STEM_MATCH else "=" + folded
+
+
+def words(text: str, language: str) -> list[tuple[str, str]]:
+    """Split ``text`` into ``(folded, surface)`` word pairs; no numbers, emoji or punctuation.
+
+    ``folded`` is the match key (accents stripped where safe, Arabic forms
+    unified); ``surface`` is the casefolded word as written, for labels.
+    Apostrophes split Spanish/Creole elisions (``m'ap`` → ``m``, ``ap``) and
+    English contractions are joined (``don't`` → ``dont``). Chinese characters
+    come back as runs, which :func:`han_units` splits further.
+    """
+    pairs = []
+    for match in _WORD.finditer(normalize_text(text)):
+        token = match.group().replace("’", "'")
+        if "'" in token:
+            if language == "en":
+                token = token.replace("'", "")
+            else:
+                pairs.extend((_fold_word(p, language), p) for p in token.split("'") if p)
+                continue
+        pairs.append((_fold_word(token, language), token))
+    return pairs
+
+
+def han_runs(token: str) -> list[str]:
+    """Split a token into runs of Han characters and runs of anything else."""
+    return [m.group() for m in re.finditer(r"[\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff]+|[^\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff]+", token)]
+
+
+def han_units(run: str, stops: frozenset[str]) -> list[str]:
+    """Character bigrams of a Han run, after cutting out function words.
+
+    The run is scanned left to right; a stop word (longest first, up to 3
+    characters) ends the current piece. Each piece of two or more characters
+    gives its bigrams, a single character gives itself.
+    """
+    pieces, current, i = [], [], 0
+    while i < len(run):
+        for width in (3, 2, 1):
+            if run[i:i + width] in stops:
+                pieces.append("".join(current))
+                current, i = [], i + width
+                break
+        else:
+            current.append(run[i])
+            i += 1
+    pieces.append("".join(current))
+    units = []
+    for piece in pieces:
+        if len(piece) == 1:
+            units.append(piece)
+        units.extend(piece[j:j + 2] for j in range(len(piece) - 1))
+    return units
+
+
+def hangul_units(eojeol: str) -> list[str]:
+    """An eojeol and its character bigrams (a noun shares them with noun + particle)."""
+    if len(eojeol) <= 2:
+        return [eojeol]
+    return [eojeol] + [eojeol[j:j + 2] for j in range(len(eojeol) - 1)]

@@ -1,0 +1,128 @@
+"""Describe fitted themes for people: top terms, a short label, representative quotes."""
+from __future__ import annotations
+
+import re
+from collections import Counter
+from dataclasses import dataclass, field
+
+import numpy as np
+import scipy.sparse as sp
+from sklearn.preprocessing import normalize
+
+
+@dataclass
+class Theme:
+    """One theme found in the answers.
+
+    Attributes
+    ----------
+    id : int
+        Position in ``ThemeModel.themes_`` (0 is the largest theme).
+    label : str
+        Two or three readable top terms, e.g. ``"rent / expensive / house"``.
+    terms : list of str
+        Up to ten distinctive terms, most distinctive first, as readable words.
+    size : int
+        Number of answers assigned to the theme.
+    examples : list of str
+        Three to five representative answers, verbatim, in their own language.
+    example_languages : list of str
+        Language code of each example.
+    weighted_size : float
+        Sum of the answers' weights (equals ``size`` when no weights were given).
+    languages : dict
+        ``{language code: number of answers}``.
+    """
+
+    id: int
+    label: str
+    terms: list[str]
+    size: int
+    examples: list[str]
+    example_languages: list[str]
+    weighted_size: float = 0.0
+    languages: dict[str, int] = field(default_factory=dict)
+
+
+def class_tfidf(counts: sp.csr_matrix, labels: np.ndarray, n_themes: int) -> np.ndarray:
+    """Class-based TF-IDF (terms × themes as themes × terms): how distinctive a term is for a theme."""
+    indicator = sp.csr_matrix((np.ones(len(labels)), (labels, np.arange(len(labels)))),
+                              shape=(n_themes, len(labels)))
+    per_theme = np.asarray((indicator @ counts).todense(), dtype=float)
+    theme_totals = per_theme.sum(axis=1, keepdims=True)
+    term_totals = per_theme.sum(axis=0)
+    average = theme_totals.mean() if theme_totals.size else 1.0
+    tf = per_theme / np.maximum(theme_totals, 1.0)
+    return tf * np.log1p(average / np.maximum(term_totals, 1.0))
+
+
+def top_terms(scores: np.ndarray, vocabulary: np.ndarray, surface, n_terms: int = 10) -> list[str]:
+    """Readable top terms of one theme: distinct surfaces, no unigram repeated inside a higher bigram."""
+    terms: list[str] = []
+    seen: set[str] = set()
+    for index in np.argsort(-scores, kind="stable"):
+        if scores[index] <= 0 or len(terms) >= n_terms:
+            break
+        words = surface(vocabulary[index])
+        if words in seen or (" " not in words and any(words in t.split(" ") for t in terms)):
+            continue
+        if " " in words and len(set(words.split(" "))) < 2:
+            continue
+        seen.add(words)
+        terms.append(words)
+    return terms
+
+
+def make_label(terms: list[str]) -> str:
+    """Short human label from the top terms (two or three words or phrases)."""
+    picked: list[str] = []
+    for term in terms:
+        if any(word in p.split(" ") for p in picked for word in term.split(" ")):
+            continue
+        picked.append(term)
+        if len(picked) == 3 or sum(len(p.split(" ")) for p in picked) >= 3:
+            break
+    return " / ".join(picked) if picked else "(no words)"
+
+
+def _dedupe_key(text: str) -> str:
+    return re.sub(r"\W+", " ", text.casefold()).strip()
+
+
+def representative_examples(X, rows: np.ndarray, texts, languages, n_examples: int = 5):
+    """Up to ``n_examples`` de-duplicated answers closest to the theme's centroid.
+
+    When a second or third language holds at least a tenth of the theme, its
+    best answer takes the last place(s), so a lead sees that the theme crosses
+    languages.
+    """
+    if len(rows) == 0:
+        return [], []
+    members = X[rows]
+    centroid = normalize(np.asarray(members.mean(axis=0)))
+    similarity = np.asarray(members @ centroid.T).ravel()
+    order = rows[np.argsort(-similarity, kind="stable")]
+    chosen, keys = [], set()
+    for row in order:
+        key = _dedupe_key(texts[row])
+        if key in keys or not key:
+            continue
+        keys.add(key)
+        chosen.append(row)
+        if len(chosen) >= 4 * n_examples:
+            break
+    picked = chosen[:n_examples]
+    share = Counter(languages[r] for r in rows)
+    dominant = share.most_common(1)[0][0]
+    for language, count in share.most_common(3)[1:]:
+        if count < 0.1 * len(rows) or any(languages[r] == language for r in picked):
+            continue
+        candidate = next((r for r in chosen if languages[r] == language), None)
+        if candidate is None:
+            continue
+        slots = [i for i in range(len(picked) - 1, 0, -1) if languages[picked[i]] == dominant]
+        if len(picked) < n_examples:
+            picked.append(candidate)
+        elif slots:
+            picked[slots[0]] = candidate
+    return [texts[r] for r in picked], [languages[r] for r in picked]

@@ -1,0 +1,312 @@
+"""Themes in residents' free-text answers, across languages.
+
+:class:`ThemeModel` is a scikit-learn-style estimator::
+
+    model = ThemeModel(random_state=0).fit(texts, languages)
+    for theme in model.themes_:
+        print(theme.label, theme.size, theme.examples)
+    model.labels_               # theme id (or None) for each text
+    model.transform(new_texts, new_languages)   # assign new answers
+
+The method, step by step (each step is justified where it lives):
+
+1. *Features* (:mod:`analysis.features`): per-language normalisation, stop
+   words and stemming; everyday words of each shipped language replaced by an
+   English concept from the project's codebook (:mod:`analysis.lexicon`), so
+   that *alquiler* and *rent* are one feature. Word uni/bigrams and character
+   3–5-grams of those tokens, TF-IDF with sublinear term frequency.
+2. *Clustering* (:mod:`analysis.clustering`): LSA, per-language centring, a
+   cosine k-NN graph, its spectral embedding, k-means, then out-of-fold
+   self-training with a ridge classifier on the sparse features.
+3. *Scale*: steps 2's graph work runs on a random sample of at most
+   ``fit_sample`` answers; the ridge classifier trained on the sample assigns
+   the rest (and, later, new answers). Nothing is n × n.
+4. *Description* (:mod:`analysis.theme_summary`): class-based TF-IDF terms
+   shown as readable words, a two-or-three-term label, and 3–5 verbatim quotes
+   closest to the theme's centroid.
+"""
+from __future__ import annotations
+
+from collections import Counter
+from typing import Callable, Sequence
+
+import numpy as np
+import scipy.sparse as sp
+from sklearn.preprocessing import normalize
+from threadpoolctl import threadpool_limits
+
+from analysis import clustering, theme_summary
+from analysis.features import AnswerAnalyzer, fit_damped, make_vectorizers
+from analysis.textnorm import normalize_language
+from analysis.theme_summary import Theme
+
+__all__ = ["ThemeModel", "Theme"]
+
+#: samples up to this size are clustered on a single thread
+SMALL_PROBLEM = 1500
+#: ``progress(stage, done, total)``; stages: analyse, vectorise, cluster, assign, describe
+ProgressCallback = Callable[[str, int, int], None]
+
+
+class ThemeModel:
+    """Group short free-text answers, in any of the app's languages, into themes.
+
+    Parameters
+    ----------
+    n_themes : int or None, default=None
+        Number of themes. ``None`` chooses it from the data (best cosine
+        silhouette among 2 … ``max_themes``, capped near √(n/2) for small
+        sets). Fewer themes come back when the answers are too few or too
+        alike to fill them.
+    random_state : int, default=0
+        Seed for every random step; a fixed seed gives identical results.
+    max_themes : int, default=20
+        Upper bound when ``n_themes`` is chosen automatically.
+    use_codebook : bool, default=True
+        Map everyday words of every shipped language to shared English concepts
+        so that themes cross languages.
+    idf_power : float, default=0.5
+        Exponent applied to the inverse document frequency. 1 is plain
+        TF-IDF; lower values damp rare words. A theme is by definition shared
+        by many answers, so a word seen in three answers should not outweigh
+        one seen in three hundred (0.5 scored better on both benchmarks).
+    n_components : int, default=200
+        Dimensions of the LSA space.
+    n_neighbors : int, default=15
+        Neighbours per answer in the similarity graph.
+    char_weight : float, default=1.0
+        Weight of the character n-gram block relative to the word block.
+    fit_sample : int, default=3000
+        At most this many answers are clustered; the rest are assigned by the
+        classifier trained on them.
+    refine_rounds : int, default=4
+        Rounds of out-of-fold self-training (0 switches it off).
+    n_examples : int, default=5
+        Representative quotes kept per theme (3–5 is what a lead reads).
+
+    Attributes
+    ----------
+    themes_ : list of Theme
+        The themes, largest first; ``themes_[i].id == i``.
+    labels_ : list of int or None
+        Theme id of each fitted text; ``None`` for empty or unusable text.
+    languages_ : list of str
+        Normalised (or guessed) language code of each fitted text.
+    n_themes_ : int
+        Number of themes found.
+    """
+
+    def __init__(self, n_themes=None, random_state=0, max_themes=20, use_codebook=True, idf_power=0.5,
+                 n_components=200, n_neighbors=15, char_weight=1.0, fit_sample=3000, refine_rounds=4, n_examples=5):
+        self.n_themes = n_themes
+        self.random_state = random_state
+        self.max_themes = max_themes
+        self.use_codebook = use_codebook
+        self.idf_power = idf_power
+        self.n_components = n_components
+        self.n_neighbors = n_neighbors
+        self.char_weight = char_weight
+        self.fit_sample = fit_sample
+        self.refine_rounds = refine_rounds
+        self.n_examples = n_examples
+
+    # -- public API -----------------------------------------------------------
+    def fit(self, texts: Sequence[str], languages: Sequence[str | None] | None = None, *,
+            weights: Sequence[float] | None = None, progress: ProgressCallback | None = None):
+        """Find themes in ``texts``.
+
+        Parameters
+        ----------
+        texts : sequence of str
+            The answers; ``None`` and blank strings are allowed (no theme).
+        languages : sequence of str or None, optional
+            Language code per answer (``en``, ``es``, ``zh-Hans`` …); missing or
+            unknown codes are guessed from the text.
+        weights : sequence of float, optional
+            Survey weight per answer, summed into ``Theme.weighted_size``.
+        progress : callable, optional
+            Called as ``progress(stage, done, total)`` while fitting.
+
+        Returns
+        -------
+        self : ThemeModel
+        """
+        report = progress or (lambda stage, done, total: None)
+        if self.n_themes is not None and int(self.n_themes) < 1:
+            raise ValueError("n_themes must be at least 1")
+        texts = [_as_text(t) for t in texts]
+        n = len(texts)
+        languages = _check_languages(languages, n)
+        weights = np.ones(n) if weights is None else np.asarray(weights, dtype=float)
+        if weights.shape != (n,):
+            raise ValueError("weights must have one value per text")
+        self.analyzer_ = AnswerAnalyzer(use_codebook=self.use_codebook)
+        docs, chars, self.languages_ = self._analyse(self.analyzer_, texts, languages, report)
+        usable = np.array([i for i, doc in enumerate(docs) if doc], dtype=int)
+        self.labels_ = [None] * n
+        self.themes_ = []
+        self.n_themes_ = 0
+        if len(usable) == 0:
+            return self
+        report("vectorise", 0, 1)
+        min_df = 2 if len(usable) >= 1000 else 1
+        self.word_vectorizer_, self.char_vectorizer_ = make_vectorizers(min_df)
+        word_part = fit_damped(self.word_vectorizer_, [docs[i] for i in usable], self.idf_power)
+        char_part = fit_damped(self.char_vectorizer_, [chars[i] for i in usable], self.idf_power)
+        X = normalize(sp.hstack([word_part, char_part * self.char_weight]).tocsr())
+        keep = X.getnnz(axis=1) > 0
+        usable, X, word_part = usable[keep], X[keep], word_part[keep]
+        report("vectorise", 1, 1)
+        if len(usable) == 0:
+            return self
+        labels = self._cluster(X, [self.languages_[i] for i in usable], report)
+        self._describe(X, word_part, labels, usable, texts, weights, report)
+        return self
+
+    def fit_predict(self, texts, languages=None, **fit_params) -> list[int | None]:
+        """Fit, then return ``labels_``."""
+        return self.fit(texts, languages, **fit_params).labels_
+
+    def transform(self, texts: Sequence[str], languages: Sequence[str | None] | None = None) -> list[int | None]:
+        """Assign new answers to the fitted themes.
+
+        Theme ids are positions in ``themes_``, so a lead may rename a theme's
+        label without changing what this returns.
+
+        Returns
+        -------
+        list of int or None
+            A theme id per text, ``None`` where the text has no usable words.
+        """
+        if not hasattr(self, "themes_"):
+            raise AttributeError("ThemeModel is not fitted yet; call fit first")
+        texts = [_as_text(t) for t in texts]
+        languages = _check_languages(languages, len(texts))
+        if not self.themes_:
+            return [None] * len(texts)
+        analyzer = AnswerAnalyzer(use_codebook=self.use_codebook)
+        docs, chars, _ = self._analyse(analyzer, texts, languages, lambda *a: None)
+        X = self._vectorise(docs, chars)
+        return self._assign(X)
+
+    predict = transform
+
+    # -- steps ------------------------------------------------------------------
+    def _analyse(self, analyzer, texts, languages, report):
+        docs, chars, codes = [], [], []
+        for i, (text, language) in enumerate(zip(texts, languages)):
+            codes.append(analyzer.language_of(text, language) if text.strip() else normalize_language(language))
+            features, words = analyzer.analyze_both(text, codes[-1])
+            docs.append(" ".join(features))
+            chars.append(" ".join(words))
+            if (i + 1) % 1000 == 0 or i + 1 == len(texts):
+                report("analyse", i + 1, len(texts))
+        return docs, chars, codes
+
+    def _vectorise(self, docs, chars):
+        word_part = self.word_vectorizer_.transform(docs)
+        char_part = self.char_vectorizer_.transform(chars)
+        return normalize(sp.hstack([word_part, char_part * self.char_weight]).tocsr())
+
+    def _cluster(self, X, languages, report) -> np.ndarray:
+        """Theme number (not yet ordered) of each usable row."""
+        n = X.shape[0]
+        rng = np.random.RandomState(self.random_state)
+        sample = np.sort(rng.choice(n, size=self.fit_sample, replace=False)) if n > self.fit_sample else np.arange(n)
+        Xs = X[sample]
+        report("cluster", 0, 4)
+        # Small problems run faster on one thread (BLAS and OpenMP), and much
+        # faster when the machine is busy: their worker threads spin while they wait.
+        with threadpool_limits(limits=1 if len(sample) <= SMALL_PROBLEM else None):
+            labels_sample = self._cluster_sample(Xs, [languages[i] for i in sample], report)
+        report("cluster", 4, 4)
+        labels = np.empty(n, dtype=int)
+        labels[sample] = labels_sample
+        rest = np.setdiff1d(np.arange(n), sample)
+        for start in range(0, len(rest), 20000):
+            chunk = rest[start:start + 20000]
+            labels[chunk] = self._raw_predict(X[chunk])
+            report("assign", start + len(chunk), len(rest))
+        return labels
+
+    def _cluster_sample(self, Xs, languages, report) -> np.ndarray:
+        """Cluster the sampled rows; fit ``classifier_`` on them; return their labels."""
+        n_rows = Xs.shape[0]
+        k = None if self.n_themes is None else int(self.n_themes)
+        k_cap = min(n_rows, k if k is not None else self.max_themes)
+        if n_rows < 3 or k_cap < 2:
+            labels_sample = np.zeros(n_rows, dtype=int)
+        else:
+            _, Z = clustering.lsa(Xs, self.n_components, self.random_state)
+            Z = clustering.center_languages(Z, languages)
+            report("cluster", 1, 4)
+            graph = clustering.knn_graph(Z, self.n_neighbors)
+            if k is None:
+                k_max = max(2, min(self.max_themes, int(round(np.sqrt(n_rows / 2))), n_rows - 1))
+                embedding = clustering.spectral_embedding_of(graph, k_max // 2 + 2, self.random_state)
+                report("cluster", 2, 4)
+                candidates = sorted({int(round(c)) for c in np.geomspace(2, k_max, num=min(8, k_max - 1))})
+                k = clustering.choose_k(Z, embedding, candidates, self.random_state)
+            else:
+                k = k_cap
+                embedding = clustering.spectral_embedding_of(graph, k // 2 + 2, self.random_state)
+                report("cluster", 2, 4)
+            labels_sample = clustering.partition(embedding, k, self.random_state)
+            report("cluster", 3, 4)
+        if len(np.unique(labels_sample)) > 1:
+            labels_sample, self.classifier_ = clustering.refine_out_of_fold(
+                Xs, labels_sample, self.random_state, rounds=self.refine_rounds)
+        else:
+            self.classifier_ = None
+            self.single_label_ = int(labels_sample[0])
+        return labels_sample
+
+    def _raw_predict(self, X) -> np.ndarray:
+        if self.classifier_ is None:
+            return np.full(X.shape[0], self.single_label_, dtype=int)
+        return self.classifier_.predict(X)
+
+    def _assign(self, X) -> list[int | None]:
+        raw = self._raw_predict(X)
+        has_words = X.getnnz(axis=1) > 0
+        return [self.theme_of_label_.get(int(r)) if ok else None for r, ok in zip(raw, has_words)]
+
+    def _describe(self, X, word_part, labels, usable, texts, weights, report) -> None:
+        """Order themes by size, then give each its terms, label and quotes."""
+        sizes = Counter(labels.tolist())
+        order = sorted(sizes, key=lambda label: (-sizes[label], label))
+        self.theme_of_label_ = {int(label): theme_id for theme_id, label in enumerate(order)}
+        ids = np.array([self.theme_of_label_[int(label)] for label in labels])
+        for row, theme_id in zip(usable, ids):
+            self.labels_[row] = int(theme_id)
+        self.n_themes_ = len(order)
+        presence = (word_part != 0).astype(np.float32)
+        scores = theme_summary.class_tfidf(presence, ids, self.n_themes_)
+        vocabulary = self.word_vectorizer_.get_feature_names_out()
+        usable_texts = [texts[i] for i in usable]
+        usable_languages = [self.languages_[i] for i in usable]
+        for theme_id in range(self.n_themes_):
+            rows = np.flatnonzero(ids == theme_id)
+            terms = theme_summary.top_terms(scores[theme_id], vocabulary, self.analyzer_.surface)
+            examples, example_languages = theme_summary.representative_examples(
+                X, rows, usable_texts, usable_languages, self.n_examples)
+            self.themes_.append(Theme(
+                id=theme_id, label=theme_summary.make_label(terms), terms=terms, size=len(rows),
+                examples=examples, example_languages=example_languages,
+                weighted_size=float(weights[usable[rows]].sum()),
+                languages=dict(Counter(usable_languages[r] for r in rows).most_common()),
+            ))
+            report("describe", theme_id + 1, self.n_themes_)
+
+
+def _as_text(value) -> str:
+    return "" if value is None else str(value)
+
+
+def _check_languages(languages, n: int) -> list[str | None]:
+    if languages is None:
+        return [None] * n
+    languages = list(languages)
+    if len(languages) != n:
+        raise ValueError(f"got {len(languages)} languages for {n} texts")
+    return [None if code is None else str(code) for code in languages]

@@ -20,9 +20,14 @@ ROOT = pathlib.Path(__file__).resolve().parent.parent
 
 
 def data_dir() -> pathlib.Path:
-    """Folder holding the labelled CSV files."""
+    """Folder holding the labelled CSV files: $CHORUS_DATA_DIR, else ../shared/data, else /work/shared/data."""
     override = os.environ.get("CHORUS_DATA_DIR")
-    return pathlib.Path(override) if override else ROOT.parent / "shared" / "data"
+    if override:
+        return pathlib.Path(override)
+    for candidate in (ROOT.parent / "shared" / "data", pathlib.Path("/work/shared/data")):
+        if candidate.is_dir():
+            return candidate
+    raise FileNotFoundError("the labelled data sets are not here: set CHORUS_DATA_DIR to the folder holding them")
 
 
 def read_rows(name: str) -> list[dict]:

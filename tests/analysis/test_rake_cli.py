@@ -2,7 +2,6 @@
 from __future__ import annotations
 
 import csv
-import os
 import pathlib
 import subprocess
 import sys
@@ -13,7 +12,7 @@ import pytest
 from analysis.cli import main
 
 REPO_ROOT = pathlib.Path(__file__).resolve().parents[2]
-DATA_DIR = pathlib.Path(os.environ.get("CHORUS_DATA_DIR", REPO_ROOT.parent / "shared" / "data"))
+DATA_DIR = pathlib.Path(__file__).resolve().parent / "data"  # apiclus1.csv, copied with its licence note
 API_MARGINS = "variable,category,target\nstype,E,4421\nstype,H,755\nstype,M,1018\nsch.wide,No,1072\nsch.wide,Yes,5122\n"
 
 

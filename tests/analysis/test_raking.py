@@ -2,7 +2,6 @@
 from __future__ import annotations
 
 import csv
-import os
 import pathlib
 
 import numpy as np
@@ -12,8 +11,7 @@ from analysis.errors import InputError
 from analysis.margins import NOT_STATED, normalize_margins
 from analysis.raking import ConvergenceError, kish_effective_n, rake_to_margins
 
-REPO_ROOT = pathlib.Path(__file__).resolve().parents[2]
-DATA_DIR = pathlib.Path(os.environ.get("CHORUS_DATA_DIR", REPO_ROOT.parent / "shared" / "data"))
+DATA_DIR = pathlib.Path(__file__).resolve().parent / "data"  # apiclus1.csv, copied with its licence note
 API_MARGINS = {"stype": {"E": 4421, "H": 755, "M": 1018}, "sch.wide": {"No": 1072, "Yes": 5122}}
 
 

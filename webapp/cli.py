@@ -11,13 +11,17 @@ from webapp.models import ROLES
 
 
 @click.command("seed-demo")
-def seed_demo_command():
-    """Load the demo campaign (slug 'demo'); does nothing if it is already there."""
-    from webapp.services.demo import seed_demo_campaign
+@click.option("--responses", default=0, show_default=True, help="also store this many sample responses")
+def seed_demo_command(responses):
+    """Load the demo campaign (slug 'demo') and sample responses; re-running adds nothing twice."""
+    from webapp.services.demo import seed_demo_campaign, seed_demo_responses
 
     campaign, created = seed_demo_campaign()
     state = "created" if created else "already present"
     click.echo(f"demo campaign '{campaign.slug}' {state}: {len(campaign.needs)} needs")
+    if responses:
+        added = seed_demo_responses(campaign, responses)
+        click.echo(f"sample responses: {added} added, {responses - added} already there")
 
 
 users_cli = AppGroup("users", help="Staff accounts: create the first admin, list accounts, make reset links.")

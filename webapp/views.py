@@ -1,9 +1,15 @@
 """Small helpers shared by the views of every blueprint."""
 from __future__ import annotations
 
+from collections.abc import Iterable
 from dataclasses import dataclass
+from fractions import Fraction
 
+from flask import Response, stream_with_context
+from flask_babel import format_decimal
 from wtforms import Field
+
+from webapp.services.exports import csv_rows
 
 
 @dataclass(frozen=True)
@@ -31,3 +37,15 @@ def error_summary(form, labels: dict[str, str] | None = None) -> list[FieldError
             label = labels.get(field.name) or getattr(form, "need_names", {}).get(field.name.removeprefix("need_"))
             summary.append(FieldError(first_input_id(field), str(label or field.label.text), str(message)))
     return summary
+
+
+def csv_download(filename: str, header: list[str], rows: Iterable) -> Response:
+    """A spreadsheet-safe CSV (see services.exports), streamed as a download named ``filename``."""
+    response = Response(stream_with_context(csv_rows(header, rows)), mimetype="text/csv")
+    response.headers["Content-Disposition"] = f'attachment; filename="{filename}"'
+    return response
+
+
+def one_decimal(value: Fraction | float | None) -> str:
+    """An average written the reader's way with one decimal (3.7 / 3,7); a dash when there is none."""
+    return "–" if value is None else format_decimal(float(value), format="0.0")

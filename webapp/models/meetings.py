@@ -2,12 +2,16 @@
 from __future__ import annotations
 
 import datetime as dt
+from typing import TYPE_CHECKING
 
 from sqlalchemy import Boolean, CheckConstraint, Date, ForeignKey, SmallInteger, String
-from sqlalchemy.orm import Mapped, mapped_column
+from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from webapp.models.base import Base, utcnow
 from webapp.models.response import _one_of
+
+if TYPE_CHECKING:
+    from webapp.models.campaign import Campaign
 
 #: the eight Meeting Effectiveness Inventory items (Getting to Outcomes), in form order
 MEI_ITEMS = (
@@ -39,6 +43,8 @@ class Meeting(Base):
     closes_at: Mapped[dt.datetime]
     created_by_id: Mapped[int | None] = mapped_column(ForeignKey("users.id", ondelete="SET NULL"))
     created_at: Mapped[dt.datetime] = mapped_column(default=utcnow)
+
+    campaign: Mapped[Campaign] = relationship()
 
     def is_open(self, now: dt.datetime | None = None) -> bool:
         """Whether evaluations are still taken."""

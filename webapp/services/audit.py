@@ -20,6 +20,7 @@ ACTIONS = (
     "need.added", "need.moved", "need.retired", "need.restored",
     "export.downloaded",
     "response.deleted", "backup.created", "backup.restored", "retention.applied",
+    "meeting.created",
 )
 
 PAGE_SIZE = 100

@@ -7,6 +7,7 @@ import hashlib
 import json
 import logging
 import uuid
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -14,6 +15,7 @@ from sqlalchemy import insert, select
 from sqlalchemy.exc import IntegrityError
 
 from webapp.extensions import db
+from webapp.i18n import LANGUAGES
 from webapp.models import Answer, Profile, Rating, Response, utcnow
 from webapp.services.campaigns import CampaignSnapshot, SurveyContent
 
@@ -63,8 +65,13 @@ class PrioritySubmission:
 
     def content_hash(self, campaign_slug: str) -> str:
         """SHA-256 of the canonical content."""
-        canonical = json.dumps(self.canonical(campaign_slug), sort_keys=True, ensure_ascii=False)
-        return hashlib.sha256(canonical.encode("utf-8")).hexdigest()
+        return content_hash_of(self.canonical(campaign_slug))
+
+
+def content_hash_of(canonical: dict) -> str:
+    """SHA-256 of a submission's canonical content (a JSON-serialisable dict)."""
+    text = json.dumps(canonical, sort_keys=True, ensure_ascii=False)
+    return hashlib.sha256(text.encode("utf-8")).hexdigest()
 
 
 def clean_free_text(text: str | None) -> str | None:
@@ -73,6 +80,14 @@ def clean_free_text(text: str | None) -> str | None:
         return None
     text = text.replace("\r\n", "\n").replace("\r", "\n")
     return text if text.strip() else None
+
+
+def written_language(choice: str | None, page_language: str) -> str:
+    """The language free text was written in: the one chosen, "und" (BCP 47: undetermined) for
+    another language, else the language of the page."""
+    if choice in LANGUAGES:
+        return choice
+    return "und" if choice == "other" else page_language
 
 
 def profile_from_answers(
@@ -135,6 +150,31 @@ def store_priority_response(
     except IntegrityError:
         db.session.rollback()
         outcome = _replay_outcome(submission.client_uuid, content_hash)
+        if outcome is None:
+            raise  # some other constraint failed: a bug, not a replay
+        return outcome
+
+
+def store_once(response: dict[str, Any], write_rows: Callable[[int], None]) -> tuple[Outcome, int | None]:
+    """Store a response of any instrument once per client UUID, with its own rows, in one transaction.
+
+    ``response`` holds the ``response`` columns (``client_uuid`` and ``content_hash``
+    included); ``write_rows(response_id)`` adds the instrument's rows. A UUID already
+    stored is a replay (same content hash: DUPLICATE) or a conflict (CONFLICT); either
+    way nothing more is stored.
+    """
+    now = utcnow()
+    try:
+        response_id = db.session.execute(
+            insert(Response).returning(Response.id),
+            [{"created_at": now, "received_at": now, **response}],
+        ).scalar_one()
+        write_rows(response_id)
+        db.session.commit()
+        return Outcome.STORED, response_id
+    except IntegrityError:
+        db.session.rollback()
+        outcome = _replay_outcome(response["client_uuid"], response["content_hash"])
         if outcome is None:
             raise  # some other constraint failed: a bug, not a replay
         return outcome

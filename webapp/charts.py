@@ -1,0 +1,158 @@
+"""Server-rendered SVG charts: readable without JavaScript, in black and white, and by screen readers.
+
+Each function returns the markup of one ``<svg>`` with ``role="img"``, a ``<title>`` and a
+``<desc>`` it is labelled by; every piece of text is escaped. There are no ``style``
+attributes (the Content-Security-Policy forbids them): strokes and fills are presentation
+attributes in ``currentColor``, so a chart prints in black and white, and the classes let
+the stylesheet colour it. Series are told apart by marker shape and dash pattern, never by
+colour alone. Pair every chart with a data table for the numbers.
+"""
+from __future__ import annotations
+
+import hashlib
+import math
+from collections.abc import Sequence
+
+from markupsafe import Markup, escape
+
+WIDTH = 480
+#: marker shapes and dash patterns, used in turn by the series of a chart
+MARKERS = ("circle", "square", "triangle", "diamond", "cross", "triangle-down")
+DASHES = ("", "6 3", "2 3", "8 3 2 3", "1 2", "10 4")
+MAX_X_LABELS = 8
+
+
+def _number(value: float) -> str:
+    """A coordinate or a tick written short (3, 2.5, 12.33)."""
+    return f"{round(value, 2):g}"
+
+
+def _chart_id(title: str, chart_id: str | None) -> str:
+    return chart_id or "chart-" + hashlib.sha1(title.encode("utf-8")).hexdigest()[:8]
+
+
+def _open(chart_id: str, height: float, title: str, desc: str, kind: str) -> list[str]:
+    return [
+        f'<svg xmlns="http://www.w3.org/2000/svg" class="chart chart-{kind}" viewBox="0 0 {WIDTH} {_number(height)}" '
+        f'role="img" focusable="false" direction="ltr" aria-labelledby="{chart_id}-title {chart_id}-desc">',
+        f'<title id="{chart_id}-title">{escape(title)}</title>',
+        f'<desc id="{chart_id}-desc">{escape(desc)}</desc>',
+    ]
+
+
+def marker(shape: str, x: float, y: float, size: float = 4.5) -> str:
+    """One data point's marker, drawn in ``currentColor``."""
+    x_, y_ = _number(x), _number(y)
+    if shape == "circle":
+        return f'<circle class="chart-marker" cx="{x_}" cy="{y_}" r="{_number(size)}" fill="currentColor"/>'
+    if shape == "square":
+        return (f'<rect class="chart-marker" x="{_number(x - size)}" y="{_number(y - size)}" '
+                f'width="{_number(2 * size)}" height="{_number(2 * size)}" fill="currentColor"/>')
+    if shape == "cross":
+        d = (f"M{_number(x - size)} {_number(y - size)}L{_number(x + size)} {_number(y + size)}"
+             f"M{_number(x - size)} {_number(y + size)}L{_number(x + size)} {_number(y - size)}")
+        return f'<path class="chart-marker" d="{d}" stroke="currentColor" stroke-width="2.5" fill="none"/>'
+    points = {
+        "triangle": ((0, -1.2), (1.1, 0.9), (-1.1, 0.9)),
+        "triangle-down": ((0, 1.2), (1.1, -0.9), (-1.1, -0.9)),
+        "diamond": ((0, -1.3), (1.3, 0), (0, 1.3), (-1.3, 0)),
+    }[shape]
+    d = "M" + "L".join(f"{_number(x + dx * size)} {_number(y + dy * size)}" for dx, dy in points) + "Z"
+    return f'<path class="chart-marker" d="{d}" fill="currentColor"/>'
+
+
+def line_chart(series: Sequence[tuple[str, Sequence[float | None]]], x_labels: Sequence[str], title: str,
+               y_min: float, y_max: float, *, desc: str = "", chart_id: str | None = None,
+               y_ticks: Sequence[float] | None = None) -> Markup:
+    """Lines over a shared x axis: ``series`` is [(name, values)], a value None leaves a gap.
+
+    With more than one series a legend names each by its marker and dash pattern.
+    """
+    chart_id = _chart_id(title, chart_id)
+    count = len(x_labels)
+    legend_rows = math.ceil(len(series) / 2) if len(series) > 1 else 0
+    left, right, top, plot_height = 34, 16, 14, 150
+    bottom = top + plot_height
+    height = bottom + 34 + legend_rows * 22
+    plot_width = WIDTH - left - right
+
+    def x_at(index: int) -> float:
+        return left + plot_width / 2 if count == 1 else left + 10 + index * (plot_width - 20) / (count - 1)
+
+    def y_at(value: float) -> float:
+        return bottom - (value - y_min) / (y_max - y_min) * plot_height
+
+    parts = _open(chart_id, height, title, desc, "line")
+    ticks = y_ticks if y_ticks is not None else range(math.ceil(y_min), math.floor(y_max) + 1)
+    parts.append('<g class="chart-axis" font-size="12" fill="currentColor">')
+    for tick in ticks:
+        y = _number(y_at(tick))
+        parts.append(f'<line class="chart-grid" x1="{left}" x2="{WIDTH - right}" y1="{y}" y2="{y}" '
+                     f'stroke="currentColor" stroke-opacity="0.25"/>')
+        parts.append(f'<text x="{left - 8}" y="{y}" text-anchor="end" dominant-baseline="middle">'
+                     f'{escape(_number(tick))}</text>')
+    step = max(1, math.ceil(count / MAX_X_LABELS))
+    for index, label in enumerate(x_labels):
+        if index % step == 0 or index == count - 1:
+            parts.append(f'<text x="{_number(x_at(index))}" y="{bottom + 20}" text-anchor="middle">'
+                         f'{escape(label)}</text>')
+    parts.append("</g>")
+    for number, (name, values) in enumerate(series):
+        shape, dash = MARKERS[number % len(MARKERS)], DASHES[number % len(DASHES)]
+        dash_attr = f' stroke-dasharray="{dash}"' if dash else ""
+        parts.append(f'<g class="chart-series chart-series-{number % len(MARKERS)}">')
+        segment: list[str] = []
+        for index, value in enumerate([*values, None]):
+            if value is not None:
+                segment.append(f"{_number(x_at(index))},{_number(y_at(value))}")
+            elif segment:
+                if len(segment) > 1:
+                    parts.append(f'<polyline class="chart-line" points="{" ".join(segment)}" fill="none" '
+                                 f'stroke="currentColor" stroke-width="2"{dash_attr}/>')
+                segment = []
+        for index, value in enumerate(values):
+            if value is not None:
+                parts.append(marker(shape, x_at(index), y_at(value)))
+        parts.append("</g>")
+    for number, (name, _values) in enumerate(series if legend_rows else ()):
+        x = left + (number % 2) * (plot_width / 2)
+        y = bottom + 44 + (number // 2) * 22
+        dash = DASHES[number % len(DASHES)]
+        dash_attr = f' stroke-dasharray="{dash}"' if dash else ""
+        parts.append(f'<g class="chart-legend chart-series-{number % len(MARKERS)}" font-size="12">'
+                     f'<line x1="{_number(x)}" x2="{_number(x + 28)}" y1="{y}" y2="{y}" stroke="currentColor" '
+                     f'stroke-width="2"{dash_attr}/>{marker(MARKERS[number % len(MARKERS)], x + 14, y)}'
+                     f'<text x="{_number(x + 36)}" y="{y}" dominant-baseline="middle" fill="currentColor">'
+                     f'{escape(name)}</text></g>')
+    parts.append("</svg>")
+    return Markup("".join(parts))
+
+
+def bar_chart(bars: Sequence[tuple[str, float]], title: str, *, desc: str = "", chart_id: str | None = None,
+              centered: bool = False) -> Markup:
+    """Horizontal bars, one per (label, value), each labelled with its name and value.
+
+    ``centered`` centres every bar on the middle line, which draws a pyramid when the
+    bars are ordered from top to bottom level.
+    """
+    chart_id = _chart_id(title, chart_id)
+    row, top, bar_height = 44, 6, 16
+    height = top + row * len(bars) + 4
+    largest = max((value for _label, value in bars), default=0) or 1
+    parts = _open(chart_id, height, title, desc, "bar")
+    parts.append('<g font-size="13" fill="currentColor">')
+    for index, (label, value) in enumerate(bars):
+        y = top + index * row
+        width = max(value / largest * (WIDTH - 60), 0)
+        x = (WIDTH - width) / 2 if centered else 0
+        anchor, text_x = ("middle", WIDTH / 2) if centered else ("start", 0)
+        parts.append(f'<text x="{_number(text_x)}" y="{y + 13}" text-anchor="{anchor}">'
+                     f'{escape(label)}: {escape(_number(value))}</text>')
+        if width:
+            parts.append(f'<rect class="chart-bar" x="{_number(x)}" y="{y + 20}" width="{_number(width)}" '
+                         f'height="{bar_height}" fill="currentColor"/>')
+        else:
+            parts.append(f'<line class="chart-zero" x1="{_number(x)}" x2="{_number(x)}" y1="{y + 20}" '
+                         f'y2="{y + 20 + bar_height}" stroke="currentColor"/>')
+    parts.append("</g></svg>")
+    return Markup("".join(parts))

@@ -1,0 +1,112 @@
+"""The anonymous meeting evaluation at the short link /m/<code> (the QR code on the last slide)."""
+from __future__ import annotations
+
+import logging
+import uuid
+
+from flask import abort, flash, g, redirect, render_template, request, url_for
+from flask_babel import gettext as _
+from sqlalchemy.exc import OperationalError
+
+from webapp.access import PUBLIC, allow
+from webapp.errors import keeps_data_on_csrf_error
+from webapp.extensions import db
+from webapp.forms.fields import parse_uuid
+from webapp.forms.meetings import (
+    CONFLICT_CHOICES,
+    MEI_TEXT,
+    NO_CONFLICT,
+    OPEN_QUESTIONS,
+    MeetingEvaluationForm,
+    mei_scale,
+)
+from webapp.i18n import choose_language, normalize, set_language
+from webapp.models.meetings import MEI_ITEMS
+from webapp.services.meetings import EvaluationSubmission, find_meeting, store_evaluation
+from webapp.services.submissions import Outcome, clean_free_text, written_language
+from webapp.survey import bp
+from webapp.views import error_summary
+
+log = logging.getLogger(__name__)
+
+
+@bp.url_value_preprocessor
+def load_meeting(endpoint, values):
+    """A meeting URL names its meeting by code; the page speaks the languages of its campaign."""
+    code = (values or {}).get("code")
+    if code is not None:
+        g.meeting = find_meeting(code)
+        if g.meeting is None:
+            abort(404)
+        g.campaign = g.meeting.campaign  # the language switcher offers the campaign's languages
+
+
+@bp.route("/m/<code>", methods=["GET", "POST"])
+@allow(PUBLIC)
+@keeps_data_on_csrf_error
+def meeting_evaluation(code: str):
+    """Show the evaluation; on POST, store it once (anonymously) and say thank you."""
+    meeting = g.meeting
+    if not meeting.is_open():
+        return render_template("survey/meeting_closed.html", meeting=meeting)
+    switch_to = normalize(request.form.get("switch_lang")) if request.method == "POST" else None
+    if switch_to in g.campaign.languages:
+        set_language(switch_to)
+        g.remember_language = True
+    language = choose_language()
+    form = MeetingEvaluationForm()
+    if parse_uuid(form.response_id.data) is None:
+        form.response_id.data = str(uuid.uuid4())
+    form.lang.data = language
+    if request.method == "GET":
+        form.text_language.data = language
+        return _render(form, meeting)
+
+    if switch_to or g.get("csrf_error"):
+        if g.get("csrf_error"):
+            flash(_("This page was open for a long time. Please check your answers and send them again."), "info")
+        elif form.show_errors.data:
+            form.validate()
+        return _render(form, meeting)
+    if form.website.is_tripped():
+        return redirect(url_for("survey.meeting_thanks", code=meeting.code))  # a bot: store nothing
+    if not form.validate():
+        form.show_errors.data = "1"
+        return _render(form, meeting, status=422)
+    try:
+        outcome, _response = store_evaluation(meeting, submission_from_form(form, language))
+    except OperationalError:
+        db.session.rollback()
+        log.exception("could not store a meeting evaluation; the participant was asked to send again")
+        flash(_("We could not save your answers just now. Nothing is lost: please press Send again."), "error")
+        return _render(form, meeting, status=503)
+    if outcome is Outcome.CONFLICT:
+        flash(_("We already had your answers from this form. We kept the first ones you sent."), "info")
+    return redirect(url_for("survey.meeting_thanks", code=meeting.code, lang=language))
+
+
+@bp.route("/m/<code>/thanks")
+@allow(PUBLIC)
+def meeting_thanks(code: str):
+    """The thank-you page, shown after the evaluation is stored."""
+    return render_template("survey/meeting_thanks.html", meeting=g.meeting)
+
+
+def submission_from_form(form: MeetingEvaluationForm, language: str) -> EvaluationSubmission:
+    """The plain-data evaluation described by a valid form. It holds nothing about who sent it."""
+    written_in = written_language(form.text_language.data, language)
+    answers = {}
+    for question in OPEN_QUESTIONS:
+        text = clean_free_text(form[question].data)
+        if text is not None:
+            answers[question] = (text, written_in)
+    return EvaluationSubmission(client_uuid=parse_uuid(form.response_id.data), language=language,
+                                scores=form.scores(), access=form.access(), answers=answers)
+
+
+def _render(form: MeetingEvaluationForm, meeting, status: int = 200):
+    items = [(item, MEI_TEXT[item][1], mei_scale(item)) for item in MEI_ITEMS]
+    return render_template(
+        "survey/meeting.html", form=form, meeting=meeting, items=items, errors=error_summary(form),
+        no_conflict=(NO_CONFLICT, str(CONFLICT_CHOICES[-1].label)),
+    ), status

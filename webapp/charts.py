@@ -15,7 +15,7 @@ from collections.abc import Sequence
 
 from markupsafe import Markup, escape
 
-WIDTH = 480
+WIDTH = 400
 #: marker shapes and dash patterns, used in turn by the series of a chart
 MARKERS = ("circle", "square", "triangle", "diamond", "cross", "triangle-down")
 DASHES = ("", "6 3", "2 3", "8 3 2 3", "1 2", "10 4")
@@ -84,7 +84,7 @@ def line_chart(series: Sequence[tuple[str, Sequence[float | None]]], x_labels: S
 
     parts = _open(chart_id, height, title, desc, "line")
     ticks = y_ticks if y_ticks is not None else range(math.ceil(y_min), math.floor(y_max) + 1)
-    parts.append('<g class="chart-axis" font-size="12" fill="currentColor">')
+    parts.append('<g class="chart-axis" font-size="13" fill="currentColor">')
     for tick in ticks:
         y = _number(y_at(tick))
         parts.append(f'<line class="chart-grid" x1="{left}" x2="{WIDTH - right}" y1="{y}" y2="{y}" '

@@ -7,6 +7,7 @@ other than 200 — then say so in ALLOWED_OUTCOME).
 """
 from __future__ import annotations
 
+import datetime as dt
 from dataclasses import dataclass
 
 import pytest
@@ -17,6 +18,7 @@ from tests.factories import make_campaign, make_user
 from webapp.access import PUBLIC, allow, rule_for
 from webapp.extensions import db
 from webapp.services.accounts import issue_reset_token
+from webapp.services.meetings import create_meeting
 
 ROLES = ("anonymous", "outreach_a", "lead_a", "lead_b", "admin")
 
@@ -59,6 +61,7 @@ class World:
     campaign_b: object
     users: dict
     reset_token: str
+    meeting: object
 
 
 #: URL variable -> its value in World (every object belongs to campaign A)
@@ -69,6 +72,8 @@ SAMPLES = {
     "token": lambda world: world.reset_token,
     "language": lambda world: "es",
     "filename": lambda world: "css/chorus.css",
+    "meeting_id": lambda world: world.meeting.id,
+    "code": lambda world: world.meeting.code,
 }
 
 
@@ -99,7 +104,8 @@ def world(route_app) -> World:
         "admin": make_user("admin@example.org", "admin"),
     }
     token = issue_reset_token(users["outreach_a"], actor=None)
-    return World(campaign_a, campaign_b, users, token)
+    meeting = create_meeting(campaign_a, title="Partners", held_on=dt.date.today(), mode="online")
+    return World(campaign_a, campaign_b, users, token, meeting)
 
 
 def outcome(response) -> str:
@@ -205,6 +211,12 @@ def test_a_need_of_another_campaign_is_not_found_through_this_one(route_app, wor
     response = request_as(route_app, "lead_a", world, "POST", f"/admin/campaigns/north/needs/{other_need}/retire")
     assert response.status_code == 404
     assert world.campaign_b.needs[0].retired_at is None
+
+
+def test_a_meeting_of_another_campaign_is_not_found_through_this_one(route_app, world):
+    other = create_meeting(world.campaign_b, title="South partners", held_on=dt.date.today(), mode="online")
+    response = request_as(route_app, "lead_a", world, "GET", f"/coalition/north/meetings/{other.id}")
+    assert response.status_code == 404
 
 
 def test_admin_routes_see_only_what_the_signed_in_lead_works_on(route_app, world):

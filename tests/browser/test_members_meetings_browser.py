@@ -1,0 +1,152 @@
+"""Members and meetings in a real browser: phones fill both forms at 360 px; axe on the forms and the
+leads' pages; the meeting's QR code, decoded from a chromium screenshot, opens its evaluation."""
+from __future__ import annotations
+
+import datetime as dt
+import uuid
+
+import pytest
+from sqlalchemy import select
+
+from tests.browser.conftest import axe_violations, horizontal_overflow, sign_in, staff_account
+from tests.browser.test_flyer_browser import decode_qr
+from webapp.extensions import db
+from webapp.models import Campaign, MeetingEvaluation, MemberAssessment
+
+pytestmark = pytest.mark.browser
+
+ITEMS = ("goals", "participation", "leadership", "decisions", "cohesiveness", "conflict", "organisation",
+         "productivity")
+
+
+@pytest.fixture(scope="module")
+def meeting(live_server):
+    """A meeting of the demo campaign with three evaluations already (so its results show)."""
+    from webapp.services.meetings import EvaluationSubmission, create_meeting, store_evaluation
+
+    with live_server.app.app_context():
+        campaign = db.session.scalar(select(Campaign).where(Campaign.slug == "demo"))
+        meeting = create_meeting(campaign, title="Partners meeting", held_on=dt.date.today(), mode="hybrid",
+                                 place="Library")
+        for score in (2, 4, 5):
+            store_evaluation(meeting, EvaluationSubmission(
+                uuid.uuid4(), "en", dict.fromkeys(ITEMS, score), {"welcome": "yes"},
+                {"went_well": ("Clear agenda", "en"), "improve": ("Más tiempo para hablar", "es")}))
+        info = {"id": meeting.id, "code": meeting.code}
+        db.session.remove()
+    return info
+
+
+@pytest.fixture(scope="module")
+def lead_context(live_server, browser):
+    """A laptop-sized browser context signed in once as an admin."""
+    staff_account(live_server, "members-admin@example.org")
+    context = browser.new_context(viewport={"width": 1200, "height": 900})
+    page = context.new_page()
+    sign_in(page, live_server, "members-admin@example.org")
+    page.close()
+    yield context
+    context.close()
+
+
+def stored(live_server, model, **where):
+    with live_server.app.app_context():
+        rows = db.session.scalars(select(model).filter_by(**where)).all()
+        db.session.expunge_all()
+        return rows
+
+
+def test_participant_evaluates_the_meeting_on_a_small_phone(live_server, phone, meeting, artifacts):
+    before = len(stored(live_server, MeetingEvaluation, meeting_id=meeting["id"]))
+    phone.goto(f"{live_server.url}/m/{meeting['code']}")
+    assert horizontal_overflow(phone) == 0
+    for item in ITEMS:
+        if item == "conflict":
+            phone.locator("#conflict").get_by_text("There was no conflict").click()
+        else:
+            phone.locator(f"#{item} label.tile").nth(3).click()  # 4
+    phone.locator("#access_welcome").get_by_text("Yes").click()
+    phone.fill("#went_well", "We finished on time.")
+    phone.screenshot(path=artifacts / "meeting-evaluation-360.png", full_page=True)
+    phone.get_by_role("button", name="Send my answers").click()
+    phone.wait_for_url("**/thanks**")
+    assert "We received your answers" in phone.content()
+    evaluations = stored(live_server, MeetingEvaluation, meeting_id=meeting["id"])
+    assert len(evaluations) == before + 1
+    latest = evaluations[-1]
+    assert (latest.goals, latest.conflict, latest.no_conflict, latest.access_welcome) == (4, None, True, "yes")
+
+
+def test_member_fills_the_assessment_on_a_small_phone(live_server, phone, artifacts):
+    before = len(stored(live_server, MemberAssessment))
+    phone.goto(f"{live_server.url}/members/demo")
+    assert horizontal_overflow(phone) == 0
+    phone.fill("#name", "Rosa Phone")
+    phone.locator("#directory_consent").get_by_text("Yes, list me").click()
+    phone.locator("#sector").get_by_text("Faith-based group").click()
+    phone.locator("#skills").get_by_text("Event planning").click()
+    phone.locator("#assets").get_by_text("Meeting space").click()
+    phone.locator("#languages").get_by_text("Español").click()
+    phone.locator("#involvement").get_by_text("Help now and then").click()
+    phone.locator("#competency_leadership label.tile").nth(2).click()
+    phone.fill("#help_involved", "Childcare at meetings")
+    phone.screenshot(path=artifacts / "member-assessment-360.png", full_page=True)
+    phone.get_by_role("button", name="Send my answers").click()
+    phone.wait_for_url("**/members/demo/thanks**")
+    members = stored(live_server, MemberAssessment)
+    assert len(members) == before + 1
+    rosa = members[-1]
+    assert (rosa.name, rosa.sector, rosa.involvement, rosa.competency_leadership) == (
+        "Rosa Phone", "faith", "occasional", 3)
+
+
+def test_a_missing_answer_is_summarised_and_focused(live_server, phone):
+    phone.goto(f"{live_server.url}/members/demo")
+    phone.fill("#other_languages", "Somali")
+    phone.get_by_role("button", name="Send my answers").click()
+    phone.locator("#error-summary").wait_for()
+    assert phone.evaluate("document.activeElement.id") == "error-summary"
+    assert phone.input_value("#other_languages") == "Somali"
+
+
+def test_forms_have_44_px_touch_targets(live_server, phone, meeting):
+    for path in (f"/m/{meeting['code']}", "/members/demo"):
+        phone.goto(live_server.url + path)
+        too_small = phone.evaluate(
+            """() => Array.from(document.querySelectorAll('label.tile, label.option, button, input[type=text], select, textarea'))
+                  .filter(el => el.offsetParent !== null && !el.classList.contains('trap'))
+                  .map(el => [el.textContent.trim().slice(0, 30) || el.id, el.getBoundingClientRect().height])
+                  .filter(([, h]) => h < 44)""")
+        assert too_small == [], path
+
+
+@pytest.mark.parametrize("path", ["/m/{code}", "/m/{code}?lang=ar", "/members/demo", "/members/demo?lang=vi"])
+@pytest.mark.parametrize("state", ["blank", "errors"])
+def test_public_forms_have_no_wcag_a_or_aa_violations(live_server, phone, meeting, path, state):
+    phone.goto(live_server.url + path.format(code=meeting["code"]))
+    if state == "errors":
+        phone.locator("button.button-primary").click()
+        phone.locator("#error-summary").wait_for()
+    assert axe_violations(phone) == []
+
+
+@pytest.mark.parametrize("path", ["/coalition/demo/meetings", "/coalition/demo/meetings/{id}",
+                                  "/coalition/demo/members"])
+def test_leads_pages_have_no_wcag_a_or_aa_violations(live_server, lead_context, meeting, path, artifacts):
+    page = lead_context.new_page()
+    try:
+        page.goto(live_server.url + path.format(id=meeting["id"]))
+        page.screenshot(path=artifacts / f"lead{path.replace('/', '-').format(id='meeting')}.png", full_page=True)
+        assert axe_violations(page) == []
+    finally:
+        page.close()
+
+
+def test_meeting_qr_code_seen_by_a_camera_opens_the_evaluation(live_server, lead_context, meeting):
+    page = lead_context.new_page()
+    try:
+        page.goto(f"{live_server.url}/coalition/demo/meetings/{meeting['id']}")
+        png = page.locator(".meeting-qr").screenshot()
+    finally:
+        page.close()
+    assert decode_qr(png) == [f"{live_server.url}/m/{meeting['code']}"]

@@ -109,6 +109,16 @@ def test_meeting_form_refuses_bad_answers_and_keeps_the_rest(client, lead, answe
     assert count(Meeting) == 0
 
 
+def test_nul_characters_are_dropped_from_meetings_and_evaluations(client, lead):
+    fill_and_post(client, "/coalition/north/meetings", {"title": "Kick\u0000off", "held_on": TODAY.isoformat(),
+                                                         "mode": "online"}, form_id="meeting")
+    meeting = db.session.scalars(select(Meeting)).one()
+    assert meeting.title == "Kickoff"
+    response = fill_and_post(client, f"/m/{meeting.code}", every_item("4") | {"improve": "x\u0000y"},
+                             form_id="evaluation")
+    assert response.status_code == 302 and db.session.scalars(select(Answer.text)).one() == "xy"
+
+
 def test_a_meeting_whose_evaluation_would_already_be_closed_is_refused(client, lead):
     long_ago = (TODAY - dt.timedelta(days=30)).isoformat()
     response = fill_and_post(client, "/coalition/north/meetings", {
@@ -389,3 +399,32 @@ def test_only_admins_and_the_campaigns_leads_see_meetings(client, auth, campaign
 def test_leads_see_members_and_meetings_from_the_staff_home(client, lead):
     html = client.get("/staff/").get_data(as_text=True)
     assert 'href="/coalition/north/members"' in html and 'href="/coalition/north/meetings"' in html
+
+
+@pytest.mark.slow
+def test_any_evaluation_post_is_answered_without_error_or_partial_write(app, campaign):
+    from hypothesis import HealthCheck, given, settings
+    from hypothesis import strategies as st
+
+    meeting = meeting_of(campaign)
+    url = f"/m/{meeting.code}"
+    fields = [*ITEMS, "access_time_place", "access_take_part", "access_welcome", "went_well", "improve",
+              "text_language", "website", "lang", "response_id", "switch_lang", "unexpected"]
+    value = st.one_of(st.sampled_from(["<script>alert(1)</script>", "=1+1", "\u0000\u202e", "none", "yes", "0", "6"]),
+                      st.text(max_size=200), st.integers(-2, 7).map(str))
+
+    @settings(max_examples=40, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
+    @given(changes=st.dictionaries(st.sampled_from(fields), st.lists(value, max_size=4), max_size=8),
+           complete=st.booleans())
+    def post(changes, complete):
+        client = app.test_client()
+        data = form_values(client.get(url).get_data(as_text=True), "evaluation")
+        data |= ({k: [v] for k, v in every_item("3").items()} if complete else {}) | changes
+        before = (count(Response), count(MeetingEvaluation))
+        response = client.post(url, data=data)
+        assert response.status_code in (200, 302, 422), response.status_code
+        after = (count(Response), count(MeetingEvaluation))
+        assert after[0] - before[0] == after[1] - before[1] in (0, 1)  # all of it, or nothing
+        assert "<script>alert(1)</script>" not in response.get_data(as_text=True)
+
+    post()

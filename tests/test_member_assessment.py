@@ -75,6 +75,19 @@ def test_complete_assessment_is_stored_with_every_answer(client, campaign):
                                                                "en")
 
 
+def test_thanks_page_gives_a_reference_code_that_deletes_the_assessment(client, campaign):
+    from webapp.services.data_protection import delete_response, find_by_reference
+
+    response = send(client, REQUIRED | {"name": "Ana", "directory_consent": "yes", "skills": ["legal"],
+                                        "help_involved": "More notice"})
+    html = client.get(response.headers["Location"]).get_data(as_text=True)
+    code = re.search(r'<bdi class="code">([0-9A-F-]+)</bdi>', html).group(1)
+    (found,) = find_by_reference(code)
+    assert found.instrument == "member"
+    delete_response(found.id, actor=None, reason="asked by the member")
+    assert count(MemberAssessment) == count(MemberChoice) == count(Answer) == count(Response) == 0
+
+
 def test_only_the_sector_and_involvement_are_required(client, campaign):
     assert send(client, REQUIRED).status_code == 302
     member = db.session.scalars(select(MemberAssessment)).one()
@@ -129,6 +142,13 @@ def test_bad_answers_are_refused_with_a_clear_message_and_kept(client, campaign,
     assert message in html
     assert f'href="#{field}' in html
     assert count(Response) == 0
+
+
+def test_nul_characters_are_dropped_so_postgresql_can_store_the_text(client, campaign):
+    answers = REQUIRED | {"name": "Ana\u0000", "directory_consent": "yes", "help_involved": "a\u0000b"}
+    assert send(client, answers).status_code == 302
+    assert db.session.scalars(select(MemberAssessment.name)).one() == "Ana"
+    assert db.session.scalars(select(Answer.text)).one() == "ab"
 
 
 def test_naming_languages_one_interprets_records_the_translation_skill(client, campaign):
@@ -202,6 +222,11 @@ def test_errors_are_in_the_readers_language(client, campaign):
     assert spanish in response.get_data(as_text=True)
 
 
+def test_a_post_without_the_writing_language_uses_the_page_language(client, campaign):
+    send(client, REQUIRED | {"help_involved": "Más aviso", "text_language": None}, url=URL + "?lang=es")
+    assert db.session.scalars(select(Answer.language)).one() == "es"
+
+
 def test_answers_are_stored_in_the_language_they_were_written_in(client, campaign):
     send(client, REQUIRED | {"help_involved": "Más reuniones en la tarde"}, url=URL + "?lang=es")
     send(client, REQUIRED | {"help_involved": "Plis tradiksyon", "text_language": "other"}, url=URL + "?lang=en")
@@ -218,3 +243,38 @@ def test_the_form_stays_open_while_the_campaign_is_closed_to_residents(client, a
 def test_unknown_campaign_is_a_friendly_404(client, app):
     response = client.get("/members/nowhere")
     assert response.status_code == 404 and "We could not find that page" in response.get_data(as_text=True)
+
+
+# --- hostile input ------------------------------------------------------------------------------
+
+PAYLOADS = ["<script>alert(1)</script>", "=HYPERLINK(\"http://evil\")", "'; DROP TABLE response; --",
+            "\u0000\u202e\ufeff", "{{ 7*7 }}", "%(x)s %s %d"]
+MEMBER_FIELDS = ["name", "email", "phone", "organisation", "directory_consent", "sector", "sector_other",
+                 "lived_experience", "skills", "translation_languages", "assets", "languages", "other_languages",
+                 "involvement", "days", "times", "modes", "competency_leadership", "help_involved", "text_language",
+                 "website", "lang", "response_id", "switch_lang", "unexpected"]
+
+
+@pytest.mark.slow
+def test_any_member_post_is_answered_without_error_or_partial_write(app, campaign):
+    from hypothesis import HealthCheck, given, settings
+    from hypothesis import strategies as st
+
+    value = st.one_of(st.sampled_from(PAYLOADS), st.text(max_size=200), st.sampled_from(["", "yes", "4", "9", "en"]),
+                      st.sampled_from(["community_org", "active", "legal", "food", "mon", "online"]))
+
+    @settings(max_examples=40, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
+    @given(changes=st.dictionaries(st.sampled_from(MEMBER_FIELDS), st.lists(value, max_size=4), max_size=8),
+           complete=st.booleans())
+    def post(changes, complete):
+        client = app.test_client()
+        data = form_values(client.get(URL).get_data(as_text=True), FORM)
+        data |= ({k: [v] for k, v in REQUIRED.items()} if complete else {}) | changes
+        before = (count(Response), count(MemberAssessment), count(MemberChoice), count(Answer))
+        response = client.post(URL, data=data)
+        assert response.status_code in (200, 302, 422), response.status_code
+        after = (count(Response), count(MemberAssessment), count(MemberChoice), count(Answer))
+        assert after[0] - before[0] == after[1] - before[1] in (0, 1)  # all of it, or nothing
+        assert "<script>alert(1)</script>" not in response.get_data(as_text=True)
+
+    post()

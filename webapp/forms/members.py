@@ -18,10 +18,19 @@ from babel.dates import get_day_names
 from flask_babel import get_locale
 from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
-from wtforms import HiddenField, SelectField, StringField, TextAreaField
+from wtforms import HiddenField, StringField, TextAreaField
 from wtforms.validators import InputRequired, ValidationError
 
-from webapp.forms.fields import ChoiceField, Honeypot, MaxLength, MultiCheckboxField, free_text_length, options
+from webapp.forms.fields import (
+    ChoiceField,
+    Honeypot,
+    MaxLength,
+    MultiCheckboxField,
+    OptionalSelectField,
+    drop_nul,
+    free_text_length,
+    options,
+)
 from webapp.forms.priority import language_choices
 from webapp.i18n import LANGUAGES
 from webapp.models.members import COMPETENCIES, DAYS
@@ -159,16 +168,16 @@ class MemberAssessmentForm(FlaskForm):
     show_errors = HiddenField()
     website = Honeypot(_l("Leave this box empty"))
 
-    name = StringField(_l("Your name"), validators=[MaxLength(120)])
-    email = StringField(_l("Email"), validators=[MaxLength(254), _email_format])
-    phone = StringField(_l("Phone"), validators=[MaxLength(40)])
-    organisation = StringField(_l("Your organization, if any"), validators=[MaxLength(200)])
+    name = StringField(_l("Your name"), validators=[MaxLength(120)], filters=[drop_nul])
+    email = StringField(_l("Email"), validators=[MaxLength(254), _email_format], filters=[drop_nul])
+    phone = StringField(_l("Phone"), validators=[MaxLength(40)], filters=[drop_nul])
+    organisation = StringField(_l("Your organization, if any"), validators=[MaxLength(200)], filters=[drop_nul])
     directory_consent = ChoiceField(_l("May we list you in the member directory?"), choices=CONSENT_CHOICES,
                                     validators=[_consent_when_identified])
 
     sector = ChoiceField(_l("Which sector do you belong to?"), choices=options(SECTOR_LABELS.items()),
                          validators=[InputRequired(message=_l("Please choose your sector."))])
-    sector_other = StringField(_l("If other, which sector?"), validators=[MaxLength(120)])
+    sector_other = StringField(_l("If other, which sector?"), validators=[MaxLength(120)], filters=[drop_nul])
     lived_experience = ChoiceField(_l("Do you live with the issues this coalition works on?"), choices=YES_NO)
 
     skills = MultiCheckboxField(_l("Skills you can share (check all that apply)"),
@@ -178,7 +187,8 @@ class MemberAssessmentForm(FlaskForm):
     assets = MultiCheckboxField(_l("What can you or your organization share? (check all that apply)"),
                                 choices=options(ASSET_LABELS.items()))
     languages = MultiCheckboxField(_l("Languages you speak (check all that apply)"), choices=our_languages)
-    other_languages = StringField(_l("Other languages you speak"), validators=[MaxLength(200)])
+    other_languages = StringField(_l("Other languages you speak"), validators=[MaxLength(200)],
+                                  filters=[drop_nul])
 
     involvement = ChoiceField(_l("How involved would you like to be?"), choices=options(INVOLVEMENT_LABELS.items()),
                               validators=[InputRequired(message=_l("Please choose how involved you would like to be."))])
@@ -196,11 +206,9 @@ class MemberAssessmentForm(FlaskForm):
     competency_resource_development = _competency("resource_development")
     competency_leadership = _competency("leadership")
 
-    help_involved = TextAreaField(OPEN_QUESTIONS["help_involved"], validators=[free_text_length()])
-    text_language = SelectField(
-        _l("What language did you write in?"), choices=language_choices, validate_choice=True,
-        invalid_choice_message=_l("Please choose from the options shown."),
-    )
+    help_involved = TextAreaField(OPEN_QUESTIONS["help_involved"], validators=[free_text_length()],
+                                  filters=[drop_nul])
+    text_language = OptionalSelectField(_l("What language did you write in?"), choices=language_choices)
 
     def competency_fields(self):
         """The competency self-rating fields, in order."""

@@ -26,18 +26,21 @@ class ThemeGroup:
 def group_answers_by_theme(answers: Sequence[OpenAnswer]) -> list[ThemeGroup]:
     """The answers grouped by theme; for now one group holding them all.
 
-    TODO(themes): the themes model is being built in ``analysis/themes.py`` (not on main
-    yet). Once it is, group here with it, for example::
+    TODO(themes): group with the themes model of ``analysis/themes.py`` (merged to main
+    with issue 7, after this function was written), for example::
 
         from analysis.themes import ThemeModel
 
-        model = ThemeModel().fit([a.text for a in answers], [a.language for a in answers])
-        # model.labels_[i]: theme id of answers[i] (None: no theme);
-        # model.themes_[theme_id]: the theme (label, top terms, quotes), largest first
+        model = ThemeModel(random_state=0).fit([a.text for a in answers], [a.language for a in answers])
+        # model.labels_[i]: theme id of answers[i] (None: no usable words);
+        # model.themes_[theme_id]: the Theme (label, terms, examples), largest first
 
     and return one ThemeGroup per theme (label from ``themes_``), plus one with label
-    None for answers without a theme. The model needs about 30 answers; below that, keep
-    the single group. Callers already render any number of groups.
+    None for answers without a theme. Below about 30 answers keep the single group.
+    Not wired yet because it should not run inside a page request as is: importing
+    scikit-learn and fitting take seconds, and small sets raise scikit-learn warnings;
+    fit once per new answer set and cache the result (the prioritized-needs summary needs
+    the same). Callers already render any number of groups.
     """
     if not answers:
         return []

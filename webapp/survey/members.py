@@ -19,6 +19,7 @@ from webapp.forms.fields import parse_uuid
 from webapp.forms.members import COMPETENCY_SCALE, OPEN_QUESTIONS, MemberAssessmentForm
 from webapp.i18n import choose_language, normalize, set_language
 from webapp.services.campaigns import survey_content
+from webapp.services.data_protection import REFERENCE_PATTERN, reference_code
 from webapp.services.members import MemberSubmission, store_member_assessment
 from webapp.services.submissions import Outcome, clean_free_text, written_language
 from webapp.survey import bp
@@ -57,8 +58,9 @@ def member_assessment(slug: str):
     if not form.validate():
         form.show_errors.data = "1"
         return _render(form, campaign, language, status=422)
+    submission = submission_from_form(form, language)
     try:
-        outcome, _response = store_member_assessment(campaign, submission_from_form(form, language))
+        outcome, _response = store_member_assessment(campaign, submission)
     except OperationalError:
         db.session.rollback()
         log.exception("could not store a member assessment; the member was asked to send again")
@@ -66,14 +68,17 @@ def member_assessment(slug: str):
         return _render(form, campaign, language, status=503)
     if outcome is Outcome.CONFLICT:
         flash(_("We already had your answers from this form. We kept the first ones you sent."), "info")
-    return redirect(url_for("survey.member_thanks", slug=slug, lang=language))
+    reference = reference_code(submission.client_uuid)
+    return redirect(url_for("survey.member_thanks", slug=slug, lang=language, ref=reference))
 
 
 @bp.route("/members/<slug>/thanks")
 @allow(PUBLIC)
 def member_thanks(slug: str):
-    """The thank-you page, shown after the assessment is stored."""
-    return render_template("survey/member_thanks.html", content=survey_content(g.campaign, choose_language()))
+    """The thank-you page, shown after the assessment is stored, with the reference to delete it later."""
+    reference = request.args.get("ref", "")
+    return render_template("survey/member_thanks.html", content=survey_content(g.campaign, choose_language()),
+                           reference=reference if REFERENCE_PATTERN.fullmatch(reference) else None)
 
 
 def _text(value: str | None) -> str | None:

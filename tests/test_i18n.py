@@ -225,6 +225,35 @@ def test_public_pages_have_no_untranslated_english(app, demo, code):
         assert leftovers == [], f"{name} in {code}: {leftovers}"
 
 
+def member_and_meeting_pages(client, code, meeting_code):
+    """Every page a coalition member or meeting participant can reach, in language ``code``."""
+    client.set_cookie("lang", code)
+    yield "member form", client.get("/members/demo")
+    yield "member form with errors", fill_and_post(client, "/members/demo", {"email": "nope", "skills": ["x"]},
+                                                   form_id="member-form")
+    yield "member thanks", client.get("/members/demo/thanks")
+    yield "evaluation", client.get(f"/m/{meeting_code}")
+    yield "evaluation with errors", fill_and_post(client, f"/m/{meeting_code}", {"improve": "x" * 2001},
+                                                  form_id="evaluation")
+    yield "evaluation thanks", client.get(f"/m/{meeting_code}/thanks")
+
+
+@pytest.mark.parametrize("code", OTHER_LANGUAGES)
+def test_member_and_meeting_pages_have_no_untranslated_english(app, demo, code):
+    import datetime as dt
+
+    from webapp.services.meetings import create_meeting
+
+    meeting = create_meeting(demo, title="Partners", held_on=dt.date.today(), mode="online")
+    client = app.test_client()
+    language = LANGUAGES[code]
+    for name, response in member_and_meeting_pages(client, code, meeting.code):
+        html = response.get_data(as_text=True)
+        assert f'lang="{language.html_lang}"' in html_tag(html), name
+        leftovers = english_leftovers(visible_text(html, language.html_lang), language.locale.removesuffix("_US"))
+        assert leftovers == [], f"{name} in {code}: {leftovers}"
+
+
 def test_closed_page_has_no_untranslated_english(client, app):
     make_campaign(slug="shut", languages=("en", "ko"), is_open=False)
     html = client.get("/s/shut?lang=ko").get_data(as_text=True)

@@ -88,11 +88,6 @@ class Honeypot(StringField):
         return bool(self.data and self.data.strip())
 
 
-def drop_nul(value):
-    """Filter: text without NUL characters (nobody types them; PostgreSQL refuses to store them)."""
-    return value.replace("\x00", "") if isinstance(value, str) else value
-
-
 def parse_uuid(value: str | None) -> uuid.UUID | None:
     """The UUID in ``value``, or None when it is not one."""
     try:

@@ -20,7 +20,6 @@ from webapp.forms.fields import (
     Honeypot,
     MaxLength,
     OptionalSelectField,
-    drop_nul,
     free_text_length,
     options,
 )
@@ -112,8 +111,8 @@ class MeetingEvaluationForm(FlaskForm):
     access_take_part = ChoiceField(ACCESS_TEXT["take_part"], choices=ACCESS_CHOICES)
     access_welcome = ChoiceField(ACCESS_TEXT["welcome"], choices=ACCESS_CHOICES)
 
-    went_well = TextAreaField(OPEN_QUESTIONS["went_well"], validators=[free_text_length()], filters=[drop_nul])
-    improve = TextAreaField(OPEN_QUESTIONS["improve"], validators=[free_text_length()], filters=[drop_nul])
+    went_well = TextAreaField(OPEN_QUESTIONS["went_well"], validators=[free_text_length()])
+    improve = TextAreaField(OPEN_QUESTIONS["improve"], validators=[free_text_length()])
     text_language = OptionalSelectField(_l("What language did you write in?"), choices=language_choices)
 
     def scores(self) -> dict[str, int | None]:
@@ -156,13 +155,13 @@ class LocalIntegerField(IntegerField):
 class MeetingForm(FlaskForm):
     """A new meeting: what, when, where, who facilitates, and how long evaluations are taken."""
 
-    title = StringField(_l("Meeting title"), filters=[drop_nul], validators=[
+    title = StringField(_l("Meeting title"), validators=[
         InputRequired(message=_l("Please give the meeting a title.")), MaxLength(200)])
     held_on = LocalDateField(_l("Date"), validators=[InputRequired(message=_l("Please give the date."))])
     mode = ChoiceField(_l("Where"), choices=options(MODE_LABELS.items()),
                        validators=[InputRequired(message=_l("Please say where the meeting is."))])
-    place = StringField(_l("Place or online platform"), validators=[MaxLength(200)], filters=[drop_nul])
-    facilitator = StringField(_l("Facilitator"), validators=[MaxLength(120)], filters=[drop_nul])
+    place = StringField(_l("Place or online platform"), validators=[MaxLength(200)])
+    facilitator = StringField(_l("Facilitator"), validators=[MaxLength(120)])
     open_days = LocalIntegerField(
         _l("Days to take evaluations after the meeting"), default=DEFAULT_OPEN_DAYS,
         validators=[InputRequired(message=_l("Please give a number of days.")),

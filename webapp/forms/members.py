@@ -27,7 +27,6 @@ from webapp.forms.fields import (
     MaxLength,
     MultiCheckboxField,
     OptionalSelectField,
-    drop_nul,
     free_text_length,
     options,
 )
@@ -168,16 +167,16 @@ class MemberAssessmentForm(FlaskForm):
     show_errors = HiddenField()
     website = Honeypot(_l("Leave this box empty"))
 
-    name = StringField(_l("Your name"), validators=[MaxLength(120)], filters=[drop_nul])
-    email = StringField(_l("Email"), validators=[MaxLength(254), _email_format], filters=[drop_nul])
-    phone = StringField(_l("Phone"), validators=[MaxLength(40)], filters=[drop_nul])
-    organisation = StringField(_l("Your organization, if any"), validators=[MaxLength(200)], filters=[drop_nul])
+    name = StringField(_l("Your name"), validators=[MaxLength(120)])
+    email = StringField(_l("Email"), validators=[MaxLength(254), _email_format])
+    phone = StringField(_l("Phone"), validators=[MaxLength(40)])
+    organisation = StringField(_l("Your organization, if any"), validators=[MaxLength(200)])
     directory_consent = ChoiceField(_l("May we list you in the member directory?"), choices=CONSENT_CHOICES,
                                     validators=[_consent_when_identified])
 
     sector = ChoiceField(_l("Which sector do you belong to?"), choices=options(SECTOR_LABELS.items()),
                          validators=[InputRequired(message=_l("Please choose your sector."))])
-    sector_other = StringField(_l("If other, which sector?"), validators=[MaxLength(120)], filters=[drop_nul])
+    sector_other = StringField(_l("If other, which sector?"), validators=[MaxLength(120)])
     lived_experience = ChoiceField(_l("Do you live with the issues this coalition works on?"), choices=YES_NO)
 
     skills = MultiCheckboxField(_l("Skills you can share (check all that apply)"),
@@ -187,8 +186,7 @@ class MemberAssessmentForm(FlaskForm):
     assets = MultiCheckboxField(_l("What can you or your organization share? (check all that apply)"),
                                 choices=options(ASSET_LABELS.items()))
     languages = MultiCheckboxField(_l("Languages you speak (check all that apply)"), choices=our_languages)
-    other_languages = StringField(_l("Other languages you speak"), validators=[MaxLength(200)],
-                                  filters=[drop_nul])
+    other_languages = StringField(_l("Other languages you speak"), validators=[MaxLength(200)])
 
     involvement = ChoiceField(_l("How involved would you like to be?"), choices=options(INVOLVEMENT_LABELS.items()),
                               validators=[InputRequired(message=_l("Please choose how involved you would like to be."))])
@@ -206,8 +204,7 @@ class MemberAssessmentForm(FlaskForm):
     competency_resource_development = _competency("resource_development")
     competency_leadership = _competency("leadership")
 
-    help_involved = TextAreaField(OPEN_QUESTIONS["help_involved"], validators=[free_text_length()],
-                                  filters=[drop_nul])
+    help_involved = TextAreaField(OPEN_QUESTIONS["help_involved"], validators=[free_text_length()])
     text_language = OptionalSelectField(_l("What language did you write in?"), choices=language_choices)
 
     def competency_fields(self):

@@ -91,3 +91,50 @@ def test_reference_must_be_long_enough_and_unique(app):
     assert len(find_by_reference("ABCD-EF12-3456")) == 2
     assert len(find_by_reference("abcdef12-3456-4000-8000-000000000002")) == 1
     assert db.session.get(Campaign, campaign.id) is not None
+
+
+def add_member(campaign, name, email):
+    from webapp.models import MemberAssessment
+
+    response = Response(client_uuid=uuid.uuid4(), content_hash="0" * 64, campaign_id=campaign.id,
+                        instrument="member", language="en", channel="web")
+    db.session.add(response)
+    db.session.flush()
+    db.session.add(MemberAssessment(response_id=response.id, directory_consent=True, name=name, email=email,
+                                    phone="555-0100", organisation="Clinic", sector="health_care",
+                                    involvement="active"))
+    db.session.commit()
+
+
+def test_retention_deletes_contact_details_long_after_a_campaign_closes(app, runner):
+    import datetime as dt
+
+    from webapp.models import MemberAssessment, utcnow
+
+    long_closed = make_campaign(slug="old", is_open=False)
+    long_closed.closed_at = utcnow() - dt.timedelta(days=app.config["CONTACT_RETENTION_DAYS"] + 1)
+    recently_closed = make_campaign(slug="recent", is_open=False)
+    recently_closed.closed_at = utcnow() - dt.timedelta(days=3)
+    still_open = make_campaign(slug="open")
+    for campaign in (long_closed, recently_closed, still_open):
+        add_member(campaign, f"Member of {campaign.slug}", f"{campaign.slug}@example.org")
+    result = runner.invoke(args=["data", "apply-retention"])
+    assert result.exit_code == 0 and "1 member contact records cleared" in result.output, result.output
+    db.session.expire_all()
+    rows = {r.name or r.email or "cleared": r for r in db.session.scalars(select(MemberAssessment))}
+    assert set(rows) == {"cleared", "Member of recent", "Member of open"}
+    assert rows["cleared"].phone is None and rows["cleared"].organisation == "Clinic"  # answers stay
+    again = runner.invoke(args=["data", "apply-retention"])
+    assert "0 member contact records cleared" in again.output
+    event = db.session.scalars(select(AuditEvent).where(AuditEvent.action == "retention.applied")).one()
+    assert event.detail["campaign"] == "old" and event.detail["members_cleared"] == 1
+
+
+def test_closing_a_campaign_records_when(app):
+    from webapp.services.campaigns import set_campaign_open
+
+    campaign = make_campaign(slug="closing")
+    set_campaign_open(campaign, False, actor=None)
+    assert campaign.closed_at is not None
+    set_campaign_open(campaign, True, actor=None)
+    assert campaign.closed_at is None

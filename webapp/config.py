@@ -46,6 +46,9 @@ def settings_from_env(env: Mapping[str, str], instance_path: str) -> dict:
         "COMPRESS_ALGORITHM_STREAMING": ["br", "gzip"],  # static files stream; plain-HTTP browsers offer no br
         "COMPRESS_MIMETYPES": ["text/html", "text/css", "text/javascript", "application/javascript",
                                "application/json", "image/svg+xml"],
+        # personal contact details (members' names, emails, phones) are deleted this many days
+        # after their campaign closes, by `flask data apply-retention` (run it daily)
+        "CONTACT_RETENTION_DAYS": int(env.get("CONTACT_RETENTION_DAYS", "180")),
         "TRUST_PROXY_HEADERS": int(env.get("TRUST_PROXY_HEADERS", "0")),
         # Flyers and reset links carry this address when set (e.g. behind a proxy).
         "PUBLIC_BASE_URL": (env.get("PUBLIC_BASE_URL") or "").rstrip("/") or None,

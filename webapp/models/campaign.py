@@ -33,6 +33,8 @@ class Campaign(Base):
     #: which of PROFILE_QUESTIONS are asked
     profile_questions: Mapped[list[str]] = mapped_column(JSON)
     is_open: Mapped[bool] = mapped_column(Boolean, default=True)
+    #: when it last closed; personal contact details are deleted a set time after (retention)
+    closed_at: Mapped[dt.datetime | None]
     created_at: Mapped[dt.datetime] = mapped_column(default=utcnow)
     #: bumped on every content edit, so cached renderings know when to refresh
     content_version: Mapped[int] = mapped_column(Integer, default=1)

@@ -16,7 +16,7 @@ from sqlalchemy import bindparam, select
 
 from webapp.extensions import db
 from webapp.i18n import LANGUAGES
-from webapp.models import PROFILE_QUESTIONS, Campaign, CampaignText, Need, NeedText
+from webapp.models import PROFILE_QUESTIONS, Campaign, CampaignText, Need, NeedText, utcnow
 from webapp.services import audit
 
 
@@ -227,6 +227,7 @@ def set_campaign_open(campaign: Campaign, is_open: bool, actor) -> None:
     if is_open and not campaign.active_needs():
         raise CampaignError("no_needs")
     campaign.is_open = is_open
+    campaign.closed_at = None if is_open else utcnow()
     audit.record("campaign.opened" if is_open else "campaign.closed", actor=actor, target=campaign,
                  detail={"slug": campaign.slug})
     db.session.commit()

@@ -5,6 +5,7 @@ snapshot page by page; PostgreSQL's ``pg_dump`` reads one transaction snapshot.
 """
 from __future__ import annotations
 
+import datetime as dt
 import os
 import re
 import shutil
@@ -14,7 +15,7 @@ import uuid
 from dataclasses import dataclass
 from pathlib import Path
 
-from sqlalchemy import String, cast, delete, select
+from sqlalchemy import String, cast, delete, or_, select, update
 from sqlalchemy.engine import make_url
 
 from webapp.extensions import db
@@ -138,3 +139,40 @@ def delete_response(response_id: int, actor, reason: str = "") -> None:
                          "reason": reason[:200]})
     db.session.execute(delete(Response).where(Response.id == response_id))
     db.session.commit()
+
+
+#: the personal contact fields retention deletes
+CONTACT_FIELDS = ("name", "email", "phone")
+
+
+@dataclass(frozen=True)
+class RetentionResult:
+    """What one retention pass did."""
+
+    campaigns: list[str]
+    cleared: int
+
+
+def apply_retention(days: int, now=None) -> RetentionResult:
+    """Delete members' contact details in campaigns closed more than ``days`` days ago; audited."""
+    from webapp.models import MemberAssessment, utcnow
+
+    cutoff = (now or utcnow()) - dt.timedelta(days=days)
+    expired = db.session.execute(
+        select(Campaign.id, Campaign.slug).where(Campaign.is_open.is_(False), Campaign.closed_at <= cutoff)
+    ).all()
+    cleared = 0
+    for campaign_id, slug in expired:
+        holding_contact = or_(*(getattr(MemberAssessment, f).is_not(None) for f in CONTACT_FIELDS))
+        result = db.session.execute(
+            update(MemberAssessment)
+            .where(MemberAssessment.response_id.in_(select(Response.id).where(Response.campaign_id == campaign_id)),
+                   holding_contact)
+            .values({f: None for f in CONTACT_FIELDS})
+        )
+        if result.rowcount:
+            cleared += result.rowcount
+            audit.record("retention.applied", detail={"campaign": slug, "members_cleared": result.rowcount,
+                                                      "fields": list(CONTACT_FIELDS), "days": days})
+    db.session.commit()
+    return RetentionResult([slug for _id, slug in expired], cleared)

@@ -22,13 +22,26 @@ def postgres_url(database: str | None = None) -> str:
     return url
 
 
-def reset_postgres_schema(url: str) -> None:
-    """Drop everything in the public schema, so each run starts from nothing."""
-    engine = create_engine(url, isolation_level="AUTOCOMMIT")
-    with engine.connect() as conn:
-        conn.execute(text("DROP SCHEMA public CASCADE"))
-        conn.execute(text("CREATE SCHEMA public"))
-    engine.dispose()
+def scratch_name(base: str) -> str:
+    """A PostgreSQL database name private to this test run, so concurrent runs never collide."""
+    return f"{base}_{os.getpid()}"
+
+
+def create_postgres_database(name: str) -> str:
+    """(Re)create the empty database ``name`` on the TEST_DATABASE_URL server; return its URL."""
+    admin = create_engine(postgres_url(), isolation_level="AUTOCOMMIT")
+    with admin.connect() as conn:
+        conn.execute(text(f"DROP DATABASE IF EXISTS {name} WITH (FORCE)"))
+        conn.execute(text(f"CREATE DATABASE {name}"))
+    admin.dispose()
+    return postgres_url(name)
+
+
+def drop_postgres_database(name: str) -> None:
+    admin = create_engine(postgres_url(), isolation_level="AUTOCOMMIT")
+    with admin.connect() as conn:
+        conn.execute(text(f"DROP DATABASE IF EXISTS {name} WITH (FORCE)"))
+    admin.dispose()
 
 
 def make_app(database_url: str, **overrides):
@@ -54,12 +67,14 @@ def compiled_catalogs():
 
 @pytest.fixture(scope="session", params=BACKENDS)
 def database_url(request, tmp_path_factory):
-    """A migrated, empty database for the whole session, one per backend."""
+    """A migrated, empty database for the whole session, one per backend (on PostgreSQL, a
+    database of this run's own on the TEST_DATABASE_URL server)."""
     if request.param == "sqlite":
         url = f"sqlite:///{tmp_path_factory.mktemp('db') / 'chorus-test.db'}"
     else:
-        url = postgres_url()
-        reset_postgres_schema(url)
+        name = scratch_name("chorus_test")
+        url = create_postgres_database(name)
+        request.addfinalizer(lambda: drop_postgres_database(name))
     app = make_app(url)
     with app.app_context():
         from flask_migrate import upgrade

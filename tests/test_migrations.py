@@ -5,12 +5,12 @@ import pytest
 from alembic.autogenerate import compare_metadata
 from alembic.migration import MigrationContext
 from flask_migrate import downgrade, upgrade
-from sqlalchemy import create_engine, inspect, text
+from sqlalchemy import inspect
 
-from tests.conftest import BACKENDS, make_app, postgres_url
+from tests.conftest import BACKENDS, create_postgres_database, drop_postgres_database, make_app, scratch_name
 from webapp.extensions import db
 
-SCRATCH_DATABASE = "chorus_migration_check"
+SCRATCH_DATABASE = scratch_name("chorus_migration_check")
 
 
 @pytest.fixture(params=BACKENDS)
@@ -19,14 +19,8 @@ def empty_database(request, tmp_path):
     if request.param == "sqlite":
         yield f"sqlite:///{tmp_path / 'migrations.db'}"
         return
-    admin = create_engine(postgres_url(), isolation_level="AUTOCOMMIT")
-    with admin.connect() as conn:
-        conn.execute(text(f"DROP DATABASE IF EXISTS {SCRATCH_DATABASE} WITH (FORCE)"))
-        conn.execute(text(f"CREATE DATABASE {SCRATCH_DATABASE}"))
-    yield postgres_url(SCRATCH_DATABASE)
-    with admin.connect() as conn:
-        conn.execute(text(f"DROP DATABASE IF EXISTS {SCRATCH_DATABASE} WITH (FORCE)"))
-    admin.dispose()
+    yield create_postgres_database(SCRATCH_DATABASE)
+    drop_postgres_database(SCRATCH_DATABASE)
 
 
 def pending_changes(engine) -> list:

@@ -12,6 +12,7 @@ import urllib.parse
 
 import pytest
 
+from tests.conftest import drop_postgres_database, scratch_name
 from bench.web_harness import chorus_env, fetch, fresh_database, gunicorn, prepare_chorus
 
 POSTGRES_URL = os.environ.get("TEST_DATABASE_URL")
@@ -95,13 +96,15 @@ def served_chorus(request, tmp_path):
     backend = request.param
     marker = request.node.get_closest_marker("workers")
     workers = marker.args[0] if marker else 2
-    database_url = fresh_database(backend, tmp_path, "chorus_faults", server=POSTGRES_URL)
+    database_url = fresh_database(backend, tmp_path, scratch_name("chorus_faults"), server=POSTGRES_URL)
     prepare_chorus(database_url)
     log = tmp_path / "gunicorn.log"
     with gunicorn("wsgi:app", chorus_env(database_url), workers=workers, ready_path="/healthz",
                   log_path=log) as (url, pid):
         yield url, pid, database_url, backend
     request.node.gunicorn_log = log.read_text(errors="replace")
+    if backend == "postgresql":
+        drop_postgres_database(scratch_name("chorus_faults"))
 
 
 class CookieClient:

@@ -8,6 +8,7 @@ import uuid
 import pytest
 import redis
 
+from tests.conftest import drop_postgres_database, scratch_name
 from bench.web_harness import BIN, ROOT, chorus_env, fresh_database, gunicorn, prepare_chorus
 from tests.faults.conftest import POSTGRES_ONLY, POSTGRES_URL, CookieClient, csrf_token
 
@@ -20,7 +21,7 @@ PASSWORD = "two hosts, one database"
 @pytest.fixture(params=POSTGRES_ONLY)
 def two_hosts(tmp_path):
     """Hosts A and B: separate gunicorn servers, one PostgreSQL database, one Redis."""
-    database_url = fresh_database("postgresql", tmp_path, "chorus_two_hosts", server=POSTGRES_URL)
+    database_url = fresh_database("postgresql", tmp_path, scratch_name("chorus_two_hosts"), server=POSTGRES_URL)
     prepare_chorus(database_url)
     redis.Redis.from_url(REDIS_URL).flushdb()
     env = chorus_env(database_url) | {"RATELIMIT_STORAGE_URI": REDIS_URL}
@@ -30,6 +31,7 @@ def two_hosts(tmp_path):
             gunicorn("wsgi:app", env, ready_path="/healthz") as (url_b, _):
         yield url_a, url_b, database_url
     redis.Redis.from_url(REDIS_URL).flushdb()
+    drop_postgres_database(scratch_name("chorus_two_hosts"))
 
 
 def stored_count(database_url: str) -> int:

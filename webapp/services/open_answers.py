@@ -1,6 +1,7 @@
 """Free-text answers as leads read them: verbatim, in the language they were written in, grouped by theme."""
 from __future__ import annotations
 
+import functools
 from collections.abc import Sequence
 from dataclasses import dataclass
 
@@ -23,25 +24,35 @@ class ThemeGroup:
     answers: list[OpenAnswer]
 
 
+#: below this many answers a lead reads them all; grouping starts to help from here
+MIN_ANSWERS_FOR_THEMES = 30
+
+
 def group_answers_by_theme(answers: Sequence[OpenAnswer]) -> list[ThemeGroup]:
-    """The answers grouped by theme; for now one group holding them all.
-
-    TODO(themes): group with the themes model of ``analysis/themes.py`` (merged to main
-    with issue 7, after this function was written), for example::
-
-        from analysis.themes import ThemeModel
-
-        model = ThemeModel(random_state=0).fit([a.text for a in answers], [a.language for a in answers])
-        # model.labels_[i]: theme id of answers[i] (None: no usable words);
-        # model.themes_[theme_id]: the Theme (label, terms, examples), largest first
-
-    and return one ThemeGroup per theme (label from ``themes_``), plus one with label
-    None for answers without a theme. Below about 30 answers keep the single group.
-    Not wired yet because it should not run inside a page request as is: importing
-    scikit-learn and fitting take seconds, and small sets raise scikit-learn warnings;
-    fit once per new answer set and cache the result (the prioritized-needs summary needs
-    the same). Callers already render any number of groups.
-    """
+    """The answers grouped by the themes of ``analysis.themes`` (largest first), then those
+    without a usable word (label None); fewer than MIN_ANSWERS_FOR_THEMES stay one group."""
     if not answers:
         return []
-    return [ThemeGroup(label=None, answers=list(answers))]
+    if len(answers) < MIN_ANSWERS_FOR_THEMES:
+        return [ThemeGroup(label=None, answers=list(answers))]
+    labels, theme_labels = _themes_of(tuple((a.text, a.language) for a in answers))
+    groups = [ThemeGroup(label=label, answers=[]) for label in theme_labels]
+    unthemed = ThemeGroup(label=None, answers=[])
+    for answer, theme in zip(answers, labels):
+        (unthemed if theme is None else groups[theme]).answers.append(answer)
+    return [g for g in groups if g.answers] + ([unthemed] if unthemed.answers else [])
+
+
+@functools.lru_cache(maxsize=32)
+def _themes_of(items: tuple[tuple[str, str], ...]) -> tuple[tuple[int | None, ...], tuple[str, ...]]:
+    """(theme of each answer, label of each theme) for one set of answers.
+
+    Fitting takes a moment, so a set already seen by this process is not fitted again:
+    the page of a meeting (a few dozen answers that stop changing when it closes) or the
+    members' answers cost it once. The model is deterministic, so every host agrees.
+    """
+    from analysis.themes import ThemeModel  # scikit-learn: imported only when there is something to group
+
+    model = ThemeModel(random_state=0).fit(
+        [text for text, _ in items], [None if language == "und" else language for _, language in items])
+    return tuple(model.labels_), tuple(theme.label for theme in model.themes_)

@@ -206,3 +206,27 @@ def test_two_workers_at_the_same_event_are_each_credited(client, app, world):
     status = client.get(f"/field/{world.campaign.slug}/events/{world.event.id}/status",
                         headers={"Accept": "application/json"}).get_json()
     assert status["count"] == 5
+
+
+def test_concurrent_replays_of_one_queue_store_each_response_once(app, world):
+    """Two devices (or a double tap and the retry timer) send the same queue at the same time."""
+    from concurrent.futures import ThreadPoolExecutor
+
+    items = [item(world, importance=1 + n % 5) for n in range(10)]
+    clients = []
+    for _n in range(4):
+        client = app.test_client()
+        AuthActions(client).login_as(world.worker)
+        clients.append((client, csrf_token(client, world)))
+
+    def replay(pair):
+        client, token = pair
+        return [statuses(sync(client, world, {"responses": items}, token)) for _ in range(3)]
+
+    with ThreadPoolExecutor(max_workers=4) as pool:
+        rounds = [r for per_client in pool.map(replay, clients) for r in per_client]
+    for position, sent in enumerate(items):
+        outcomes = [r[position] for r in rounds]
+        assert outcomes.count("stored") == 1 and set(outcomes) <= {"stored", "duplicate"}
+        assert stored_count(sent["uuid"]) == 1
+    assert stored_count() == len(items)

@@ -10,7 +10,7 @@ import pytest
 from playwright.sync_api import expect
 from sqlalchemy import select
 
-from tests.browser.conftest import PHONE, STAFF_PASSWORD, horizontal_overflow, sign_in
+from tests.browser.conftest import PHONE, STAFF_PASSWORD, axe_violations, horizontal_overflow, sign_in
 from webapp.extensions import db
 from webapp.models import Campaign, Response
 
@@ -178,3 +178,12 @@ def test_two_workers_at_the_same_event_are_each_counted_and_credited(browser, li
     expect(page.locator("#event-count")).to_have_text(f"{total}", timeout=20000)
     for context, _page in pages:
         context.close()
+
+
+def test_field_pages_pass_axe_and_fit_a_small_phone(worker, live_server):
+    page = worker
+    assert axe_violations(page) == []
+    page.goto(f"{live_server.url}/field/demo/")
+    assert axe_violations(page) == [] and horizontal_overflow(page) == 0
+    page.goto(f"{live_server.url}/field/demo/upload")
+    assert axe_violations(page) == [] and horizontal_overflow(page) == 0

@@ -187,3 +187,34 @@ def test_field_pages_pass_axe_and_fit_a_small_phone(worker, live_server):
     assert axe_violations(page) == [] and horizontal_overflow(page) == 0
     page.goto(f"{live_server.url}/field/demo/upload")
     assert axe_violations(page) == [] and horizontal_overflow(page) == 0
+
+
+def test_a_refused_response_stays_visible_with_its_reason_until_removed(worker, live_server, field):
+    page = worker
+    page.context.set_offline(True)
+    enter_response(page, "CONF-1")
+    # the same UUID was already stored from another copy with different answers
+    queued = page.evaluate("() => new ResponseQueue('demo').all()")
+    record = next(r for r in queued if r["fields"].get("paper_number") == ["CONF-1"])
+    from webapp.services.campaigns import campaign_snapshot, survey_content
+    from webapp.services.field import store_field_response
+    from webapp.services.submissions import PrioritySubmission
+
+    with live_server.app.app_context():
+        campaign = campaign_snapshot("demo")
+        content = survey_content(campaign, "en")
+        store_field_response(campaign, content, PrioritySubmission(
+            uuid.UUID(record["uuid"]), "en", {content.needs[0].key: 1}), event_id=field["event_id"],
+            entered_by_id=None, paper_number=None, created_at=None)
+        db.session.remove()
+    page.context.set_offline(False)
+    page.get_by_role("button", name="Send now").click()
+    expect(page.locator("#problem-list li")).to_have_count(1, timeout=20000)
+    expect(page.locator("#problem-list")).to_contain_text("Conflict")
+    expect(page.locator("#waiting-count")).to_have_text("0")
+    page.reload()  # a refused response is kept on the device, not dropped
+    expect(page.locator("#problem-list li")).to_have_count(1, timeout=20000)
+    page.once("dialog", lambda dialog: dialog.accept())
+    page.locator("#problem-list").get_by_role("button", name="Remove").click()
+    expect(page.locator("#problem-list li")).to_have_count(0)
+    expect(page.locator("#problems")).to_be_hidden()

@@ -33,19 +33,32 @@ def field(live_server):
     return info
 
 
-def new_worker_page(browser, live_server, field, email: str):
+@pytest.fixture(scope="module")
+def signed_in(browser, live_server, field):
+    """Each worker signs in once for the module (the sign-in page limits tries per address)."""
+    states = {}
+    for email in field["workers"]:
+        context = browser.new_context()
+        page = context.new_page()
+        sign_in(page, live_server, email)
+        states[email] = context.storage_state()
+        context.close()
+    return states
+
+
+def new_worker_page(browser, live_server, field, signed_in, email: str):
+    """A phone-sized browser, signed in as ``email``, on the event's entry screen (ready offline)."""
     context = browser.new_context(viewport=PHONE, device_scale_factor=2, is_mobile=True, has_touch=True,
-                                  accept_downloads=True)
+                                  accept_downloads=True, storage_state=signed_in[email])
     page = context.new_page()
-    sign_in(page, live_server, email)
     page.goto(live_server.url + field["entry"])
     page.wait_for_selector("html[data-offline-ready='1']", timeout=15000)
     return context, page
 
 
 @pytest.fixture
-def worker(browser, live_server, field):
-    context, page = new_worker_page(browser, live_server, field, field["workers"][0])
+def worker(browser, live_server, field, signed_in):
+    context, page = new_worker_page(browser, live_server, field, signed_in, field["workers"][0])
     yield page
     context.close()
 
@@ -116,8 +129,8 @@ def test_a_paper_number_used_already_is_flagged_before_saving(worker, live_serve
     assert [r.paper_number for r in stored_with(live_server, "DUP-")] == ["DUP-1"]
 
 
-def test_exported_waiting_responses_upload_once_however_often(browser, live_server, field, tmp_path):
-    context, page = new_worker_page(browser, live_server, field, field["workers"][0])
+def test_exported_waiting_responses_upload_once_however_often(browser, live_server, field, signed_in, tmp_path):
+    context, page = new_worker_page(browser, live_server, field, signed_in, field["workers"][0])
     context.set_offline(True)
     enter_response(page, "EXP-1")
     enter_response(page, "EXP-2", importance=2)
@@ -129,7 +142,7 @@ def test_exported_waiting_responses_upload_once_however_often(browser, live_serv
     assert exported["format"] == "chorus-field-queue" and len(exported["responses"]) == 2
     context.close()  # the device's storage is lost before it ever got a connection
 
-    context, page = new_worker_page(browser, live_server, field, field["workers"][1])
+    context, page = new_worker_page(browser, live_server, field, signed_in, field["workers"][1])
     for attempt in range(2):
         page.goto(f"{live_server.url}/field/demo/upload")
         page.set_input_files("#queue_file", str(path))
@@ -161,8 +174,8 @@ def test_sync_after_the_session_expired_keeps_the_queue_until_signed_in_again(wo
     assert [r.paper_number for r in stored_with(live_server, "EXPIRED-")] == ["EXPIRED-1", "EXPIRED-2"]
 
 
-def test_two_workers_at_the_same_event_are_each_counted_and_credited(browser, live_server, field):
-    pages = [new_worker_page(browser, live_server, field, email) for email in field["workers"]]
+def test_two_workers_at_the_same_event_are_each_counted_and_credited(browser, live_server, field, signed_in):
+    pages = [new_worker_page(browser, live_server, field, signed_in, email) for email in field["workers"]]
     for number, (_context, page) in enumerate(pages):
         enter_response(page, f"TWO-{number}-a")
         enter_response(page, f"TWO-{number}-b")

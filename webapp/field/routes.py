@@ -10,7 +10,7 @@ from flask_babel import gettext as _
 from flask_login import current_user
 from flask_wtf.csrf import generate_csrf
 
-from webapp.access import CAMPAIGN_FIELD, PUBLIC, allow
+from webapp.access import CAMPAIGN_FIELD, PUBLIC, allow, current_campaign
 from webapp.field import bp
 from webapp.field.items import field_form, store_item
 from webapp.forms.events import EventForm
@@ -36,8 +36,6 @@ OFFLINE_ASSETS = ("css/chorus.css", "js/survey.js", "js/field/queue.js", "js/fie
 @allow(CAMPAIGN_FIELD)
 def events(slug: str):
     """The campaign's events to pick from, and a form to start a new one."""
-    from webapp.access import current_campaign
-
     campaign = current_campaign()
     form = EventForm()
     if form.validate_on_submit():

@@ -18,6 +18,7 @@ from tests.factories import make_campaign, make_user
 from webapp.access import PUBLIC, allow, rule_for
 from webapp.extensions import db
 from webapp.services.accounts import issue_reset_token
+from webapp.services.field import create_event
 from webapp.services.meetings import create_meeting
 
 ROLES = ("anonymous", "outreach_a", "lead_a", "lead_b", "admin")
@@ -44,6 +45,7 @@ ALLOWED_OUTCOME = {
     "admin.move": REDIRECT,
     "admin.retire": REDIRECT,
     "admin.restore": REDIRECT,
+    "field.sync_responses": "400",  # an empty form is not a JSON batch (tests/test_field_api.py sends real ones)
 }
 
 #: form data for POST-only actions, so an allowed request does what it is for
@@ -62,6 +64,7 @@ class World:
     users: dict
     reset_token: str
     meeting: object
+    event: object
 
 
 #: URL variable -> its value in World (every object belongs to campaign A)
@@ -74,6 +77,7 @@ SAMPLES = {
     "filename": lambda world: "css/chorus.css",
     "meeting_id": lambda world: world.meeting.id,
     "code": lambda world: world.meeting.code,
+    "event_id": lambda world: world.event.id,
 }
 
 
@@ -105,7 +109,8 @@ def world(route_app) -> World:
     }
     token = issue_reset_token(users["outreach_a"], actor=None)
     meeting = create_meeting(campaign_a, title="Partners", held_on=dt.date.today(), mode="online")
-    return World(campaign_a, campaign_b, users, token, meeting)
+    event = create_event(campaign_a, name="Pantry day", date=dt.date.today())
+    return World(campaign_a, campaign_b, users, token, meeting, event)
 
 
 def outcome(response) -> str:

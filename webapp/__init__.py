@@ -81,6 +81,7 @@ def _register_blueprints(app: Flask) -> None:
     from webapp.admin import bp as admin_bp
     from webapp.auth import bp as auth_bp
     from webapp.coalition import bp as coalition_bp
+    from webapp.field import bp as field_bp
     from webapp.ops import bp as ops_bp
     from webapp.survey import bp as survey_bp
 
@@ -89,3 +90,4 @@ def _register_blueprints(app: Flask) -> None:
     app.register_blueprint(auth_bp)
     app.register_blueprint(admin_bp)
     app.register_blueprint(coalition_bp)
+    app.register_blueprint(field_bp)

@@ -32,6 +32,7 @@ from urllib.parse import urlsplit
 from flask import Flask, abort, current_app, g, make_response, redirect, request, url_for
 from flask_login import current_user
 
+from webapp.errors import wants_json
 from webapp.models import Campaign, User
 
 #: endpoints Flask itself adds (static files): public by nature
@@ -93,6 +94,8 @@ def allow(rule: Rule):
             if rule.public:
                 return view(*args, **kwargs)
             if not current_user.is_authenticated:
+                if wants_json():
+                    abort(401)  # an API client (the field sync): JSON it can act on, not a sign-in page
                 return redirect(url_for("auth.login", next=local_path()))
             campaign = None
             if rule.per_campaign:

@@ -44,6 +44,8 @@ def init_templating(app: Flask) -> None:
     def asset(filename: str) -> str:
         return url_for("static", filename=filename, v=versions.get(filename, "0"))
 
+    app.extensions["asset_url"] = asset  # for views that list assets (the field service worker)
+
     @app.context_processor
     def page_context():
         return {

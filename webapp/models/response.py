@@ -34,6 +34,8 @@ class Response(Base):
     __table_args__ = (
         CheckConstraint(_one_of("instrument", INSTRUMENTS), name="instrument"),
         CheckConstraint(_one_of("channel", CHANNELS), name="channel"),
+        #: a paper form's number is entered once per event (NULLs, i.e. no paper form, never clash)
+        UniqueConstraint("event_id", "paper_number"),
     )
 
     id: Mapped[int] = mapped_column(primary_key=True)
@@ -47,6 +49,8 @@ class Response(Base):
     channel: Mapped[str] = mapped_column(String(8))
     event_id: Mapped[int | None] = mapped_column(ForeignKey("event.id", ondelete="SET NULL"), index=True)
     entered_by_id: Mapped[int | None] = mapped_column(ForeignKey("users.id", ondelete="SET NULL"))
+    #: the number written on a paper form typed in at an event (field mode), else NULL
+    paper_number: Mapped[str | None] = mapped_column(String(40))
     #: when the person answered (the client's clock for offline entry)
     created_at: Mapped[dt.datetime] = mapped_column(default=utcnow)
     #: when the server stored it

@@ -30,6 +30,8 @@ class Outcome(enum.Enum):
     STORED = "stored"  #: new, stored now
     DUPLICATE = "duplicate"  #: the same content was already stored under this UUID
     CONFLICT = "conflict"  #: this UUID is already stored with different content; nothing stored
+    #: another response of the same event already has this paper form number; nothing stored
+    PAPER_NUMBER_TAKEN = "paper_number_taken"
 
 
 @dataclass
@@ -48,10 +50,12 @@ class PrioritySubmission:
     event_id: int | None = None
     entered_by_id: int | None = None
     created_at: dt.datetime | None = None
+    #: the number of the paper form this was typed from (field mode)
+    paper_number: str | None = None
 
     def canonical(self, campaign_slug: str) -> dict:
         """The content that makes two submissions 'the same' (not who sent it or when it arrived)."""
-        return {
+        canonical = {
             "campaign": campaign_slug,
             "instrument": "priority",
             "language": self.language,
@@ -62,6 +66,9 @@ class PrioritySubmission:
             "answers": {q: list(v) for q, v in sorted(self.answers.items())},
             "profile": dict(sorted(self.profile.items())),
         }
+        if self.paper_number is not None:  # only then: hashes of responses without one stay as they were
+            canonical["paper_number"] = self.paper_number
+        return canonical
 
     def content_hash(self, campaign_slug: str) -> str:
         """SHA-256 of the canonical content."""
@@ -130,7 +137,7 @@ def store_priority_response(
                 "client_uuid": submission.client_uuid, "content_hash": content_hash, "campaign_id": campaign.id,
                 "instrument": "priority", "language": submission.language, "channel": submission.channel,
                 "event_id": submission.event_id, "entered_by_id": submission.entered_by_id,
-                "created_at": submission.created_at or now, "received_at": now,
+                "paper_number": submission.paper_number, "created_at": submission.created_at or now, "received_at": now,
             }],
         ).scalar_one()
         db.session.execute(insert(Rating), [
@@ -150,9 +157,20 @@ def store_priority_response(
     except IntegrityError:
         db.session.rollback()
         outcome = _replay_outcome(submission.client_uuid, content_hash)
+        if outcome is None and _paper_number_taken(submission.event_id, submission.paper_number):
+            return Outcome.PAPER_NUMBER_TAKEN, None
         if outcome is None:
             raise  # some other constraint failed: a bug, not a replay
         return outcome
+
+
+def _paper_number_taken(event_id: int | None, paper_number: str | None) -> bool:
+    """Whether a response of ``event_id`` already carries ``paper_number``."""
+    if event_id is None or paper_number is None:
+        return False
+    return db.session.execute(
+        select(Response.id).where(Response.event_id == event_id, Response.paper_number == paper_number)
+    ).first() is not None
 
 
 def store_once(response: dict[str, Any], write_rows: Callable[[int], None]) -> tuple[Outcome, int | None]:

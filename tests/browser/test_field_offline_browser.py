@@ -1,0 +1,233 @@
+"""Field mode in a real browser: entry with the network off, reload, sync exactly once; export and
+upload; an expired session; two workers at one event."""
+from __future__ import annotations
+
+import datetime as dt
+import json
+import uuid
+
+import pytest
+from playwright.sync_api import expect
+from sqlalchemy import select
+
+from tests.browser.conftest import PHONE, STAFF_PASSWORD, axe_violations, horizontal_overflow, sign_in
+from webapp.extensions import db
+from webapp.models import Campaign, Response
+
+pytestmark = pytest.mark.browser
+
+
+@pytest.fixture(scope="module")
+def field(live_server):
+    """Two outreach workers assigned to the demo campaign, and an event of it."""
+    from tests.factories import make_user
+    from webapp.services.field import create_event
+
+    with live_server.app.app_context():
+        campaign = db.session.scalar(select(Campaign).where(Campaign.slug == "demo"))
+        workers = [make_user(f"field-{n}-{uuid.uuid4().hex[:6]}@example.org", "outreach", campaigns=[campaign],
+                             password=STAFF_PASSWORD).email for n in (1, 2)]
+        event = create_event(campaign, name="Pantry day", date=dt.date.today(), place="St. Mark's hall")
+        info = {"workers": workers, "event_id": event.id, "entry": f"/field/demo/events/{event.id}/entry"}
+        db.session.remove()
+    return info
+
+
+@pytest.fixture(scope="module")
+def signed_in(browser, live_server, field):
+    """Each worker signs in once for the module (the sign-in page limits tries per address)."""
+    states = {}
+    for email in field["workers"]:
+        context = browser.new_context()
+        page = context.new_page()
+        sign_in(page, live_server, email)
+        states[email] = context.storage_state()
+        context.close()
+    return states
+
+
+def new_worker_page(browser, live_server, field, signed_in, email: str):
+    """A phone-sized browser, signed in as ``email``, on the event's entry screen (ready offline)."""
+    context = browser.new_context(viewport=PHONE, device_scale_factor=2, is_mobile=True, has_touch=True,
+                                  accept_downloads=True, storage_state=signed_in[email])
+    page = context.new_page()
+    page.goto(live_server.url + field["entry"])
+    page.wait_for_selector("html[data-offline-ready='1']", timeout=15000)
+    return context, page
+
+
+@pytest.fixture
+def worker(browser, live_server, field, signed_in):
+    context, page = new_worker_page(browser, live_server, field, signed_in, field["workers"][0])
+    yield page
+    context.close()
+
+
+def enter_response(page, paper: str, importance: int = 4, language: str = "Español") -> None:
+    """Fill the entry form as a worker copying a paper form, and save it."""
+    page.fill("#paper_number", paper)
+    page.select_option("#respondent_language", label=language)
+    fieldsets = page.locator("fieldset.rating")
+    for index in range(fieldsets.count()):
+        fieldsets.nth(index).locator("label.tile").nth(importance - 1).click()
+    page.fill("#barrier", f"Paper form {paper}")
+    page.get_by_role("button", name="Save and start the next one").click()
+    expect(page.locator("#paper_number")).to_be_focused()
+
+
+def waiting(page) -> str:
+    return page.locator("#waiting-count").inner_text()
+
+
+def stored_with(live_server, prefix: str) -> list[Response]:
+    """Stored responses whose paper number starts with ``prefix``."""
+    with live_server.app.app_context():
+        rows = db.session.scalars(select(Response).where(Response.paper_number.like(f"{prefix}%"))
+                                  .order_by(Response.paper_number)).all()
+        db.session.expunge_all()
+        return rows
+
+
+def test_three_responses_entered_offline_survive_a_reload_and_are_stored_once(worker, live_server, field, artifacts):
+    page = worker
+    assert horizontal_overflow(page) == 0
+    page.context.set_offline(True)
+    for n in (1, 2, 3):
+        enter_response(page, f"OFF-{n}", importance=n + 1)
+        assert page.locator("#paper_number").input_value() == ""  # blank again, ready for the next
+        expect(page.locator("#waiting-count")).to_have_text(f"{n}", timeout=20000)
+    assert stored_with(live_server, "OFF-") == []
+    page.screenshot(path=artifacts / "field-offline-360.png", full_page=True)
+
+    reloaded = page.reload()  # still offline: the service worker serves the page, IndexedDB kept the queue
+    assert reloaded.from_service_worker
+    expect(page.locator("#waiting-count")).to_have_text("3", timeout=20000)
+    assert page.locator("#event-count").inner_text() == "3"
+
+    page.context.set_offline(False)
+    expect(page.locator("#waiting-count")).to_have_text("0", timeout=20000)
+    stored = stored_with(live_server, "OFF-")
+    assert [r.paper_number for r in stored] == ["OFF-1", "OFF-2", "OFF-3"]
+    assert {(r.event_id, r.channel, r.language) for r in stored} == {(field["event_id"], "paper", "es")}
+    assert page.locator("#last-sync").inner_text() != "not yet"
+
+    page.get_by_role("button", name="Send now").click()  # sending again stores nothing twice
+    expect(page.locator("#sync-message")).not_to_have_text("")
+    assert len(stored_with(live_server, "OFF-")) == 3
+
+
+def test_a_paper_number_used_already_is_flagged_before_saving(worker, live_server):
+    page = worker
+    page.context.set_offline(True)
+    enter_response(page, "DUP-1")
+    page.fill("#paper_number", "DUP-1")
+    page.get_by_role("button", name="Save and start the next one").click()
+    assert page.get_by_text("This paper form number is already entered for this event.").first.is_visible()
+    assert waiting(page) == "1"
+    page.context.set_offline(False)
+    expect(page.locator("#waiting-count")).to_have_text("0", timeout=20000)
+    assert [r.paper_number for r in stored_with(live_server, "DUP-")] == ["DUP-1"]
+
+
+def test_exported_waiting_responses_upload_once_however_often(browser, live_server, field, signed_in, tmp_path):
+    context, page = new_worker_page(browser, live_server, field, signed_in, field["workers"][0])
+    context.set_offline(True)
+    enter_response(page, "EXP-1")
+    enter_response(page, "EXP-2", importance=2)
+    with page.expect_download() as download_info:
+        page.get_by_role("button", name="Save waiting responses to a file").click()
+    path = tmp_path / "queue.json"
+    download_info.value.save_as(path)
+    exported = json.loads(path.read_text(encoding="utf-8"))
+    assert exported["format"] == "chorus-field-queue" and len(exported["responses"]) == 2
+    context.close()  # the device's storage is lost before it ever got a connection
+
+    context, page = new_worker_page(browser, live_server, field, signed_in, field["workers"][1])
+    for attempt in range(2):
+        page.goto(f"{live_server.url}/field/demo/upload")
+        page.set_input_files("#queue_file", str(path))
+        page.get_by_role("button", name="Upload").click()
+        summary = page.locator("#upload-summary").inner_text()
+        assert ("Stored: 2." if attempt == 0 else "Already stored: 2.") in summary
+    context.close()
+    stored = stored_with(live_server, "EXP-")
+    assert [r.paper_number for r in stored] == ["EXP-1", "EXP-2"]
+
+
+def test_sync_after_the_session_expired_keeps_the_queue_until_signed_in_again(worker, live_server, field):
+    page = worker
+    page.context.set_offline(True)
+    enter_response(page, "EXPIRED-1")
+    enter_response(page, "EXPIRED-2")
+    page.context.clear_cookies()  # the session ended while the worker was offline
+    page.context.set_offline(False)
+    page.get_by_role("button", name="Send now").click()
+    page.wait_for_selector("#sign-in-again:not([hidden])", timeout=20000)
+    assert waiting(page) == "2" and stored_with(live_server, "EXPIRED-") == []
+
+    page.get_by_role("link", name="Sign in again").click()
+    page.fill("#email", field["workers"][0])
+    page.fill("#password", STAFF_PASSWORD)
+    page.get_by_role("button", name="Sign in").click()
+    page.wait_for_url(f"**{field['entry']}")
+    expect(page.locator("#waiting-count")).to_have_text("0", timeout=20000)
+    assert [r.paper_number for r in stored_with(live_server, "EXPIRED-")] == ["EXPIRED-1", "EXPIRED-2"]
+
+
+def test_two_workers_at_the_same_event_are_each_counted_and_credited(browser, live_server, field, signed_in):
+    pages = [new_worker_page(browser, live_server, field, signed_in, email) for email in field["workers"]]
+    for number, (_context, page) in enumerate(pages):
+        enter_response(page, f"TWO-{number}-a")
+        enter_response(page, f"TWO-{number}-b")
+    for _context, page in pages:
+        expect(page.locator("#waiting-count")).to_have_text("0", timeout=20000)
+    stored = stored_with(live_server, "TWO-")
+    assert len(stored) == 4 and len({r.entered_by_id for r in stored}) == 2
+    with live_server.app.app_context():
+        total = db.session.scalar(select(db.func.count()).select_from(Response)
+                                  .where(Response.event_id == field["event_id"]))
+    _context, page = pages[0]
+    page.get_by_role("button", name="Send now").click()
+    expect(page.locator("#event-count")).to_have_text(f"{total}", timeout=20000)
+    for context, _page in pages:
+        context.close()
+
+
+def test_field_pages_pass_axe_and_fit_a_small_phone(worker, live_server):
+    page = worker
+    assert axe_violations(page) == []
+    page.goto(f"{live_server.url}/field/demo/")
+    assert axe_violations(page) == [] and horizontal_overflow(page) == 0
+    page.goto(f"{live_server.url}/field/demo/upload")
+    assert axe_violations(page) == [] and horizontal_overflow(page) == 0
+
+
+def test_a_refused_response_stays_visible_with_its_reason_until_removed(worker, live_server, field):
+    page = worker
+    page.context.set_offline(True)
+    enter_response(page, "CONF-1")
+    # the same UUID was already stored from another copy with different answers
+    queued = page.evaluate("() => new ResponseQueue('demo').all()")
+    record = next(r for r in queued if r["fields"].get("paper_number") == ["CONF-1"])
+    from webapp.services.campaigns import campaign_snapshot, survey_content
+    from webapp.services.field import store_field_response
+    from webapp.services.submissions import PrioritySubmission
+
+    with live_server.app.app_context():
+        campaign = campaign_snapshot("demo")
+        content = survey_content(campaign, "en")
+        store_field_response(campaign, content, PrioritySubmission(
+            uuid.UUID(record["uuid"]), "en", {content.needs[0].key: 1}), event_id=field["event_id"],
+            entered_by_id=None, paper_number=None, created_at=None)
+        db.session.remove()
+    page.context.set_offline(False)
+    page.get_by_role("button", name="Send now").click()
+    expect(page.locator("#problem-list li")).to_have_count(1, timeout=20000)
+    expect(page.locator("#problem-list")).to_contain_text("Conflict")
+    expect(page.locator("#waiting-count")).to_have_text("0")
+    page.reload()  # a refused response is kept on the device, not dropped
+    expect(page.locator("#problem-list li")).to_have_count(1, timeout=20000)
+    page.once("dialog", lambda dialog: dialog.accept())
+    page.locator("#problem-list").get_by_role("button", name="Remove").click()
+    expect(page.locator("#problem-list li")).to_have_count(0)
+    expect(page.locator("#problems")).to_be_hidden()

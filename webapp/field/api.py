@@ -1,0 +1,104 @@
+"""The exactly-once sync API, and the page that uploads an exported queue file through it.
+
+``POST /field/<slug>/api/responses`` takes ``{"responses": [item, …]}`` (or one item on its
+own; see ``webapp.field.items`` for an item). Every item gets a result
+``{"uuid", "status": "stored"|"duplicate"|"conflict"|"invalid", "errors": {field: message}}``.
+
+Status codes: a batch always answers 200 with the per-item results (the client acts on each
+item; a batch where everything conflicts is still 200). A single item POSTed on its own
+answers like a form would: 200 stored or duplicate, 409 conflict, 422 invalid. 400 for a
+body that is not JSON, 413 for more than ``MAX_BATCH`` items, 401 (JSON) when the session
+has expired, 400 with ``"csrf": true`` when the form token is stale (fetch a fresh one from
+the event's status URL and send again).
+"""
+from __future__ import annotations
+
+import json
+
+from flask import current_app, jsonify, render_template, request
+from flask_babel import gettext as _
+from flask_babel import lazy_gettext as _l
+from flask_login import current_user
+from flask_wtf import FlaskForm
+from flask_wtf.csrf import validate_csrf
+from flask_wtf.file import FileField, FileRequired
+from wtforms import ValidationError
+
+from webapp.access import CAMPAIGN_FIELD, allow
+from webapp.extensions import csrf
+from webapp.field import bp
+from webapp.field.items import store_items
+from webapp.services.campaigns import campaign_snapshot
+from webapp.services.field import MAX_BATCH
+from webapp.views import error_summary
+
+SINGLE_ITEM_STATUS = {"stored": 200, "duplicate": 200, "conflict": 409, "invalid": 422}
+
+
+def _error(message: str, status: int, **extra):
+    return jsonify({"error": message, "status": status, **extra}), status
+
+
+def items_of(body) -> tuple[list | None, bool]:
+    """The items a sync request or a queue file carries, and whether it was a single item."""
+    if isinstance(body, dict) and "responses" in body:
+        items = body["responses"]
+        return (items if isinstance(items, list) else None), False
+    if isinstance(body, dict):
+        return [body], True
+    if isinstance(body, list):
+        return body, False
+    return None, False
+
+
+@bp.route("/<slug>/api/responses", methods=["POST"])
+@csrf.exempt  # checked below, after the sign-in check, so an expired session answers 401, not 400
+@allow(CAMPAIGN_FIELD)
+def sync_responses(slug: str):
+    """Store a batch (or one) of queued responses exactly once; per-item results."""
+    try:
+        if current_app.config.get("WTF_CSRF_ENABLED", True):
+            validate_csrf(request.headers.get("X-CSRFToken"))
+    except ValidationError:
+        return _error(_("This page's form token is out of date. Sending again with a fresh one."), 400, csrf=True)
+    items, single = items_of(request.get_json(silent=True))
+    if items is None:
+        return _error(_("Please send the responses as JSON."), 400)
+    if len(items) > MAX_BATCH:
+        return _error(_("Please send at most %(count)d responses at a time.", count=MAX_BATCH), 413)
+    results = [result.as_json() for result in store_items(campaign_snapshot(slug), items, current_user)]
+    status = SINGLE_ITEM_STATUS[results[0]["status"]] if single else 200
+    return jsonify({"results": results}), status
+
+
+class QueueFileForm(FlaskForm):
+    """An exported queue file to upload."""
+
+    queue_file = FileField(_l("File of waiting responses (.json)"),
+                           validators=[FileRequired(message=_l("Please choose the file to upload."))])
+
+
+@bp.route("/<slug>/upload", methods=["GET", "POST"])
+@allow(CAMPAIGN_FIELD)
+def upload(slug: str):
+    """Upload a file of waiting responses exported from an entry screen; each is stored once."""
+    form = QueueFileForm()
+    results = None
+    if form.validate_on_submit():
+        try:
+            body = json.loads(form.queue_file.data.read().decode("utf-8"))
+        except (UnicodeDecodeError, ValueError):
+            body = None
+        items, _single = items_of(body)
+        if items is None:
+            form.queue_file.errors.append(_("This file is not an export of waiting responses."))
+        elif len(items) > MAX_BATCH:
+            form.queue_file.errors.append(_("Please upload at most %(count)d responses at a time.", count=MAX_BATCH))
+        else:
+            results = store_items(campaign_snapshot(slug), items, current_user)
+    status = 422 if form.errors else 200
+    summary = None
+    if results is not None:
+        summary = {name: sum(1 for r in results if r.status == name) for name in ("stored", "duplicate", "conflict", "invalid")}
+    return render_template("field/upload.html", form=form, results=results, summary=summary,
+                           errors=error_summary(form)), status

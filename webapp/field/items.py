@@ -1,0 +1,122 @@
+"""One queued field response (a JSON item) checked with the survey's own form, then stored once.
+
+An item, as the entry screen's queue keeps it and the sync API and uploads take it::
+
+    {"uuid": "…", "event_id": 3, "created_at": "2026-11-22T10:04:00Z", "entered_by": 7,
+     "fields": {"need_housing": "4", "top_three": ["housing", "food"], "respondent_language": "es",
+                "paper_number": "A-017", "barrier": "…", …}}
+
+``fields`` holds what the entry form would post (name -> value or list of values); it is
+validated by the same WTForms form as the public survey, so the rules and the (translated)
+messages are the same.
+"""
+from __future__ import annotations
+
+import datetime as dt
+from dataclasses import dataclass, field
+
+from flask_babel import gettext as _
+from werkzeug.datastructures import MultiDict
+
+from webapp.forms.events import build_field_form, respondent_language_choices
+from webapp.forms.fields import parse_uuid
+from webapp.i18n import choose_language
+from webapp.services.campaigns import CampaignSnapshot, survey_content
+from webapp.services.field import field_worker_id, find_event, store_field_response
+from webapp.services.submissions import Outcome
+from webapp.survey.routes import submission_from_form
+
+STATUSES = ("stored", "duplicate", "conflict", "invalid")
+
+
+@dataclass
+class ItemResult:
+    """What happened to one item: its UUID (as sent), a status, and per-field errors."""
+
+    uuid: object
+    status: str
+    errors: dict[str, str] = field(default_factory=dict)
+
+    def as_json(self) -> dict:
+        return {"uuid": self.uuid, "status": self.status, "errors": self.errors}
+
+
+def field_form(campaign: CampaignSnapshot, content, formdata=None):
+    """The rapid-entry form for the campaign, in the page's language (filled from ``formdata``)."""
+    form_class = build_field_form(tuple((n.key, n.name) for n in content.needs), tuple(campaign.profile_questions))
+    kwargs = {"meta": {"csrf": False}} if formdata is not None else {}
+    form = form_class(formdata=formdata, **kwargs) if formdata is not None else form_class()
+    form.respondent_language.choices = respondent_language_choices(campaign.languages)
+    return form
+
+
+def _formdata(fields: dict) -> MultiDict | None:
+    """The item's fields as form data; None when they are not name -> text or list of texts."""
+    pairs = []
+    for name, value in fields.items():
+        values = value if isinstance(value, list) else [value]
+        for one in values:
+            if isinstance(one, bool) or not isinstance(one, (str, int)):
+                return None
+            pairs.append((str(name), str(one)))
+    return MultiDict(pairs)
+
+
+def _created_at(value) -> dt.datetime | None:
+    """The client's time of entry, when it is a timezone-aware ISO 8601 time not in the future."""
+    if not isinstance(value, str):
+        return None
+    try:
+        when = dt.datetime.fromisoformat(value.replace("Z", "+00:00"))
+    except ValueError:
+        return None
+    if when.tzinfo is None:
+        return None
+    now = dt.datetime.now(dt.timezone.utc)
+    return when if when <= now + dt.timedelta(minutes=5) else None
+
+
+def store_item(campaign: CampaignSnapshot, item, worker) -> ItemResult:
+    """Check one item as the public survey checks a response, then store it once."""
+    if not isinstance(item, dict):
+        return ItemResult(None, "invalid", {"item": _("This is not a response.")})
+    raw_uuid = item.get("uuid")
+    client_uuid = parse_uuid(raw_uuid) if isinstance(raw_uuid, str) else None
+    shown_uuid = raw_uuid if isinstance(raw_uuid, (str, type(None))) else str(raw_uuid)
+    if client_uuid is None:
+        return ItemResult(shown_uuid, "invalid", {"uuid": _("This response has no valid identifier.")})
+    event_id = item.get("event_id")
+    event = find_event(campaign.id, event_id) if isinstance(event_id, int) and not isinstance(event_id, bool) else None
+    if event is None:
+        return ItemResult(shown_uuid, "invalid", {"event_id": _("This event does not exist in this campaign.")})
+    fields = item.get("fields")
+    formdata = _formdata(fields) if isinstance(fields, dict) else None
+    if formdata is None:
+        return ItemResult(shown_uuid, "invalid", {"fields": _("The answers of this response cannot be read.")})
+
+    content = survey_content(campaign, choose_language())
+    form = field_form(campaign, content, formdata)
+    form.response_id.data = str(client_uuid)
+    if not form.validate():
+        errors = {name: str(messages[0]) for name, messages in form.errors.items() if messages}
+        return ItemResult(shown_uuid, "invalid", errors)
+
+    respondent_language = form.respondent_language.data
+    submission = submission_from_form(form, respondent_language)
+    entered_by = field_worker_id(campaign.id, item.get("entered_by")) or worker.id
+    outcome = store_field_response(
+        campaign, content, submission, event_id=event.id, entered_by_id=entered_by,
+        paper_number=form.paper(), created_at=_created_at(item.get("created_at")),
+    )
+    if outcome is Outcome.CONFLICT:
+        return ItemResult(shown_uuid, "conflict", {"uuid": _(
+            "A different response was already stored under this identifier. This one was not stored.")})
+    if outcome is Outcome.PAPER_NUMBER_TAKEN:
+        return ItemResult(shown_uuid, "invalid", {"paper_number": _(
+            "This paper form number is already entered for this event.")})
+    return ItemResult(shown_uuid, outcome.value)
+
+
+def store_items(campaign: CampaignSnapshot, items: list, worker) -> list[ItemResult]:
+    """Store each item once; a bad item is reported and never stops the others."""
+    return [store_item(campaign, item, worker) for item in items]

@@ -1,0 +1,263 @@
+// The rapid-entry screen: save each response to the device queue, send the queue when
+// there is a connection, show what waits. Without this script the form posts to the server.
+(function () {
+  "use strict";
+  var root = document.getElementById("field-entry");
+  var form = document.getElementById("entry");
+  if (!root || !form || !window.indexedDB || !window.fetch) { return; }
+
+  var words = document.getElementById("field-words").dataset;
+  var data = root.dataset;
+  var eventId = parseInt(data.eventId, 10);
+  var queue = new window.ResponseQueue(data.campaign);
+  var PAPER_PATTERN = /^[0-9A-Za-z][0-9A-Za-z./-]{0,39}$/;
+  var BATCH = 100;
+  var RETRY_MS = 30000;
+  var state = { serverCount: parseInt(data.count, 10) || 0, paperNumbers: JSON.parse(data.paperNumbers || "[]"),
+                token: null, syncing: false, records: [] };
+
+  var $ = function (id) { return document.getElementById(id); };
+  document.querySelectorAll(".sync-js").forEach(function (el) { el.hidden = false; });
+  form.querySelector("[name=response_id]").value = "";  // the queue makes one per response
+
+  // --- the service worker keeps this page and its assets for offline use ---------------
+  if ("serviceWorker" in navigator) {
+    navigator.serviceWorker.register(data.swUrl, { scope: "/field/" }).then(function () {
+      return navigator.serviceWorker.ready;
+    }).then(function (registration) {
+      var channel = new MessageChannel();
+      channel.port1.onmessage = function () { document.documentElement.dataset.offlineReady = "1"; };
+      registration.active.postMessage({ type: "keep-page", url: location.href }, [channel.port2]);
+    })["catch"](function () { /* no offline copy; entry still works online */ });
+  }
+
+  function say(message) { $("sync-message").textContent = message; }
+
+  function render() {
+    var waiting = state.records.filter(function (r) { return r.state === "waiting"; });
+    var problems = state.records.filter(function (r) { return r.state !== "waiting"; });
+    var waitingHere = waiting.filter(function (r) { return r.event_id === eventId; }).length;
+    $("waiting-count").textContent = String(waiting.length);
+    $("event-count").textContent = String(state.serverCount + waitingHere);
+    var list = $("problem-list");
+    list.textContent = "";
+    problems.forEach(function (record) {
+      var item = document.createElement("li");
+      item.className = "problem";
+      var title = document.createElement("p");
+      var paper = record.fields.paper_number && record.fields.paper_number[0];
+      title.textContent = (record.state === "conflict" ? words.conflict : words.invalid) + " " +
+        (paper ? words.paperLabel + " " + paper + " · " : "") + new Date(record.created_at).toLocaleString();
+      item.appendChild(title);
+      Object.keys(record.errors || {}).forEach(function (name) {
+        var line = document.createElement("p");
+        line.className = "field-error";
+        line.textContent = record.errors[name];
+        item.appendChild(line);
+      });
+      var remove = document.createElement("button");
+      remove.type = "button";
+      remove.className = "button-small";
+      remove.textContent = words.remove;
+      remove.addEventListener("click", function () {
+        if (window.confirm(words.removeConfirm)) { queue.remove(record.uuid).then(refresh); }
+      });
+      item.appendChild(remove);
+      list.appendChild(item);
+    });
+    $("problems").hidden = problems.length === 0;
+  }
+
+  function refresh() {
+    return Promise.all([queue.all(), queue.getMeta("lastSync"), queue.getMeta("count:" + eventId)])
+      .then(function (results) {
+        state.records = results[0];
+        if (results[1]) { $("last-sync").textContent = new Date(results[1]).toLocaleString(); }
+        if (typeof results[2] === "number" && results[2] > state.serverCount) { state.serverCount = results[2]; }
+        render();
+      });
+  }
+
+  // --- checks before saving: the survey's own rules, and paper numbers already used ------
+  function clearErrors() {
+    form.querySelectorAll(".js-error").forEach(function (el) { el.parentNode.removeChild(el); });
+    form.querySelectorAll(".has-error").forEach(function (el) { el.classList.remove("has-error"); });
+  }
+
+  function markError(container, message) {
+    var line = document.createElement("p");
+    line.className = "field-error js-error";
+    line.setAttribute("role", "alert");
+    line.textContent = message;
+    var legend = container.querySelector("legend, label.question-label");
+    container.insertBefore(line, legend ? legend.nextSibling : container.firstChild);
+    container.classList.add("has-error");
+    return container;
+  }
+
+  function paperNumbersTaken() {
+    var taken = state.paperNumbers.slice();
+    state.records.forEach(function (r) {
+      if (r.event_id === eventId && r.fields.paper_number) { taken.push(r.fields.paper_number[0]); }
+    });
+    return taken;
+  }
+
+  function check(fields) {
+    var problems = [];
+    var paper = (fields.paper_number || [""])[0];
+    var paperBox = $("paper_number").closest(".question");
+    if (paper && !PAPER_PATTERN.test(paper)) { problems.push(markError(paperBox, words.paperInvalid)); }
+    else if (paper && paperNumbersTaken().indexOf(paper) !== -1) { problems.push(markError(paperBox, words.paperTaken)); }
+    if (!(fields.respondent_language || [""])[0]) {
+      problems.push(markError($("respondent_language").closest(".question"), words.languageRequired));
+    }
+    form.querySelectorAll("fieldset.rating").forEach(function (fieldset) {
+      if (!fields[fieldset.id]) { problems.push(markError(fieldset, words.needRequired)); }
+    });
+    if ((fields.top_three || []).length > 3) { problems.push(markError($("top_three"), words.tooMany)); }
+    return problems;
+  }
+
+  function fieldsOf() {
+    var fields = {};
+    new FormData(form).forEach(function (value, name) {
+      if (name === "csrf_token" || name === "response_id" || value === "") { return; }
+      value = name === "paper_number" ? String(value).trim() : value;
+      (fields[name] = fields[name] || []).push(value);
+    });
+    return fields;
+  }
+
+  form.addEventListener("submit", function (event) {
+    event.preventDefault();
+    clearErrors();
+    var fields = fieldsOf();
+    var problems = check(fields);
+    if (problems.length) {
+      say(words.fix);
+      problems[0].scrollIntoView();
+      var first = problems[0].querySelector("input, select, textarea");
+      if (first) { first.focus(); }
+      return;
+    }
+    var language = $("respondent_language").value;
+    var record = { uuid: window.ResponseQueue.newUUID(), event_id: eventId, entered_by: parseInt(data.worker, 10),
+                   created_at: new Date().toISOString(), fields: fields };
+    queue.add(record).then(function () {
+      form.reset();
+      $("respondent_language").value = language;  // the next person often speaks the same language
+      $("top_three").dispatchEvent(new Event("change", { bubbles: true }));
+      window.scrollTo(0, 0);
+      $("paper_number").focus();
+      say(words.saved);
+      return refresh();
+    }).then(sync);
+  });
+
+  // --- sending ------------------------------------------------------------------------
+  function getJSON(url) {
+    return fetch(url, { credentials: "same-origin", cache: "no-store", headers: { Accept: "application/json" } });
+  }
+
+  function needSignIn() {
+    $("sign-in-again").hidden = false;
+    var error = new Error("signed out");
+    error.signedOut = true;
+    return error;
+  }
+
+  function fetchStatus() {
+    return getJSON(data.statusUrl).then(function (response) {
+      if (response.status === 401 || response.redirected) { throw needSignIn(); }
+      if (!response.ok) { throw new Error("status " + response.status); }
+      return response.json();
+    }).then(function (status) {
+      $("sign-in-again").hidden = true;
+      state.token = status.csrf_token;
+      state.serverCount = status.count;
+      state.paperNumbers = status.paper_numbers;
+      return queue.setMeta("count:" + eventId, status.count);
+    });
+  }
+
+  function post(records, retried) {
+    return fetch(data.apiUrl, {
+      method: "POST", credentials: "same-origin", cache: "no-store",
+      headers: { "Content-Type": "application/json", Accept: "application/json", "X-CSRFToken": state.token },
+      body: JSON.stringify({ responses: records.map(window.ResponseQueue.item) })
+    }).then(function (response) {
+      if (response.status === 401) { throw needSignIn(); }
+      if (response.status === 400 && !retried) {  // a stale form token: get a fresh one, once
+        return fetchStatus().then(function () { return post(records, true); });
+      }
+      if (!response.ok) { throw new Error("sync " + response.status); }
+      return response.json().then(function (body) { return settle(records, body.results); });
+    });
+  }
+
+  // Remove what the server confirmed; keep and mark what it refused.
+  function settle(records, results) {
+    var byUuid = {};
+    records.forEach(function (r) { byUuid[r.uuid] = r; });
+    return Promise.all(results.map(function (result) {
+      var record = byUuid[result.uuid];
+      if (!record) { return null; }
+      if (result.status === "stored" || result.status === "duplicate") {
+        if (result.status === "stored" && record.event_id === eventId) { state.serverCount += 1; }
+        return queue.remove(record.uuid);
+      }
+      record.state = result.status;
+      record.errors = result.errors || {};
+      return queue.update(record);
+    }));
+  }
+
+  function sync() {
+    if (state.syncing) { return Promise.resolve(); }
+    state.syncing = true;
+    return queue.all().then(function (records) {
+      var waiting = records.filter(function (r) { return r.state === "waiting"; });
+      return fetchStatus().then(function () {
+        var chain = Promise.resolve();
+        for (var start = 0; start < waiting.length; start += BATCH) {
+          chain = chain.then(post.bind(null, waiting.slice(start, start + BATCH), false));
+        }
+        return chain;
+      }).then(function () {
+        if (waiting.length) { say(words.sent); }
+        return queue.setMeta("lastSync", new Date().toISOString());
+      });
+    })["catch"](function (error) {
+      if (!error.signedOut) { say(navigator.onLine ? words.failed : words.offline); }
+    }).then(function () {
+      state.syncing = false;
+      return refresh();
+    });
+  }
+
+  // --- export to a file, for when this device might lose its storage -------------------
+  $("export-queue").addEventListener("click", function () {
+    queue.all().then(function (records) {
+      if (!records.length) { say(words.nothingToExport); return; }
+      var body = { format: "chorus-field-queue", version: 1, campaign: data.campaign,
+                   exported_at: new Date().toISOString(), responses: records.map(window.ResponseQueue.item) };
+      var blob = new Blob([JSON.stringify(body, null, 1)], { type: "application/json" });
+      var link = document.createElement("a");
+      link.href = URL.createObjectURL(blob);
+      link.download = "chorus-" + data.campaign + "-waiting-" + body.exported_at.slice(0, 19).replace(/:/g, "") + ".json";
+      document.body.appendChild(link);
+      link.click();
+      document.body.removeChild(link);
+      setTimeout(function () { URL.revokeObjectURL(link.href); }, 10000);
+      say(words.exported);
+    });
+  });
+
+  $("send-now").addEventListener("click", sync);
+  window.addEventListener("online", sync);
+  window.addEventListener("offline", function () { say(words.offline); });
+  setInterval(function () { if (navigator.onLine) { sync(); } }, RETRY_MS);
+  if (navigator.storage && navigator.storage.persist) { navigator.storage.persist()["catch"](function () {}); }
+  refresh().then(function () { if (navigator.onLine) { return sync(); } say(words.offline); });
+}());

@@ -2,6 +2,7 @@
 from __future__ import annotations
 
 import http.client
+import json
 import os
 import re
 import signal
@@ -12,8 +13,8 @@ import urllib.parse
 
 import pytest
 
-from tests.conftest import drop_postgres_database, scratch_name
 from bench.web_harness import chorus_env, fetch, fresh_database, gunicorn, prepare_chorus
+from tests.conftest import drop_postgres_database, scratch_name
 
 POSTGRES_URL = os.environ.get("TEST_DATABASE_URL")
 
@@ -113,12 +114,18 @@ class CookieClient:
     def __init__(self):
         self.cookies: dict[str, str] = {}
 
-    def request(self, url: str, method: str = "GET", form: dict | None = None):
-        headers = {"Cookie": "; ".join(f"{k}={v}" for k, v in self.cookies.items())} if self.cookies else {}
+    def request(self, url: str, method: str = "GET", form: dict | None = None, json_body=None,
+                headers: dict | None = None):
+        headers = dict(headers or {})
+        if self.cookies:
+            headers["Cookie"] = "; ".join(f"{k}={v}" for k, v in self.cookies.items())
         body = None
         if form is not None:
             body = urllib.parse.urlencode(form, doseq=True).encode()
             headers["Content-Type"] = "application/x-www-form-urlencoded"
+        elif json_body is not None:
+            body = json.dumps(json_body).encode()
+            headers["Content-Type"] = "application/json"
         status, response_headers, raw = fetch(url, method=method, headers=headers, body=body)
         for name, value in response_headers:
             if name.lower() == "set-cookie":

@@ -13,7 +13,7 @@ import urllib.parse
 
 import pytest
 
-from bench.web_harness import chorus_env, fetch, fresh_database, gunicorn, prepare_chorus
+from bench.web_harness import BIN, ROOT, chorus_env, fetch, fresh_database, gunicorn, prepare_chorus
 from tests.conftest import drop_postgres_database, scratch_name
 
 POSTGRES_URL = os.environ.get("TEST_DATABASE_URL")
@@ -136,3 +136,66 @@ class CookieClient:
 
 def csrf_token(html: str) -> str:
     return re.search(r'name="csrf_token" type="hidden" value="([^"]+)"', html).group(1)
+
+
+def create_account(database_url: str, email: str, password: str, role: str, *campaigns: str) -> None:
+    """An account made with the CLI, as an admin would."""
+    options = [arg for slug in campaigns for arg in ("--campaign", slug)]
+    subprocess.run([BIN / "flask", "users", "create", "--role", role, *options, "--password-stdin", email],
+                   input=password + "\n", env=chorus_env(database_url), cwd=ROOT, check=True, capture_output=True,
+                   text=True)
+
+
+def signed_in(url: str, email: str, password: str) -> CookieClient:
+    """A browser signed in as ``email`` on the host at ``url``."""
+    browser = CookieClient()
+    _status, _headers, html = browser.request(f"{url}/login")
+    status, _headers, _body = browser.request(f"{url}/login", "POST", {
+        "csrf_token": csrf_token(html), "email": email, "password": password, "next": ""})
+    assert status == 302
+    return browser
+
+
+class FieldDevice:
+    """An outreach worker's phone: signed in, at a new event of the demo campaign, syncing its queue."""
+
+    API = "/field/demo/api/responses"
+
+    def __init__(self, url: str, email: str, password: str):
+        self.url = url
+        self.browser = signed_in(url, email, password)
+        _status, _headers, html = self.browser.request(f"{url}/field/demo/")
+        status, headers, _body = self.browser.request(f"{url}/field/demo/", "POST", {
+            "csrf_token": csrf_token(html), "name": "Pantry day", "date": "2026-11-21", "place": "Hall"})
+        assert status == 302
+        self.event_id = int(re.search(r"/events/(\d+)/entry", headers["Location"]).group(1))
+        _status, _headers, html = self.browser.request(f"{url}/field/demo/events/{self.event_id}/entry")
+        self.needs = sorted(set(re.findall(r'name="(need_[a-z_]+)"', html)))
+        _status, _headers, body = self.browser.request(f"{url}/field/demo/events/{self.event_id}/status",
+                                                       headers={"Accept": "application/json"})
+        self.token = json.loads(body)["csrf_token"]
+
+    def item(self, client_uuid: str, importance: int = 3) -> dict:
+        """A queued response, as the entry screen keeps it."""
+        return {"uuid": client_uuid, "event_id": self.event_id, "created_at": "2026-11-21T15:00:00Z",
+                "fields": {need: str(importance) for need in self.needs} | {"respondent_language": "es"}}
+
+    def sync(self, items: list[dict], url: str | None = None) -> tuple[int | None, list[str]]:
+        """One POST of a batch: (status or None when the connection broke, each item's status)."""
+        try:
+            status, _headers, body = self.browser.request(
+                (url or self.url) + self.API, "POST", json_body={"responses": items},
+                headers={"Accept": "application/json", "X-CSRFToken": self.token})
+        except (OSError, http.client.HTTPException):
+            return None, []
+        results = json.loads(body).get("results", []) if status == 200 else []
+        return status, [result["status"] for result in results]
+
+    def sync_until_confirmed(self, items: list[dict], attempts: int = 60) -> list[str]:
+        """Send a batch until the server answers for every item, as the queue does; the item statuses."""
+        for attempt in range(attempts):
+            status, statuses = self.sync(items)
+            if status == 200:
+                return statuses
+            time.sleep(min(0.05 * (attempt + 1), 0.5))
+        return []

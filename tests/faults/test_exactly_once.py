@@ -17,7 +17,7 @@ from pathlib import Path
 
 import pytest
 
-from tests.faults.conftest import BACKENDS, POSTGRES_ONLY, SurveyClient, WorkerKiller
+from tests.faults.conftest import BACKENDS, POSTGRES_ONLY, FieldDevice, SurveyClient, WorkerKiller, create_account
 
 pytestmark = pytest.mark.slow
 
@@ -25,6 +25,8 @@ pytestmark = pytest.mark.slow
 SUBMISSIONS = int(os.environ.get("CHORUS_FAULT_SUBMISSIONS", 5000))
 REPLAYED_SHARE = 0.30
 CLIENTS = 16
+#: field items synced in batches of 25 while workers are killed
+FIELD_ITEMS = int(os.environ.get("CHORUS_FAULT_FIELD_ITEMS", 1000))
 
 
 def stored_uuids(database_url: str) -> list[str]:
@@ -88,6 +90,33 @@ def test_acknowledged_responses_survive_killed_workers_exactly_once(served_choru
     assert len(acknowledged) == SUBMISSIONS and lost_replays == 0, client.statuses
     assert_exactly_once(database_url, sent, acknowledged)
     assert 500 not in client.statuses, client.statuses
+
+
+
+@pytest.mark.parametrize("served_chorus", BACKENDS, indirect=True)
+def test_field_queues_synced_while_workers_are_killed_are_stored_exactly_once(served_chorus):
+    url, master_pid, database_url, _backend = served_chorus
+    create_account(database_url, "worker@example.org", "a field worker's passphrase", "outreach", "demo")
+    device = FieldDevice(url, "worker@example.org", "a field worker's passphrase")
+    rng = random.Random(4)
+    queue = [device.item(str(uuid.UUID(int=rng.getrandbits(128), version=4)), rng.randint(1, 5))
+             for _ in range(FIELD_ITEMS)]
+    batches = [queue[i:i + 25] for i in range(0, len(queue), 25)]
+    replays = rng.sample(batches, k=int(len(batches) * REPLAYED_SHARE))  # a phone that sent its queue again
+    killer = WorkerKiller(master_pid, interval=0.5)
+    killer.start()
+    try:
+        with ThreadPoolExecutor(4) as pool:
+            answers = list(pool.map(device.sync_until_confirmed, batches + replays))
+    finally:
+        killer.stopped.set()
+        killer.join()
+    assert killer.kills >= 2, "the test did not kill enough workers to mean anything"
+    assert all(len(statuses) == 25 for statuses in answers), "a batch was never confirmed"
+    assert {s for statuses in answers for s in statuses} <= {"stored", "duplicate"}
+    # a response stored by a request whose answer was cut off is confirmed later as a duplicate
+    assert sum(statuses.count("stored") for statuses in answers) <= FIELD_ITEMS
+    assert sorted(stored_uuids(database_url)) == sorted(item["uuid"] for item in queue)  # each once, none lost
 
 
 def restart_postgres() -> None:

@@ -1,17 +1,17 @@
 """Two app servers sharing PostgreSQL and Redis: whatever begins on one completes on the other."""
 from __future__ import annotations
 
-import json
 import re
-import subprocess
 import uuid
 
 import pytest
 import redis
 
-from bench.web_harness import BIN, ROOT, chorus_env, fresh_database, gunicorn, prepare_chorus
+from bench.web_harness import chorus_env, fresh_database, gunicorn, prepare_chorus
 from tests.conftest import drop_postgres_database, scratch_name
-from tests.faults.conftest import POSTGRES_ONLY, POSTGRES_URL, CookieClient, csrf_token
+from tests.faults.conftest import (
+    POSTGRES_ONLY, POSTGRES_URL, CookieClient, FieldDevice, create_account, csrf_token, signed_in,
+)
 
 pytestmark = pytest.mark.slow
 
@@ -26,10 +26,8 @@ def two_hosts(tmp_path):
     prepare_chorus(database_url)
     redis.Redis.from_url(REDIS_URL).flushdb()
     env = chorus_env(database_url) | {"RATELIMIT_STORAGE_URI": REDIS_URL}
-    for account in (["--role", "admin", "admin@example.org"],
-                    ["--role", "outreach", "--campaign", "demo", "worker@example.org"]):
-        subprocess.run([BIN / "flask", "users", "create", "--password-stdin", *account],
-                       input=PASSWORD + "\n", env=env, cwd=ROOT, check=True, capture_output=True, text=True)
+    create_account(database_url, "admin@example.org", PASSWORD, "admin")
+    create_account(database_url, "worker@example.org", PASSWORD, "outreach", "demo")
     with gunicorn("wsgi:app", env, ready_path="/healthz") as (url_a, _), \
             gunicorn("wsgi:app", env, ready_path="/healthz") as (url_b, _):
         yield url_a, url_b, database_url
@@ -57,19 +55,9 @@ def test_survey_opened_on_one_host_is_accepted_by_the_other(two_hosts):
     assert stored_count(database_url) == 1
 
 
-def signed_in(url: str, email: str) -> CookieClient:
-    """A browser signed in as ``email`` on the host at ``url``."""
-    browser = CookieClient()
-    _status, _headers, html = browser.request(f"{url}/login")
-    status, _headers, _body = browser.request(f"{url}/login", "POST", {
-        "csrf_token": csrf_token(html), "email": email, "password": PASSWORD, "next": ""})
-    assert status == 302
-    return browser
-
-
 def test_signing_in_on_one_host_is_a_session_on_the_other(two_hosts):
     url_a, url_b, _database_url = two_hosts
-    browser = signed_in(url_a, "admin@example.org")
+    browser = signed_in(url_a, "admin@example.org", PASSWORD)
     status, _headers, html = browser.request(f"{url_b}/staff/")
     assert status == 200 and "admin@example.org" in html
 
@@ -89,29 +77,9 @@ def test_failed_sign_ins_are_counted_across_hosts(two_hosts):
 
 def test_an_offline_sync_begun_on_one_host_completes_on_the_other(two_hosts):
     url_a, url_b, database_url = two_hosts
-    worker = signed_in(url_a, "worker@example.org")
-    _status, _headers, html = worker.request(f"{url_a}/field/demo/")
-    status, headers, _body = worker.request(f"{url_a}/field/demo/", "POST", {
-        "csrf_token": csrf_token(html), "name": "Pantry day", "date": "2026-11-21", "place": "Hall"})
-    assert status == 302
-    entry = headers["Location"]
-    event_id = int(re.search(r"/events/(\d+)/entry", entry).group(1))
-    _status, _headers, html = worker.request(f"{url_a}{entry}" if entry.startswith("/") else entry)
-    needs = sorted(set(re.findall(r'name="(need_[a-z_]+)"', html)))
-    status, _headers, body = worker.request(f"{url_a}/field/demo/events/{event_id}/status",
-                                            headers={"Accept": "application/json"})
-    token = json.loads(body)["csrf_token"]
-    queue = [{"uuid": str(uuid.uuid4()), "event_id": event_id, "created_at": "2026-11-21T15:00:00Z",
-              "fields": {need: str(n) for need in needs} | {"respondent_language": "es"}} for n in (2, 3, 4)]
-    api = "/field/demo/api/responses"
-    sync_headers = {"Accept": "application/json", "X-CSRFToken": token}
-
-    def statuses(url, items):
-        status, _headers, body = worker.request(url + api, "POST", json_body={"responses": items}, headers=sync_headers)
-        assert status == 200, body
-        return [result["status"] for result in json.loads(body)["results"]]
-
-    assert statuses(url_a, queue[:1]) == ["stored"]  # host A took the first, then the connection dropped
-    assert statuses(url_b, queue) == ["duplicate", "stored", "stored"]  # the whole queue, resent to B
-    assert statuses(url_a, queue) == ["duplicate"] * 3  # and replayed to A once more
+    device = FieldDevice(url_a, "worker@example.org", PASSWORD)
+    queue = [device.item(str(uuid.uuid4()), importance) for importance in (2, 3, 4)]
+    assert device.sync(queue[:1]) == (200, ["stored"])  # host A took the first, then the connection dropped
+    assert device.sync(queue, url_b) == (200, ["duplicate", "stored", "stored"])  # the whole queue, resent to B
+    assert device.sync(queue) == (200, ["duplicate"] * 3)  # and replayed to A once more
     assert stored_count(database_url) == 3

@@ -44,6 +44,10 @@ ALLOWED_OUTCOME = {
     "admin.move": REDIRECT,
     "admin.retire": REDIRECT,
     "admin.restore": REDIRECT,
+    "coalition.recompute": REDIRECT,
+    "coalition.rename_theme": REDIRECT,
+    "coalition.merge_themes": REDIRECT,
+    "coalition.move_quote": REDIRECT,
 }
 
 #: form data for POST-only actions, so an allowed request does what it is for

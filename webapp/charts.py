@@ -241,18 +241,22 @@ def heatmap(row_labels: Sequence[str], column_labels: Sequence[str], values: Seq
             title: str, v_min: float, v_max: float, *, desc: str = "", chart_id: str | None = None) -> Markup:
     """A grid of cells shaded by value, each with its value written (a hatched dash when None)."""
     chart_id = _chart_id(title, chart_id)
-    label_width, cell_width, cell_height, top = 150, 56, 26, 40
-    width = label_width + cell_width * max(len(column_labels), 1)
+    label_width, cell_width, cell_height = 150, 56, 26
+    longest = max((len(label[:24]) for label in column_labels), default=4)
+    top = 16 + min(longest, 24) * 5  # column names are written at a slant above their cells
+    width = label_width + cell_width * max(len(column_labels), 1) + int(min(longest, 24) * 5.5)
     height = top + cell_height * len(row_labels) + 4
     parts = [
         f'<svg xmlns="http://www.w3.org/2000/svg" class="chart chart-heatmap" viewBox="0 0 {width} {height}" '
-        f'role="img" focusable="false" direction="ltr" aria-labelledby="{chart_id}-title {chart_id}-desc">',
+        f'width="{round(width * 1.25)}" role="img" focusable="false" direction="ltr" '
+        f'aria-labelledby="{chart_id}-title {chart_id}-desc">',
         f'<title id="{chart_id}-title">{escape(title)}</title>', f'<desc id="{chart_id}-desc">{escape(desc)}</desc>',
         _pattern_defs(chart_id), '<g font-size="12" fill="currentColor">',
     ]
     for c, label in enumerate(column_labels):
-        x = label_width + c * cell_width + cell_width / 2
-        parts.append(f'<text x="{_number(x)}" y="{top - 8}" text-anchor="middle">{escape(label[:9])}</text>')
+        x, y = _number(label_width + c * cell_width + cell_width / 2 - 4), top - 6
+        short = label if len(label) <= 24 else label[:23] + "…"
+        parts.append(f'<text x="{x}" y="{y}" transform="rotate(-40 {x} {y})">{escape(short)}</text>')
     for r, label in enumerate(row_labels):
         y = top + r * cell_height
         short = label if len(label) <= 22 else label[:21] + "…"

@@ -194,3 +194,32 @@ def test_the_brief_is_in_the_leads_language(client, campaign, lead):
     run_now(campaign, n_bootstrap=10)
     html = client.get("/coalition/north/brief?lang=es").get_data(as_text=True)
     assert "housing [es]" in html
+
+
+def test_a_lead_sets_margins_and_the_next_run_uses_them(client, campaign, lead):
+    from tests.helpers import fill_and_post
+    from webapp.models import AnalysisSettings
+
+    margins = "variable,category,target\nincome_band,under_25k,0.5\nincome_band,100k_plus,0.5\n"
+    response = fill_and_post(client, "/coalition/north/summary/settings", {"margins_csv": margins, "trim_ratio": "5"},
+                             form_id="analysis-settings")
+    assert response.status_code == 302
+    settings = db.session.get(AnalysisSettings, campaign.id)
+    assert settings.margins_csv == margins and settings.trim_ratio == 5
+    event = db.session.scalar(select(AuditEvent).where(AuditEvent.action == "analysis.settings_changed"))
+    assert "margins" in event.detail["changed"]
+    run = run_now(campaign, n_bootstrap=0)
+    assert run.settings["margins_csv"] == margins
+    shares = {r["category"]: r["weighted_share"] for r in run.results["reports"]["0.0"]["representativeness"]}
+    assert shares == pytest.approx({"under_25k": 0.5, "100k_plus": 0.5})
+
+
+def test_unreadable_settings_are_refused_with_a_clear_error(client, campaign, lead):
+    from tests.helpers import fill_and_post
+
+    response = fill_and_post(client, "/coalition/north/summary/settings",
+                             {"margins_csv": "variable,category,target\nshoe_size,42,1\n", "equity_toml": "emphasis = ["},
+                             form_id="analysis-settings")
+    assert response.status_code == 422
+    html = response.get_data(as_text=True)
+    assert "not for shoe_size" in html and "This lens cannot be read" in html

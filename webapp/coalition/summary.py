@@ -7,14 +7,16 @@ from flask_login import current_user
 
 from webapp.access import CAMPAIGN_LEAD, allow, current_campaign
 from webapp.coalition import bp
-from webapp.coalition.summary_charts import summary_charts
+from webapp.extensions import db
+from webapp.coalition.summary_charts import category_name, summary_charts, variable_name
+from webapp.forms.analysis import AnalysisSettingsForm
 from webapp.forms.members import language_name
 from webapp.i18n import current_language
 from webapp.models.analysis import EMPHASIS_VALUES
 from webapp.services import audit
-from webapp.services.analysis_runs import parse_equity, start_run
+from webapp.services.analysis_runs import analysis_settings, parse_equity, save_analysis_settings, start_run
 from webapp.services.dashboard import build_summary, failed_run, latest_run, parse_emphasis, pending_run
-from webapp.views import one_decimal
+from webapp.views import error_summary, one_decimal
 
 
 def _summary_context(campaign):
@@ -30,6 +32,7 @@ def _summary_context(campaign):
     return {
         "campaign": campaign, "summary": summary, "pending": pending, "failed": failed,
         "emphasis_values": EMPHASIS_VALUES, "one_decimal": one_decimal, "language_name": language_name,
+        "category_name": category_name, "variable_name": variable_name,
         "channel_names": {"web": _("Online"), "field": _("Entered by outreach workers"), "paper": _("Paper forms")},
     }
 
@@ -54,8 +57,6 @@ def recompute(slug: str):
         flash(_("The summary is already being computed. Reload this page in a minute."), "info")
     else:
         audit.record("analysis.requested", actor=current_user, target=campaign, detail={"run": run.id})
-        from webapp.extensions import db
-
         db.session.commit()
         flash(_("The summary is being computed. Reload this page in a minute to see it."), "info")
     return redirect(url_for("coalition.summary", slug=campaign.slug))
@@ -67,3 +68,22 @@ def brief(slug: str):
     """A one-page printable brief: top needs, key themes with quotes, who was heard, equity settings."""
     context = _summary_context(current_campaign())
     return render_template("coalition/brief.html", **context)
+
+
+@bp.route("/<slug>/summary/settings", methods=["GET", "POST"])
+@allow(CAMPAIGN_LEAD)
+def analysis_settings_page(slug: str):
+    """The analysis settings: population margins, the equity lens and the weight cap (used from the next run)."""
+    campaign = current_campaign()
+    stored = analysis_settings(campaign)
+    form = AnalysisSettingsForm(obj=stored)
+    if form.validate_on_submit():
+        save_analysis_settings(campaign, form.margins_csv.data or "", form.equity_toml.data or "",
+                               None if form.trim_ratio.data is None else float(form.trim_ratio.data),
+                               actor=current_user)
+        flash(_("The settings are saved. Recompute the summary to use them."), "info")
+        return redirect(url_for("coalition.summary", slug=campaign.slug))
+    if not form.is_submitted() and not stored.equity_toml:
+        form.equity_toml.data = parse_equity("").text
+    return render_template("coalition/analysis_settings.html", campaign=campaign, form=form,
+                           errors=error_summary(form)), 422 if form.errors else 200

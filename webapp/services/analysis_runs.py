@@ -58,6 +58,20 @@ def analysis_settings(campaign: Campaign) -> AnalysisSettings:
     return settings
 
 
+def save_analysis_settings(campaign: Campaign, margins_csv: str, equity_toml: str, trim_ratio: float | None,
+                           actor=None) -> AnalysisSettings:
+    """Store new settings (validated by the form); the next run uses them. Audited."""
+    from webapp.services import audit
+
+    settings = analysis_settings(campaign)
+    changed = [name for name, value in (("margins", margins_csv), ("equity", equity_toml), ("trim_ratio", trim_ratio))
+               if value != getattr(settings, {"margins": "margins_csv", "equity": "equity_toml"}.get(name, name))]
+    settings.margins_csv, settings.equity_toml, settings.trim_ratio = margins_csv, equity_toml, trim_ratio
+    audit.record("analysis.settings_changed", actor=actor, target=campaign, detail={"changed": changed})
+    db.session.commit()
+    return settings
+
+
 def parse_margins(text: str):
     """``variable,category,target`` CSV text as margins (None when empty); InputError when malformed."""
     if not text.strip():

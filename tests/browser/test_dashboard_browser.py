@@ -91,6 +91,8 @@ def test_a_lead_changes_the_emphasis_and_renames_a_theme(summary_server, lead_pa
 def test_the_brief_prints_on_one_page(summary_server, lead_page, artifacts):
     lead_page.goto(f"{summary_server.url}/coalition/demo/brief")
     lead_page.emulate_media(media="print")
+    lead_page.set_viewport_size({"width": 816, "height": 1056})  # a Letter page at 96 dpi
+    lead_page.screenshot(path=str(artifacts / "dashboard-brief-print.png"), full_page=True)
     pdf = lead_page.pdf(format="Letter", print_background=False)
     (artifacts / "dashboard-brief.pdf").write_bytes(pdf)
     assert len(re.findall(rb"/Type\s*/Page[^s]", pdf)) == 1

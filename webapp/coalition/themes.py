@@ -21,7 +21,8 @@ def rename_theme(slug: str):
     """Rename a theme."""
     campaign = current_campaign()
     try:
-        theme = themes_store.rename_theme(campaign, request.form.get("theme_id"), request.form.get("label", ""), actor=current_user)
+        theme = themes_store.rename_theme(campaign, request.form.get("theme_id"), request.form.get("label", ""),
+                                          actor=current_user)
     except ThemeEditError:
         flash(_("That theme could not be renamed. Give it a name, and try again."), "error")
         return _back(campaign)
@@ -35,7 +36,8 @@ def merge_themes(slug: str):
     """Merge a theme into another."""
     campaign = current_campaign()
     try:
-        into = themes_store.merge_themes(campaign, request.form.get("theme_id"), request.form.get("into_id"), actor=current_user)
+        into = themes_store.merge_themes(campaign, request.form.get("theme_id"), request.form.get("into_id"),
+                                         actor=current_user)
     except ThemeEditError:
         flash(_("Those themes could not be merged. Reload the page and try again."), "error")
         return _back(campaign)
@@ -49,7 +51,8 @@ def move_quote(slug: str):
     """Move a quote (its answer) to another theme."""
     campaign = current_campaign()
     try:
-        link = themes_store.move_answer(campaign, request.form.get("answer_id"), request.form.get("theme_id"), actor=current_user)
+        link = themes_store.move_answer(campaign, request.form.get("answer_id"), request.form.get("theme_id"),
+                                        actor=current_user)
     except ThemeEditError:
         flash(_("That quote could not be moved. Reload the page and try again."), "error")
         return _back(campaign)

@@ -86,8 +86,12 @@ class Summary:
 
     @property
     def under_represented(self) -> list[dict]:
-        """Categories with fewer respondents than their population share, most missing first."""
-        short = [row for row in self.representativeness if row["respondents_short"] > 0]
+        """Categories with fewer respondents than their population share, most missing first.
+
+        "Not stated" is left out: outreach cannot aim at people who skipped a question.
+        """
+        short = [row for row in self.representativeness
+                 if row["respondents_short"] > 0 and row["category"] != "not stated"]
         return sorted(short, key=lambda row: (row["representation_ratio"], row["variable"]))
 
     def top(self, n: int = 5) -> list[NeedRow]:

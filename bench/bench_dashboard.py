@@ -92,6 +92,14 @@ def run(quick: bool) -> dict:
                 times.append(time.perf_counter() - started)
                 assert response.status_code == 200
             times = times[:gets]
+            exports = {}
+            for name, url in (("csv_ratings", "/coalition/demo/export.csv?table=ratings"),
+                              ("xlsx", "/coalition/demo/export.xlsx")):
+                started = time.perf_counter()
+                response = client.get(url)
+                size = sum(len(chunk) for chunk in response.response)
+                response.close()
+                exports[name] = (time.perf_counter() - started, size)
             db.session.remove()
             db.engine.dispose()
     median = statistics.median(times)
@@ -106,5 +114,8 @@ def run(quick: bool) -> dict:
         },
         "analysis_seconds": {"value": round(analysis_seconds, 1), "unit": "s", "target": "reported (off the page)",
                              "ok": None, "notes": "flask analyze: gather, 4 priority reports, weights, themes"},
+        **{f"export_{name}_seconds": {
+            "value": round(seconds, 1), "unit": "s", "target": "reported (streamed download)", "ok": None,
+            "notes": f"{size / 1e6:.1f} MB"} for name, (seconds, size) in exports.items()},
         "seed_seconds": {"value": round(seed_seconds, 1), "unit": "s", "target": "reported", "ok": None},
     }

@@ -7,8 +7,8 @@ from flask_login import current_user
 
 from webapp.access import CAMPAIGN_LEAD, allow, current_campaign
 from webapp.coalition import bp
-from webapp.extensions import db
 from webapp.coalition.summary_charts import category_name, summary_charts, variable_name
+from webapp.extensions import db
 from webapp.forms.analysis import AnalysisSettingsForm
 from webapp.forms.members import language_name
 from webapp.i18n import current_language

@@ -72,7 +72,8 @@ def percentile_interval(replicates: np.ndarray, confidence: float = 0.95) -> tup
             low = np.full(replicates.shape[1:], np.nan)
             high = low.copy()
             ok = ~np.isnan(replicates).all(axis=0)
-            low[ok], high[ok] = np.nanpercentile(replicates[:, ok], [tail, 100 - tail], axis=0)
+            if ok.any():  # every column empty (e.g. nobody is most affected): all NaN
+                low[ok], high[ok] = np.nanpercentile(replicates[:, ok], [tail, 100 - tail], axis=0)
             return low, high
         low, high = np.nanpercentile(replicates, [tail, 100 - tail], axis=0)
     return low, high

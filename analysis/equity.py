@@ -193,6 +193,11 @@ def _parse_toml(text: str, source: str) -> EquityConfig:
     return equity_config_from_dict(settings, text=text, source=source)
 
 
+def equity_config_from_toml(text: str, source: str = "text") -> EquityConfig:
+    """Read and validate an equity configuration from TOML text (kept verbatim for reports)."""
+    return _parse_toml(text, source)
+
+
 def load_equity_config(path: str | os.PathLike) -> EquityConfig:
     """Read and validate an equity configuration TOML file (kept verbatim for reports)."""
     name = os.fspath(path)

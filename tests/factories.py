@@ -41,3 +41,29 @@ def make_user(email="someone@example.org", role="outreach", campaigns=(), passwo
     db.session.add(user)
     db.session.commit()
     return user
+
+
+def make_priority_response(campaign, ratings: dict, top_three=(), profile=None, answers=None, language="en",
+                           channel="web", created_at=None, event_id=None, commit=True):
+    """A stored priority response: ``ratings`` need key -> 1-5, ``answers`` question -> (text, language)."""
+    import datetime as dt
+    import uuid
+
+    from webapp.models import Answer, Profile, Rating, Response
+
+    needs = {need.key: need for need in campaign.needs}
+    response = Response(
+        client_uuid=uuid.uuid4(), content_hash="0" * 64, campaign_id=campaign.id, instrument="priority",
+        language=language, channel=channel, event_id=event_id,
+        created_at=created_at or dt.datetime.now(dt.timezone.utc),
+    )
+    response.ratings = [Rating(need_id=needs[key].id, importance=value, top_three=key in top_three)
+                        for key, value in ratings.items()]
+    response.answers = [Answer(question=question, text=text, language=lang)
+                        for question, (text, lang) in (answers or {}).items()]
+    if profile is not None:
+        response.profile = Profile(**profile)
+    db.session.add(response)
+    if commit:
+        db.session.commit()
+    return response

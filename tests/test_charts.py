@@ -4,7 +4,7 @@ from __future__ import annotations
 import re
 import xml.etree.ElementTree as ET
 
-from webapp.charts import DASHES, MARKERS, bar_chart, line_chart
+from webapp.charts import DASHES, MARKERS, bar_chart, heatmap, interval_chart, line_chart, paired_bar_chart
 
 SVG = "{http://www.w3.org/2000/svg}"
 
@@ -66,3 +66,20 @@ def test_bar_chart_labels_every_bar_with_its_value_and_centres_a_pyramid():
     assert widths[1] == 2 * widths[0]
     assert [round(x + w / 2, 1) for x, w in zip(xs, widths)] == [200.0, 200.0]  # centred
     assert 'class="chart-zero"' in svg  # an empty level is still drawn
+
+
+def test_dashboard_charts_are_labelled_escaped_images_without_style():
+    charts = [
+        interval_chart([("<Housing>", 4.2, 4.0, 4.4), ("Rare", None, None, None)], "Needs", 1, 5,
+                       chart_id="needs", missing_text="too few to say"),
+        paired_bar_chart([("<es>", 0.2, 0.3)], ("Who answered", "Community"), "Shares", chart_id="shares"),
+        heatmap(["<Housing>", "Food"], ["Most affected", "Others"], [[4.5, None], [3.0, 2.5]], "Groups", 1, 5,
+                chart_id="groups"),
+    ]
+    for chart in charts:
+        svg = parse(chart)
+        assert svg.get("role") == "img" and svg.find(f"{SVG}title") is not None
+        assert "style=" not in str(chart) and "<Housing>" not in str(chart) and "<es>" not in str(chart)
+    assert "too few to say" in str(charts[0])
+    assert "url(#shares-hatch)" in str(charts[1])  # the second series reads apart in black and white
+    assert "4.5" in str(charts[2]) and "–" in str(charts[2])  # values written in the cells, a dash when hidden

@@ -46,6 +46,10 @@ ALLOWED_OUTCOME = {
     "admin.retire": REDIRECT,
     "admin.restore": REDIRECT,
     "field.sync_responses": "400",  # an empty form is not a JSON batch (tests/test_field_api.py sends real ones)
+    "coalition.recompute": REDIRECT,
+    "coalition.rename_theme": REDIRECT,
+    "coalition.merge_themes": REDIRECT,
+    "coalition.move_quote": REDIRECT,
 }
 
 #: form data for POST-only actions, so an allowed request does what it is for

@@ -156,3 +156,122 @@ def bar_chart(bars: Sequence[tuple[str, float]], title: str, *, desc: str = "", 
                          f'y2="{y + 20 + bar_height}" stroke="currentColor"/>')
     parts.append("</g></svg>")
     return Markup("".join(parts))
+
+
+def _pattern_defs(chart_id: str) -> str:
+    """Hatching for bars and cells that must read apart from solid ones in black and white."""
+    return (f'<defs><pattern id="{chart_id}-hatch" width="6" height="6" patternUnits="userSpaceOnUse" '
+            f'patternTransform="rotate(45)"><line x1="0" y1="0" x2="0" y2="6" stroke="currentColor" '
+            f'stroke-width="2"/></pattern></defs>')
+
+
+def interval_chart(items: Sequence[tuple[str, float | None, float | None, float | None]], title: str,
+                   x_min: float, x_max: float, *, desc: str = "", chart_id: str | None = None,
+                   missing_text: str = "–", ticks: Sequence[float] | None = None) -> Markup:
+    """A ranked dot plot: per (label, value, low, high) a dot at the value and a bar over the interval.
+
+    The label and the value are written above each row; a row whose value is None shows
+    ``missing_text`` instead (e.g. "too few to say").
+    """
+    chart_id = _chart_id(title, chart_id)
+    left, right, top, row = 8, 8, 22, 40
+    height = top + row * len(items) + 8
+    plot_width = WIDTH - left - right
+
+    def x_at(value: float) -> float:
+        return left + (min(max(value, x_min), x_max) - x_min) / (x_max - x_min) * plot_width
+
+    parts = _open(chart_id, height, title, desc, "interval")
+    parts.append('<g class="chart-axis" font-size="11" fill="currentColor">')
+    for tick in ticks if ticks is not None else range(math.ceil(x_min), math.floor(x_max) + 1):
+        x = _number(x_at(tick))
+        parts.append(f'<line class="chart-grid" x1="{x}" x2="{x}" y1="{top - 4}" y2="{height - 6}" '
+                     f'stroke="currentColor" stroke-opacity="0.2" stroke-dasharray="2 3"/>')
+        parts.append(f'<text x="{x}" y="{top - 8}" text-anchor="middle">{escape(_number(tick))}</text>')
+    parts.append('</g><g font-size="13" fill="currentColor">')
+    for index, (label, value, low, high) in enumerate(items):
+        y = top + index * row
+        shown = missing_text if value is None else _number(value)
+        parts.append(f'<text x="{left}" y="{y + 13}">{escape(label)}: {escape(shown)}</text>')
+        if value is None:
+            continue
+        middle = y + 26
+        if low is not None and high is not None:
+            x1, x2 = _number(x_at(low)), _number(x_at(high))
+            parts.append(f'<path class="chart-interval" d="M{x1} {middle}H{x2}M{x1} {middle - 5}V{middle + 5}'
+                         f'M{x2} {middle - 5}V{middle + 5}" stroke="currentColor" stroke-width="2" fill="none"/>')
+        parts.append(marker("diamond", x_at(value), middle, 5))
+    parts.append("</g></svg>")
+    return Markup("".join(parts))
+
+
+def paired_bar_chart(items: Sequence[tuple[str, float, float]], names: tuple[str, str], title: str, *,
+                     desc: str = "", chart_id: str | None = None, percent: bool = True) -> Markup:
+    """Two bars per (label, first, second): the first solid, the second hatched, each with its value written."""
+    chart_id = _chart_id(title, chart_id)
+    top, row, bar = 34, 58, 14
+    height = top + row * len(items) + 4
+    largest = max((max(a, b) for _l, a, b in items), default=0) or 1
+    scale = (WIDTH - 70) / largest
+
+    def written(value: float) -> str:
+        return f"{round(value * 100)}%" if percent else _number(value)
+
+    parts = _open(chart_id, height, title, desc, "paired")
+    parts.append(_pattern_defs(chart_id))
+    parts.append('<g font-size="12" fill="currentColor" class="chart-legend">'
+                 '<rect x="0" y="4" width="14" height="14" fill="currentColor"/>'
+                 f'<text x="20" y="15">{escape(names[0])}</text>'
+                 f'<rect x="{WIDTH // 2}" y="4" width="14" height="14" fill="url(#{chart_id}-hatch)" '
+                 f'stroke="currentColor"/><text x="{WIDTH // 2 + 20}" y="15">{escape(names[1])}</text></g>')
+    parts.append('<g font-size="12" fill="currentColor">')
+    for index, (label, first, second) in enumerate(items):
+        y = top + index * row
+        parts.append(f'<text x="0" y="{y + 10}" font-size="13">{escape(label)}</text>')
+        for offset, value, fill in ((14, first, "currentColor"), (14 + bar + 4, second, f"url(#{chart_id}-hatch)")):
+            width = max(value * scale, 1)
+            parts.append(f'<rect class="chart-bar" x="0" y="{y + offset}" width="{_number(width)}" height="{bar}" '
+                         f'fill="{fill}" stroke="currentColor"/>')
+            parts.append(f'<text x="{_number(width + 4)}" y="{y + offset + 11}">{escape(written(value))}</text>')
+    parts.append("</g></svg>")
+    return Markup("".join(parts))
+
+
+def heatmap(row_labels: Sequence[str], column_labels: Sequence[str], values: Sequence[Sequence[float | None]],
+            title: str, v_min: float, v_max: float, *, desc: str = "", chart_id: str | None = None) -> Markup:
+    """A grid of cells shaded by value, each with its value written (a hatched dash when None)."""
+    chart_id = _chart_id(title, chart_id)
+    label_width, cell_width, cell_height = 150, 56, 26
+    longest = max((len(label[:24]) for label in column_labels), default=4)
+    top = 16 + min(longest, 24) * 5  # column names are written at a slant above their cells
+    width = label_width + cell_width * max(len(column_labels), 1) + int(min(longest, 24) * 5.5)
+    height = top + cell_height * len(row_labels) + 4
+    parts = [
+        f'<svg xmlns="http://www.w3.org/2000/svg" class="chart chart-heatmap" viewBox="0 0 {width} {height}" '
+        f'width="{round(width * 1.25)}" role="img" focusable="false" direction="ltr" '
+        f'aria-labelledby="{chart_id}-title {chart_id}-desc">',
+        f'<title id="{chart_id}-title">{escape(title)}</title>', f'<desc id="{chart_id}-desc">{escape(desc)}</desc>',
+        _pattern_defs(chart_id), '<g font-size="12" fill="currentColor">',
+    ]
+    for c, label in enumerate(column_labels):
+        x, y = _number(label_width + c * cell_width + cell_width / 2 - 4), top - 6
+        short = label if len(label) <= 24 else label[:23] + "…"
+        parts.append(f'<text x="{x}" y="{y}" transform="rotate(-40 {x} {y})">{escape(short)}</text>')
+    for r, label in enumerate(row_labels):
+        y = top + r * cell_height
+        short = label if len(label) <= 22 else label[:21] + "…"
+        parts.append(f'<text x="0" y="{y + 17}">{escape(short)}</text>')
+        for c, value in enumerate(values[r]):
+            x = label_width + c * cell_width
+            if value is None:
+                parts.append(f'<rect x="{x + 1}" y="{y + 1}" width="{cell_width - 2}" height="{cell_height - 2}" '
+                             f'fill="url(#{chart_id}-hatch)" fill-opacity="0.25"/>'
+                             f'<text x="{_number(x + cell_width / 2)}" y="{y + 17}" text-anchor="middle">–</text>')
+                continue
+            level = (min(max(value, v_min), v_max) - v_min) / ((v_max - v_min) or 1)
+            parts.append(f'<rect class="chart-cell" x="{x + 1}" y="{y + 1}" width="{cell_width - 2}" '
+                         f'height="{cell_height - 2}" fill="currentColor" fill-opacity="{_number(0.05 + 0.45 * level)}"/>'
+                         f'<text x="{_number(x + cell_width / 2)}" y="{y + 17}" text-anchor="middle" '
+                         f'font-weight="{"bold" if level >= 0.5 else "normal"}">{escape(f"{value:.1f}")}</text>')
+    parts.append("</g></svg>")
+    return Markup("".join(parts))

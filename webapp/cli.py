@@ -12,7 +12,9 @@ from webapp.models import ROLES
 
 @click.command("seed-demo")
 @click.option("--responses", default=0, show_default=True, help="also store this many sample responses")
-def seed_demo_command(responses):
+@click.option("--analyze/--no-analyze", default=True, show_default=True,
+              help="compute the summary after seeding (when there is none yet or responses were added)")
+def seed_demo_command(responses, analyze):
     """Load the demo campaign (slug 'demo') and sample responses; re-running adds nothing twice."""
     from webapp.services.demo import seed_demo_campaign, seed_demo_responses
 
@@ -22,6 +24,43 @@ def seed_demo_command(responses):
     if responses:
         added = seed_demo_responses(campaign, responses)
         click.echo(f"sample responses: {added} added, {responses - added} already there")
+    if analyze and responses:
+        from webapp.services.analysis_runs import run_now
+        from webapp.services.dashboard import latest_run
+
+        if latest_run(campaign.id) is None or added:
+            run = run_now(campaign)
+            click.echo(f"analysis: {run.status if run else 'already running'}")
+
+
+@click.command("analyze")
+@click.argument("slug")
+@click.option("--bootstrap", type=click.IntRange(min=0), default=None,
+              help="bootstrap resamples (default: ANALYSIS_BOOTSTRAP, 1000)")
+@click.option("--refit-themes", is_flag=True, help="find the themes afresh (leads' theme edits are lost)")
+def analyze_command(slug, bootstrap, refit_themes):
+    """Compute campaign SLUG's prioritized-needs summary and store it (the summary page shows the newest)."""
+    import time
+
+    from webapp.services.analysis_runs import run_now
+    from webapp.services.campaigns import find_campaign
+
+    campaign = find_campaign(slug)
+    if campaign is None:
+        raise click.ClickException(f"no campaign with slug {slug!r}")
+    started = time.perf_counter()
+    run = run_now(campaign, n_bootstrap=bootstrap, refit_themes=refit_themes)
+    if run is None:
+        raise click.ClickException("an analysis of this campaign is already running; try again when it is done")
+    if run.status != "done":
+        raise click.ClickException(f"the analysis failed: {run.error}")
+    results = run.results
+    themes = results["themes"]
+    click.echo(f"analysis of '{slug}' done in {time.perf_counter() - started:.1f} s: "
+               f"{results['respondents']} respondents, {themes['themes']} themes "
+               f"({themes['assigned']} answers newly assigned)")
+    if results.get("margins_problem"):
+        click.echo(f"warning: the population margins were not used: {results['margins_problem']}", err=True)
 
 
 users_cli = AppGroup("users", help="Staff accounts: create the first admin, list accounts, make reset links.")
@@ -175,5 +214,6 @@ def apply_retention_command():
 def init_cli(app: Flask) -> None:
     """Register the commands."""
     app.cli.add_command(seed_demo_command)
+    app.cli.add_command(analyze_command)
     app.cli.add_command(users_cli)
     app.cli.add_command(data_cli)

@@ -57,8 +57,21 @@ def settings_from_env(env: Mapping[str, str], instance_path: str) -> dict:
         "REMEMBER_COOKIE_SAMESITE": "Lax",
         "REMEMBER_COOKIE_SECURE": _flag(env.get("SESSION_COOKIE_SECURE"), environment == "production"),
         "PASSWORD_RESET_HOURS": float(env.get("PASSWORD_RESET_HOURS", "24")),
+        **analysis_settings(env, environment),
         **argon2_settings(env, environment),
         **rate_limit_settings(env),
+    }
+
+
+def analysis_settings(env: Mapping[str, str], environment: str) -> dict:
+    """The prioritized-needs analysis: where it runs and how many bootstrap resamples it draws."""
+    testing = environment == "testing"  # the suite checks what is computed, with few resamples, inline
+    return {
+        # "Recompute now" computes in a background thread (inline when off)
+        "ANALYSIS_BACKGROUND": _flag(env.get("ANALYSIS_BACKGROUND"), not testing),
+        "ANALYSIS_BOOTSTRAP": int(env.get("ANALYSIS_BOOTSTRAP", 20 if testing else 1000)),
+        # fewest respondents behind a number on the summary ("too few to say" below it)
+        "ANALYSIS_MIN_CELL": int(env.get("ANALYSIS_MIN_CELL", "10")),
     }
 
 

@@ -227,3 +227,11 @@ def test_duplicate_rating_is_refused():
     rating = {"response_id": "r1", "need": "A", "importance": 5, "top_three": 0}
     with pytest.raises(InputError, match="rated more than once"):
         survey_from_records([rating, rating])
+
+
+def test_nobody_most_affected_leaves_the_gap_too_few_to_say_with_intervals_on():
+    ratings = [{"response_id": str(i), "need": need, "importance": 3 + i % 3, "top_three": 0}
+               for i in range(12) for need in ("a", "b")]
+    report = priority_report(survey_from_records(ratings), n_bootstrap=5)
+    assert report.most_affected_respondents == 0
+    assert all(gap.gap is None and gap.gap_interval is None for gap in report.gaps)

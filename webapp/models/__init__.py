@@ -1,5 +1,13 @@
 """SQLAlchemy 2 typed models. The schema changes only through Alembic migrations."""
 from webapp.models.accounts import CampaignAssignment, PasswordResetToken
+from webapp.models.analysis import (
+    AnalysisRun,
+    AnalysisSettings,
+    AnswerTheme,
+    RespondentWeight,
+    StoredThemeModel,
+    Theme,
+)
 from webapp.models.audit import AuditEvent
 from webapp.models.base import Base, utcnow
 from webapp.models.campaign import PROFILE_QUESTIONS, Campaign, CampaignText, Need, NeedText
@@ -13,4 +21,5 @@ __all__ = [
     "ROLES", "Event", "User", "CHANNELS", "INSTRUMENTS", "Answer", "Profile", "Rating", "Response",
     "CampaignAssignment", "PasswordResetToken", "AuditEvent",
     "MemberAssessment", "MemberChoice", "Meeting", "MeetingEvaluation",
+    "AnalysisSettings", "AnalysisRun", "RespondentWeight", "Theme", "AnswerTheme", "StoredThemeModel",
 ]

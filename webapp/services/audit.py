@@ -21,6 +21,7 @@ ACTIONS = (
     "export.downloaded",
     "response.deleted", "backup.created", "backup.restored", "retention.applied",
     "meeting.created",
+    "analysis.requested", "analysis.settings_changed", "theme.renamed", "theme.merged", "theme.answer_moved",
 )
 
 PAGE_SIZE = 100

@@ -25,6 +25,7 @@ def seed_demo_campaign() -> tuple[Campaign, bool]:
     definition = load_demo_definition()
     existing = db.session.scalar(select(Campaign).where(Campaign.slug == definition["slug"]))
     if existing is not None:
+        seed_demo_analysis_settings(existing)
         return existing, False
     campaign = Campaign(
         slug=definition["slug"],
@@ -43,7 +44,22 @@ def seed_demo_campaign() -> tuple[Campaign, bool]:
         campaign.needs.append(need)
     db.session.add(campaign)
     db.session.commit()
+    seed_demo_analysis_settings(campaign)
     return campaign, True
+
+
+def seed_demo_analysis_settings(campaign: Campaign) -> None:
+    """Population margins and an equity lens for the demo's summary (unless already set)."""
+    from webapp.models import AnalysisSettings
+
+    if db.session.get(AnalysisSettings, campaign.id) is not None:
+        return
+    data = resources.files("webapp").joinpath("data")
+    db.session.add(AnalysisSettings(
+        campaign_id=campaign.id, margins_csv=data.joinpath("demo_margins.csv").read_text(encoding="utf-8"),
+        equity_toml=data.joinpath("demo_equity.toml").read_text(encoding="utf-8"), trim_ratio=5.0,
+    ))
+    db.session.commit()
 
 
 # --- sample responses --------------------------------------------------------------------

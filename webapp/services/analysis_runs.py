@@ -1,0 +1,264 @@
+"""Computing a campaign's prioritized-needs summary off the request path, and storing it.
+
+Plain records are read from the database, handed to ``analysis/`` and the results stored
+as an :class:`~webapp.models.AnalysisRun` with the settings used. It runs synchronously
+(``flask analyze``) or in a background thread with its own app context (the summary's
+"Recompute now"). A partial unique index allows one unfinished run per campaign, so two
+clicks, or two hosts, never compute the same campaign at once.
+"""
+from __future__ import annotations
+
+import datetime as dt
+import os
+import tempfile
+import threading
+from collections import Counter
+from dataclasses import asdict
+
+import numpy as np
+from flask import Flask, current_app
+from sqlalchemy import delete, func, insert, select, update
+from sqlalchemy.exc import IntegrityError
+
+from analysis.equity import affectedness_scores, default_equity_config, equity_config_from_toml
+from analysis.errors import InputError
+from analysis.group_means import group_means
+from analysis.priorities import DEFAULT_MIN_CELL, priority_report
+from analysis.survey_data import HARDSHIPS, survey_from_records
+from analysis.tabular_io import read_margins_csv
+from webapp.extensions import db
+from webapp.models import (
+    AnalysisRun,
+    AnalysisSettings,
+    Answer,
+    Campaign,
+    Event,
+    Need,
+    Profile,
+    Rating,
+    RespondentWeight,
+    Response,
+    utcnow,
+)
+from webapp.models.analysis import EMPHASIS_VALUES
+
+PROFILE_FIELDS = ("place", "age_band", "race_ethnicity", "income_band", "primary_language", *HARDSHIPS)
+#: profile columns of the group-by-need heatmap
+HEATMAP_VARIABLES = ("place", "income_band", "age_band", "primary_language")
+#: a run unfinished after this long was abandoned (its process died): it no longer blocks a new one
+STALE_AFTER = dt.timedelta(hours=2)
+
+
+def analysis_settings(campaign: Campaign) -> AnalysisSettings:
+    """The campaign's analysis settings (defaults when never set; added to the session)."""
+    settings = db.session.get(AnalysisSettings, campaign.id)
+    if settings is None:
+        settings = AnalysisSettings(campaign_id=campaign.id, margins_csv="", equity_toml="", trim_ratio=None)
+        db.session.add(settings)
+    return settings
+
+
+def save_analysis_settings(campaign: Campaign, margins_csv: str, equity_toml: str, trim_ratio: float | None,
+                           actor=None) -> AnalysisSettings:
+    """Store new settings (validated by the form); the next run uses them. Audited."""
+    from webapp.services import audit
+
+    settings = analysis_settings(campaign)
+    changed = [name for name, value in (("margins", margins_csv), ("equity", equity_toml), ("trim_ratio", trim_ratio))
+               if value != getattr(settings, {"margins": "margins_csv", "equity": "equity_toml"}.get(name, name))]
+    settings.margins_csv, settings.equity_toml, settings.trim_ratio = margins_csv, equity_toml, trim_ratio
+    audit.record("analysis.settings_changed", actor=actor, target=campaign, detail={"changed": changed})
+    db.session.commit()
+    return settings
+
+
+def parse_margins(text: str):
+    """``variable,category,target`` CSV text as margins (None when empty); InputError when malformed."""
+    if not text.strip():
+        return None
+    handle = tempfile.NamedTemporaryFile("w", suffix=".csv", encoding="utf-8", delete=False)
+    try:
+        with handle:
+            handle.write(text)
+        return read_margins_csv(handle.name)
+    finally:
+        os.unlink(handle.name)
+
+
+def parse_equity(text: str):
+    """The equity lens from TOML text (the shipped default when empty)."""
+    return equity_config_from_toml(text, "campaign settings") if text.strip() else default_equity_config()
+
+
+def run_settings(campaign: Campaign, n_bootstrap: int | None = None) -> dict:
+    """The settings a run will use, as stored with it."""
+    stored = analysis_settings(campaign)
+    equity = parse_equity(stored.equity_toml)
+    return {
+        "margins_csv": stored.margins_csv, "equity_toml": equity.text, "equity_source": equity.source,
+        "trim_ratio": stored.trim_ratio,
+        "n_bootstrap": int(n_bootstrap if n_bootstrap is not None else current_app.config["ANALYSIS_BOOTSTRAP"]),
+        "min_cell": int(current_app.config.get("ANALYSIS_MIN_CELL", DEFAULT_MIN_CELL)),
+        "emphasis_values": list(EMPHASIS_VALUES), "seed": 0,
+    }
+
+
+def gather_survey(campaign: Campaign):
+    """The campaign's priority responses as :class:`analysis.survey_data.SurveyData`."""
+    priority = (Response.campaign_id == campaign.id) & (Response.instrument == "priority")
+    needs = [need.key for need in campaign.needs]
+    rows = db.session.execute(
+        select(Rating.response_id, Need.key, Rating.importance, Rating.top_three)
+        .join(Need, Need.id == Rating.need_id).join(Response, Response.id == Rating.response_id).where(priority)
+    )
+    ratings = [{"response_id": r, "need": k, "importance": i, "top_three": t} for r, k, i, t in rows]
+    columns = [getattr(Profile, name) for name in PROFILE_FIELDS]
+    profiles = [
+        {"response_id": row[0], **dict(zip(PROFILE_FIELDS, row[1:]))}
+        for row in db.session.execute(select(Profile.response_id, *columns)
+                                      .join(Response, Response.id == Profile.response_id).where(priority))
+    ]
+    return survey_from_records(ratings, profiles, needs=needs)
+
+
+def response_counts(campaign: Campaign) -> dict:
+    """Priority responses by channel, language, event and week (Monday of the week)."""
+    priority = (Response.campaign_id == campaign.id) & (Response.instrument == "priority")
+
+    def grouped(column, *joins):
+        query = select(column, func.count()).select_from(Response)
+        for target, on in joins:
+            query = query.outerjoin(target, on)
+        return {(key if key is not None else ""): n for key, n in db.session.execute(query.where(priority)
+                                                                                      .group_by(column))}
+
+    weeks = Counter()
+    for (created,) in db.session.execute(select(Response.created_at).where(priority)):
+        day = created.date()
+        weeks[(day - dt.timedelta(days=day.weekday())).isoformat()] += 1
+    answered = db.session.scalar(select(func.count(func.distinct(Answer.response_id)))
+                                 .join(Response, Response.id == Answer.response_id).where(priority))
+    return {
+        "total": sum(grouped(Response.channel).values()),
+        "channel": grouped(Response.channel),
+        "language": grouped(Response.language),
+        "event": grouped(Event.name, (Event, Event.id == Response.event_id)),
+        "week": dict(sorted(weeks.items())),
+        "with_open_answers": int(answered or 0),
+    }
+
+
+def compute_results(campaign: Campaign, settings: dict) -> tuple[dict, list[int], np.ndarray, np.ndarray]:
+    """Counts, a priority report per emphasis and group means; also the response ids and their weights."""
+    survey = gather_survey(campaign)
+    equity = parse_equity(settings["equity_toml"])
+    options = {"equity": equity, "trim_ratio": settings["trim_ratio"], "n_bootstrap": settings["n_bootstrap"],
+               "min_cell": settings["min_cell"], "seed": settings["seed"], "lambdas": EMPHASIS_VALUES}
+    margins_problem = None
+    try:
+        margins = parse_margins(settings["margins_csv"])
+        first = priority_report(survey, margins=margins, emphasis=EMPHASIS_VALUES[0], **options)
+    except InputError as problem:  # unusable margins: say so, and report without raking
+        if not settings["margins_csv"].strip():
+            raise
+        margins, margins_problem = None, str(problem)
+        first = priority_report(survey, margins=None, emphasis=EMPHASIS_VALUES[0], **options)
+    reports = {str(EMPHASIS_VALUES[0]): first.to_dict()}
+    for emphasis in EMPHASIS_VALUES[1:]:
+        reports[str(emphasis)] = priority_report(survey, margins=margins, emphasis=emphasis, **options).to_dict()
+    representative = first.raking.weights if first.raking is not None else np.ones(survey.n)
+    scores = affectedness_scores(survey.profiles, equity, survey.n)
+    groups = [asdict(row) for row in group_means(survey, HEATMAP_VARIABLES, representative,
+                                                 min_cell=settings["min_cell"])]
+    results = {
+        "counts": response_counts(campaign), "reports": reports, "group_means": groups,
+        "margins_problem": margins_problem, "respondents": survey.n,
+    }
+    return results, [int(r) for r in survey.response_ids], representative, scores
+
+
+def _store_weights(run: AnalysisRun, response_ids: list[int], representative, scores) -> None:
+    """Keep the run's weights (and drop older runs' weights of the campaign: only the newest are exported)."""
+    older = select(AnalysisRun.id).where(AnalysisRun.campaign_id == run.campaign_id, AnalysisRun.id != run.id)
+    db.session.execute(delete(RespondentWeight).where(RespondentWeight.run_id.in_(older)))
+    rows = [{"run_id": run.id, "response_id": r, "representative": float(w), "affectedness": float(s)}
+            for r, w, s in zip(response_ids, representative, scores)]
+    for start in range(0, len(rows), 5000):
+        db.session.execute(insert(RespondentWeight), rows[start:start + 5000])
+
+
+def request_run(campaign: Campaign, actor=None, n_bootstrap: int | None = None) -> AnalysisRun | None:
+    """Queue a run; None when one is already queued or running for the campaign."""
+    db.session.execute(
+        update(AnalysisRun)
+        .where(AnalysisRun.campaign_id == campaign.id, AnalysisRun.status.in_(("queued", "running")),
+               AnalysisRun.created_at < utcnow() - STALE_AFTER)
+        .values(status="failed", error="abandoned: the process running it stopped", finished_at=utcnow())
+    )
+    run = AnalysisRun(campaign_id=campaign.id, status="queued", settings=run_settings(campaign, n_bootstrap),
+                      requested_by_id=actor.id if actor is not None else None)
+    db.session.add(run)
+    try:
+        db.session.commit()
+    except IntegrityError:
+        db.session.rollback()
+        return None
+    return run
+
+
+def execute_run(run_id: int, refit_themes: bool = False) -> AnalysisRun:
+    """Compute a queued run and store its results (or its error); returns the run."""
+    from webapp.services.theme_assignment import assign_themes
+
+    run = db.session.get(AnalysisRun, run_id)
+    run.status, run.started_at = "running", utcnow()
+    db.session.commit()
+    try:
+        campaign = db.session.get(Campaign, run.campaign_id)
+        results, response_ids, representative, scores = compute_results(campaign, run.settings)
+        _store_weights(run, response_ids, representative, scores)
+        results["themes"] = assign_themes(campaign, refit=refit_themes)
+        run.results, run.status, run.finished_at = results, "done", utcnow()
+        db.session.commit()
+    except Exception as error:  # noqa: BLE001 — any failure is stored and shown, never lost in a thread
+        db.session.rollback()
+        run = db.session.get(AnalysisRun, run_id)
+        run.status, run.finished_at = "failed", utcnow()
+        run.error = str(error) if isinstance(error, InputError) else f"{type(error).__name__}: {error}"
+        db.session.commit()
+        if not isinstance(error, InputError):
+            current_app.logger.exception("analysis run %s failed", run_id)
+    return run
+
+
+def run_now(campaign: Campaign, actor=None, n_bootstrap: int | None = None, refit_themes: bool = False):
+    """Queue and compute a run in this process (the CLI); None when one is already under way."""
+    run = request_run(campaign, actor, n_bootstrap)
+    return None if run is None else execute_run(run.id, refit_themes=refit_themes)
+
+
+def _run_in_thread(app: Flask, run_id: int) -> None:
+    with app.app_context():
+        try:
+            execute_run(run_id)
+        finally:
+            db.session.remove()
+
+
+def start_run(campaign: Campaign, actor=None) -> AnalysisRun | None:
+    """Queue a run and compute it in a background thread (inline when ANALYSIS_BACKGROUND is off)."""
+    run = request_run(campaign, actor)
+    if run is None:
+        return None
+    if current_app.config["ANALYSIS_BACKGROUND"]:
+        app = current_app._get_current_object()
+        thread = threading.Thread(target=_run_in_thread, args=(app, run.id), name=f"analysis-{run.id}", daemon=True)
+        thread.start()
+        run_threads.append(thread)
+    else:
+        execute_run(run.id)
+    return run
+
+
+#: background threads started by this process (tests join them)
+run_threads: list[threading.Thread] = []

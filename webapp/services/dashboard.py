@@ -1,0 +1,203 @@
+"""What the summary page and the brief show: read from the newest finished analysis run.
+
+Nothing here runs the analysis; the only live queries are small aggregates (theme sizes,
+which follow the lead's theme edits at once).
+"""
+from __future__ import annotations
+
+import datetime as dt
+from dataclasses import dataclass, field
+
+from sqlalchemy import func, select
+
+from webapp.extensions import db
+from webapp.models import AnalysisRun, Answer, AnswerTheme, Campaign, RespondentWeight, Theme
+from webapp.models.analysis import EMPHASIS_VALUES
+
+
+@dataclass(frozen=True)
+class NeedRow:
+    """One need on the prioritized-needs table (numbers None when too few to say)."""
+
+    key: str
+    name: str
+    respondents: int
+    rank: int | None
+    rank_range: tuple[int, int] | None
+    mean: float | None
+    mean_interval: tuple[float, float] | None
+    top_three_share: float | None
+    representative_rank: int | None
+    unweighted_rank: int | None
+    gap: float | None
+    gap_interval: tuple[float, float] | None
+    ranks_by_emphasis: tuple[int | None, ...]
+    moved: bool
+
+    @property
+    def too_few_to_say(self) -> bool:
+        return self.mean is None
+
+
+@dataclass(frozen=True)
+class Quote:
+    """A theme's representative answer, verbatim, in the language it was written in."""
+
+    answer_id: int
+    text: str
+    language: str
+
+
+@dataclass
+class ThemeView:
+    """A theme as the lead sees it, with its size under the chosen weighting."""
+
+    id: int
+    label: str
+    edited: bool
+    terms: list[str]
+    size: int = 0
+    weighted: float = 0.0
+    share: float | None = None
+    quotes: list[Quote] = field(default_factory=list)
+    merged: list[str] = field(default_factory=list)
+
+
+@dataclass
+class Summary:
+    """Everything the summary page shows for one emphasis."""
+
+    run: AnalysisRun
+    emphasis: float
+    rows: list[NeedRow]
+    report: dict
+    counts: dict
+    themes: list[ThemeView]
+    group_means: list[dict]
+    need_names: dict[str, str]
+
+    @property
+    def as_of(self) -> dt.datetime:
+        return self.run.finished_at
+
+    @property
+    def representativeness(self) -> list[dict]:
+        return self.report.get("representativeness") or []
+
+    @property
+    def under_represented(self) -> list[dict]:
+        """Categories with fewer respondents than their population share, most missing first.
+
+        "Not stated" is left out: outreach cannot aim at people who skipped a question.
+        """
+        short = [row for row in self.representativeness
+                 if row["respondents_short"] > 0 and row["category"] != "not stated"]
+        return sorted(short, key=lambda row: (row["representation_ratio"], row["variable"]))
+
+    def top(self, n: int = 5) -> list[NeedRow]:
+        return [row for row in self.rows if row.rank is not None][:n]
+
+
+def latest_run(campaign_id: int) -> AnalysisRun | None:
+    """The newest finished (done) run of the campaign."""
+    return db.session.scalar(select(AnalysisRun).where(AnalysisRun.campaign_id == campaign_id,
+                                                       AnalysisRun.status == "done")
+                             .order_by(AnalysisRun.finished_at.desc(), AnalysisRun.id.desc()).limit(1))
+
+
+def pending_run(campaign_id: int) -> AnalysisRun | None:
+    """A queued or running run, if any."""
+    return db.session.scalar(select(AnalysisRun).where(AnalysisRun.campaign_id == campaign_id,
+                                                       AnalysisRun.status.in_(("queued", "running"))).limit(1))
+
+
+def failed_run(campaign_id: int, after: AnalysisRun | None) -> AnalysisRun | None:
+    """The newest failed run, when it is newer than ``after``."""
+    query = select(AnalysisRun).where(AnalysisRun.campaign_id == campaign_id, AnalysisRun.status == "failed")
+    if after is not None:
+        query = query.where(AnalysisRun.id > after.id)
+    return db.session.scalar(query.order_by(AnalysisRun.id.desc()).limit(1))
+
+
+def parse_emphasis(value: str | None, default: float = 1.0) -> float:
+    """The emphasis asked for in the URL, when it is one the run computed; else ``default``."""
+    try:
+        number = float(value)
+    except (TypeError, ValueError):
+        return default
+    return number if number in EMPHASIS_VALUES else default
+
+
+def need_names(campaign: Campaign, language: str) -> dict[str, str]:
+    """Each need's name in the reader's language (the campaign's default language otherwise)."""
+    names = {}
+    for need in campaign.needs:
+        text = need.text(language, campaign.default_language)
+        names[need.key] = text.name if text else need.key
+    return names
+
+
+def _pair(value):
+    return tuple(value) if value is not None else None
+
+
+def need_rows(report: dict, names: dict[str, str]) -> list[NeedRow]:
+    """The needs in equity-rank order (needs too few to say last, in need-list order)."""
+    tables = report["weightings"]
+    gaps = {gap["need"]: gap for gap in report["gap"]["needs"]}
+    sweep = {row["need"]: row for row in report["sensitivity"]["needs"]}
+    others = {name: {row["need"]: row for row in tables[name]["needs"]} for name in ("representative", "unweighted")}
+    rows = []
+    for row in tables["equity"]["needs"]:
+        key = row["need"]
+        rows.append(NeedRow(
+            key=key, name=names.get(key, key), respondents=row["respondents"], rank=row["rank"],
+            rank_range=_pair(row["rank_range"]), mean=row["mean_importance"],
+            mean_interval=_pair(row["mean_importance_interval"]), top_three_share=row["top_three_share"],
+            representative_rank=others["representative"][key]["rank"], unweighted_rank=others["unweighted"][key]["rank"],
+            gap=gaps[key]["gap"], gap_interval=_pair(gaps[key]["gap_interval"]),
+            ranks_by_emphasis=tuple(sweep[key]["ranks"]), moved=sweep[key]["moved"],
+        ))
+    return sorted(rows, key=lambda r: (r.rank is None, r.rank or 0))
+
+
+def theme_views(campaign_id: int, run: AnalysisRun, emphasis: float) -> list[ThemeView]:
+    """The campaign's themes (merged ones folded in) with size, weighted share and quotes."""
+    themes = db.session.scalars(select(Theme).where(Theme.campaign_id == campaign_id).order_by(Theme.id)).all()
+    views = {t.id: ThemeView(t.id, t.label, t.edited, list(t.terms or [])) for t in themes if t.merged_into_id is None}
+    for theme in themes:
+        if theme.merged_into_id in views:
+            views[theme.merged_into_id].merged.append(theme.label)
+    weight = RespondentWeight.representative * (1 + emphasis * RespondentWeight.affectedness)
+    sizes = db.session.execute(
+        select(AnswerTheme.theme_id, func.count(), func.coalesce(func.sum(weight), 0.0))
+        .join(Answer, Answer.id == AnswerTheme.answer_id)
+        .outerjoin(RespondentWeight, (RespondentWeight.response_id == Answer.response_id)
+                   & (RespondentWeight.run_id == run.id))
+        .join(Theme, Theme.id == AnswerTheme.theme_id).where(Theme.campaign_id == campaign_id)
+        .group_by(AnswerTheme.theme_id))
+    for theme_id, size, weighted in sizes:
+        if theme_id in views:
+            views[theme_id].size, views[theme_id].weighted = int(size), float(weighted)
+    total = sum(view.weighted for view in views.values())
+    quotes = db.session.execute(
+        select(AnswerTheme.theme_id, Answer.id, Answer.text, Answer.language)
+        .join(Answer, Answer.id == AnswerTheme.answer_id).join(Theme, Theme.id == AnswerTheme.theme_id)
+        .where(Theme.campaign_id == campaign_id, AnswerTheme.quote.is_(True)).order_by(Answer.id))
+    for theme_id, answer_id, text, language in quotes:
+        if theme_id in views:
+            views[theme_id].quotes.append(Quote(answer_id, text, language))
+    for view in views.values():
+        view.share = view.weighted / total if total else None
+    return sorted((v for v in views.values() if v.size), key=lambda v: (-v.weighted, -v.size, v.id))
+
+
+def build_summary(campaign: Campaign, run: AnalysisRun, emphasis: float, language: str) -> Summary:
+    """The page's data for ``emphasis`` from the stored ``run``."""
+    names = need_names(campaign, language)
+    report = run.results["reports"][str(float(emphasis))]
+    return Summary(
+        run=run, emphasis=emphasis, rows=need_rows(report, names), report=report, counts=run.results["counts"],
+        themes=theme_views(campaign.id, run, emphasis), group_means=run.results.get("group_means", []),
+        need_names=names,
+    )

@@ -19,19 +19,28 @@ REDIS_URL = "redis://127.0.0.1:6379/13"
 PASSWORD = "two hosts, one database"
 
 
+def forget_rate_limits() -> None:
+    """Delete this run's rate-limit counters (only ours: other runs may share the Redis database)."""
+    store = redis.Redis.from_url(REDIS_URL)
+    for key in store.scan_iter(f"*{scratch_name('chorus')}*"):
+        store.delete(key)
+
+
 @pytest.fixture(params=POSTGRES_ONLY)
 def two_hosts(tmp_path):
     """Hosts A and B: separate gunicorn servers, one PostgreSQL database, one Redis."""
     database_url = fresh_database("postgresql", tmp_path, scratch_name("chorus_two_hosts"), server=POSTGRES_URL)
     prepare_chorus(database_url)
-    redis.Redis.from_url(REDIS_URL).flushdb()
-    env = chorus_env(database_url) | {"RATELIMIT_STORAGE_URI": REDIS_URL}
+    forget_rate_limits()
+    # a key prefix of this run's own: a concurrent test run's sign-ins never count against ours
+    env = chorus_env(database_url) | {"RATELIMIT_STORAGE_URI": REDIS_URL,
+                                      "RATELIMIT_KEY_PREFIX": scratch_name("chorus")}
     create_account(database_url, "admin@example.org", PASSWORD, "admin")
     create_account(database_url, "worker@example.org", PASSWORD, "outreach", "demo")
     with gunicorn("wsgi:app", env, ready_path="/healthz") as (url_a, _), \
             gunicorn("wsgi:app", env, ready_path="/healthz") as (url_b, _):
         yield url_a, url_b, database_url
-    redis.Redis.from_url(REDIS_URL).flushdb()
+    forget_rate_limits()
     drop_postgres_database(scratch_name("chorus_two_hosts"))
 
 

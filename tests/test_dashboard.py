@@ -223,3 +223,11 @@ def test_unreadable_settings_are_refused_with_a_clear_error(client, campaign, le
     assert response.status_code == 422
     html = response.get_data(as_text=True)
     assert "not for shoe_size" in html and "This lens cannot be read" in html
+
+
+def test_a_run_under_way_is_shown_and_the_button_waits_for_it(client, campaign, lead):
+    run_now(campaign, n_bootstrap=0)
+    request_run(campaign)  # queued, not yet computed
+    html = client.get("/coalition/north/summary").get_data(as_text=True)
+    assert "A new summary is being computed" in html and "As of" in html
+    assert re.search(r'<button type="submit" class="button-secondary" disabled>', html)

@@ -26,24 +26,31 @@ def read_csv(path: str | os.PathLike) -> tuple[list[str], list[list[str]]]:
     name = os.fspath(path)
     try:
         with open(name, encoding="utf-8-sig", newline="") as handle:
-            reader = csv.reader(handle)
-            header = next(reader, None)
-            if header is None:
-                raise InputError(f"'{name}' is empty: expected a header line")
-            header = [h.strip() for h in header]
-            rows = []
-            for row in reader:
-                if not row:
-                    continue
-                if len(row) != len(header):
-                    raise InputError(
-                        f"'{name}' line {reader.line_num}: {len(row)} fields but the header has {len(header)}"
-                    )
-                rows.append(row)
+            return parse_csv(handle, name)
     except OSError as exc:
         raise InputError(f"cannot read '{name}': {exc.strerror or exc}") from None
     except UnicodeDecodeError:
         raise InputError(f"'{name}' is not UTF-8 text") from None
+
+
+def parse_csv(lines: Iterable[str], name: str) -> tuple[list[str], list[list[str]]]:
+    """Header and rows of CSV text (``lines``: an open file or any iterable of lines), named
+    ``name`` in error messages."""
+    try:
+        reader = csv.reader(lines)
+        header = next(reader, None)
+        if header is None:
+            raise InputError(f"'{name}' is empty: expected a header line")
+        header = [h.strip() for h in header]
+        rows = []
+        for row in reader:
+            if not row:
+                continue
+            if len(row) != len(header):
+                raise InputError(
+                    f"'{name}' line {reader.line_num}: {len(row)} fields but the header has {len(header)}"
+                )
+            rows.append(row)
     except csv.Error as exc:
         raise InputError(f"'{name}' is not valid CSV: {exc}") from None
     duplicated = sorted({h for h in header if header.count(h) > 1})
@@ -62,29 +69,44 @@ def require_columns(name: str | os.PathLike, header: Sequence[str], columns: Ite
 def read_margins_csv(path: str | os.PathLike) -> dict[str, dict[str, float]]:
     """Read ``variable,category,target`` rows into ``{variable: {category: target}}``."""
     header, rows = read_csv(path)
-    require_columns(path, header, MARGIN_COLUMNS)
+    return _margins(os.fspath(path), header, rows)
+
+
+def margins_from_text(text: str, name: str = "margins") -> dict[str, dict[str, float]]:
+    """``variable,category,target`` CSV text (as pasted into a form) into ``{variable: {category: target}}``.
+
+    The header line may be left out when every line has those three fields in that order.
+    """
+    header, rows = parse_csv(io.StringIO(text.lstrip("\ufeff")), name)
+    if "variable" not in header and len(header) == len(MARGIN_COLUMNS):
+        return _margins(name, list(MARGIN_COLUMNS), [header, *rows], first_line=1)
+    return _margins(name, header, rows)
+
+
+def _margins(name: str, header: list[str], rows: list[list[str]], first_line: int = 2) -> dict[str, dict[str, float]]:
+    require_columns(name, header, MARGIN_COLUMNS)
     where = [header.index(c) for c in MARGIN_COLUMNS]
     margins: dict[str, dict[str, float]] = {}
-    for line, row in enumerate(rows, start=2):
+    for line, row in enumerate(rows, start=first_line):
         variable, category, target_text = (row[i].strip() for i in where)
         if not variable or not category:
-            raise InputError(f"'{os.fspath(path)}' line {line}: variable and category must not be blank")
+            raise InputError(f"'{name}' line {line}: variable and category must not be blank")
         try:
             target = float(target_text)
         except ValueError:
             raise InputError(
-                f"'{os.fspath(path)}' line {line}: target '{target_text}' for category '{category}' "
+                f"'{name}' line {line}: target '{target_text}' for category '{category}' "
                 f"of variable '{variable}' is not a number"
             ) from None
         if not math.isfinite(target):
-            raise InputError(f"'{os.fspath(path)}' line {line}: target for '{category}' of '{variable}' is not finite")
+            raise InputError(f"'{name}' line {line}: target for '{category}' of '{variable}' is not finite")
         categories = margins.setdefault(variable, {})
         if category in categories:
-            raise InputError(f"'{os.fspath(path)}' line {line}: category '{category}' of variable '{variable}' "
+            raise InputError(f"'{name}' line {line}: category '{category}' of variable '{variable}' "
                              "appears more than once")
         categories[category] = target
     if not margins:
-        raise InputError(f"'{os.fspath(path)}' has no margin rows")
+        raise InputError(f"'{name}' has no margin rows")
     return margins
 
 

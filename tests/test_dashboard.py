@@ -214,6 +214,21 @@ def test_a_lead_sets_margins_and_the_next_run_uses_them(client, campaign, lead):
     assert shares == pytest.approx({"under_25k": 0.5, "100k_plus": 0.5})
 
 
+def test_margins_may_be_pasted_without_their_header_line(client, campaign, lead):
+    from tests.helpers import fill_and_post
+    from webapp.models import AnalysisSettings
+
+    margins = "income_band,under_25k,0.5\nincome_band,100k_plus,0.5\n"  # as the form's hint shows them
+    response = fill_and_post(client, "/coalition/north/summary/settings", {"margins_csv": margins},
+                             form_id="analysis-settings")
+    assert response.status_code == 302
+    run = run_now(campaign, n_bootstrap=0)
+    assert db.session.get(AnalysisSettings, campaign.id).margins_csv == margins
+    assert run.results["margins_problem"] is None
+    shares = {r["category"]: r["weighted_share"] for r in run.results["reports"]["0.0"]["representativeness"]}
+    assert shares == pytest.approx({"under_25k": 0.5, "100k_plus": 0.5})
+
+
 def test_unreadable_settings_are_refused_with_a_clear_error(client, campaign, lead):
     from tests.helpers import fill_and_post
 

@@ -9,8 +9,6 @@ clicks, or two hosts, never compute the same campaign at once.
 from __future__ import annotations
 
 import datetime as dt
-import os
-import tempfile
 import threading
 from collections import Counter
 from dataclasses import asdict
@@ -25,7 +23,7 @@ from analysis.errors import InputError
 from analysis.group_means import group_means
 from analysis.priorities import DEFAULT_MIN_CELL, priority_report
 from analysis.survey_data import HARDSHIPS, survey_from_records
-from analysis.tabular_io import read_margins_csv
+from analysis.tabular_io import margins_from_text
 from webapp.extensions import db
 from webapp.models import (
     AnalysisRun,
@@ -74,15 +72,7 @@ def save_analysis_settings(campaign: Campaign, margins_csv: str, equity_toml: st
 
 def parse_margins(text: str):
     """``variable,category,target`` CSV text as margins (None when empty); InputError when malformed."""
-    if not text.strip():
-        return None
-    handle = tempfile.NamedTemporaryFile("w", suffix=".csv", encoding="utf-8", delete=False)
-    try:
-        with handle:
-            handle.write(text)
-        return read_margins_csv(handle.name)
-    finally:
-        os.unlink(handle.name)
+    return margins_from_text(text, "population figures") if text.strip() else None
 
 
 def parse_equity(text: str):

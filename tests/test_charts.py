@@ -83,3 +83,17 @@ def test_dashboard_charts_are_labelled_escaped_images_without_style():
     assert "too few to say" in str(charts[0])
     assert "url(#shares-hatch)" in str(charts[1])  # the second series reads apart in black and white
     assert "4.5" in str(charts[2]) and "–" in str(charts[2])  # values written in the cells, a dash when hidden
+
+
+def test_ordered_answers_are_charted_in_their_own_order(app):
+    from webapp.coalition.summary_charts import in_natural_order
+
+    with app.test_request_context():
+        ages = [{"category": c} for c in ("35_44", "not stated", "18_24", "65_plus", "25_34")]
+        assert [r["category"] for r in in_natural_order("age_band", ages, lambda r: r["category"])] == [
+            "18_24", "25_34", "35_44", "65_plus", "not stated"]
+        incomes = [{"category": c} for c in ("100k_plus", "under_25k", "50_75k")]
+        assert [r["category"] for r in in_natural_order("income_band", incomes, lambda r: r["category"])] == [
+            "under_25k", "50_75k", "100k_plus"]
+        places = [{"category": c} for c in ("98122", "98103")]
+        assert in_natural_order("place", places, lambda r: r["category"]) == places  # largest first, as given

@@ -25,6 +25,17 @@ def variable_name(variable: str) -> str:
     return VARIABLE_NAMES[variable]() if variable in VARIABLE_NAMES else variable
 
 
+def in_natural_order(variable: str, rows: list, category_of) -> list:
+    """Rows of an ordered question (age, income) in the question's own order, "not stated" last;
+    rows of other questions as they are (largest first)."""
+    codes = {"age_band": lambda: [choice.value for choice in AGE_BANDS],
+             "income_band": lambda: [choice.value for choice in income_choices()]}.get(variable)
+    if codes is None:
+        return rows
+    position = {code: i for i, code in enumerate(codes())}
+    return sorted(rows, key=lambda row: position.get(category_of(row), len(position)))
+
+
 def category_name(variable: str, category: str) -> str:
     """A profile answer as a reader would name it ("Spanish", "25 to 34", "Not stated")."""
     if category == "not stated":
@@ -63,8 +74,9 @@ def heatmaps(summary: Summary) -> list[tuple[str, object, list[str], list[dict]]
     ]
     sets = [("most_affected", _("Most affected and everyone else"), affected)]
     for variable in dict.fromkeys(g["variable"] for g in summary.group_means):
+        largest = [g for g in summary.group_means if g["variable"] == variable][:8]
         groups = [{**g, "category": category_name(variable, g["category"])}
-                  for g in summary.group_means if g["variable"] == variable][:8]
+                  for g in in_natural_order(variable, largest, lambda g: g["category"])]
         sets.append((variable, variable_name(variable), groups))
     for key, title, groups in sets:
         columns = [g["category"] for g in groups]
@@ -81,7 +93,8 @@ def representation_charts(summary: Summary) -> list[tuple[str, object]]:
     """Sample share beside population share, one chart per raking variable."""
     charts = []
     for variable in dict.fromkeys(row["variable"] for row in summary.representativeness):
-        rows = [row for row in summary.representativeness if row["variable"] == variable]
+        rows = in_natural_order(variable, [row for row in summary.representativeness if row["variable"] == variable],
+                                lambda row: row["category"])
         items = [(category_name(variable, row["category"]), row["sample_share"], row["population_share"])
                  for row in rows]
         charts.append((variable_name(variable), paired_bar_chart(

@@ -81,7 +81,7 @@ def test_a_lead_changes_the_emphasis_and_renames_a_theme(summary_server, lead_pa
     lead_page.wait_for_url(re.compile(r"emphasis=2"))
     assert lead_page.get_by_label("2", exact=True).is_checked()
     theme = lead_page.locator("article.theme").first
-    theme.locator("summary").click()
+    theme.locator(".theme-edit summary").click()
     theme.get_by_label("New name").fill("Rent and housing costs")
     theme.get_by_role("button", name="Rename").click()
     lead_page.wait_for_load_state()

@@ -231,3 +231,15 @@ def test_a_refused_response_stays_visible_with_its_reason_until_removed(worker, 
     page.locator("#problem-list").get_by_role("button", name="Remove").click()
     expect(page.locator("#problem-list li")).to_have_count(0)
     expect(page.locator("#problems")).to_be_hidden()
+
+
+def test_offline_the_event_list_opens_and_other_pages_point_back_to_entry(worker, live_server, field):
+    page = worker
+    page.context.set_offline(True)
+    page.goto(f"{live_server.url}/field/demo/")
+    expect(page.get_by_role("link", name="Pantry day").first).to_be_visible()
+    page.goto(f"{live_server.url}/field/demo/upload")  # never opened on this device
+    expect(page.get_by_role("heading", name="No connection")).to_be_visible()
+    page.get_by_role("link", name="Back to entering responses").click()
+    expect(page.locator("#entry")).to_be_visible()
+    expect(page.locator("#waiting-count")).to_have_text("0")

@@ -27,7 +27,11 @@
     }).then(function (registration) {
       var channel = new MessageChannel();
       channel.port1.onmessage = function () { document.documentElement.dataset.offlineReady = "1"; };
-      registration.active.postMessage({ type: "keep-page", url: location.href }, [channel.port2]);
+      registration.active.postMessage({
+        type: "keep-pages", urls: [location.href, data.eventsUrl],
+        fallback: { lang: document.documentElement.lang, dir: document.documentElement.dir, title: words.offlineTitle,
+                    text: words.offlinePage, link: words.offlineLink, entryUrl: location.pathname }
+      }, [channel.port2]);
     })["catch"](function () { /* no offline copy; entry still works online */ });
   }
 

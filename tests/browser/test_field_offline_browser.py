@@ -243,3 +243,21 @@ def test_offline_the_event_list_opens_and_other_pages_point_back_to_entry(worker
     page.get_by_role("link", name="Back to entering responses").click()
     expect(page.locator("#entry")).to_be_visible()
     expect(page.locator("#waiting-count")).to_have_text("0")
+
+
+def test_two_workers_typing_the_same_paper_number_offline_are_told_which_one_lost(browser, live_server, field,
+                                                                                   signed_in):
+    (first_context, first), (second_context, second) = [
+        new_worker_page(browser, live_server, field, signed_in, email) for email in field["workers"]]
+    for context, page in ((first_context, first), (second_context, second)):
+        context.set_offline(True)
+        enter_response(page, "SAME-1")
+    first_context.set_offline(False)
+    expect(first.locator("#waiting-count")).to_have_text("0", timeout=20000)
+    second_context.set_offline(False)
+    expect(second.locator("#waiting-count")).to_have_text("0", timeout=20000)
+    expect(second.locator("#problem-list")).to_contain_text(
+        "Paper form number (if any): This paper form number is already entered for this event.")
+    assert len(stored_with(live_server, "SAME-")) == 1
+    first_context.close()
+    second_context.close()

@@ -56,7 +56,8 @@
       Object.keys(record.errors || {}).forEach(function (name) {
         var line = document.createElement("p");
         line.className = "field-error";
-        line.textContent = record.errors[name];
+        var label = questionLabel(name);
+        line.textContent = (label ? label + ": " : "") + record.errors[name];
         item.appendChild(line);
       });
       var remove = document.createElement("button");
@@ -70,6 +71,15 @@
       list.appendChild(item);
     });
     $("problems").hidden = problems.length === 0;
+  }
+
+  // The question a field belongs to, as the form shows it (empty when the form has no such field).
+  function questionLabel(name) {
+    var element = document.getElementById(name);
+    if (!element) { return ""; }
+    var label = element.tagName === "FIELDSET" ? element.querySelector("legend")
+      : form.querySelector("label[for='" + name + "']");
+    return label ? label.textContent.trim() : "";
   }
 
   function refresh() {
@@ -262,6 +272,9 @@
   window.addEventListener("online", sync);
   window.addEventListener("offline", function () { say(words.offline); });
   setInterval(function () { if (navigator.onLine) { sync(); } }, RETRY_MS);
-  if (navigator.storage && navigator.storage.persist) { navigator.storage.persist()["catch"](function () {}); }
+  // Ask the browser to keep the queue; when it will not promise to, suggest saving to a file.
+  if (navigator.storage && navigator.storage.persist) {
+    navigator.storage.persist().then(function (kept) { $("storage-warning").hidden = kept; })["catch"](function () {});
+  }
   refresh().then(function () { if (navigator.onLine) { return sync(); } say(words.offline); });
 }());

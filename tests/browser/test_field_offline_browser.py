@@ -261,3 +261,19 @@ def test_two_workers_typing_the_same_paper_number_offline_are_told_which_one_los
     assert len(stored_with(live_server, "SAME-")) == 1
     first_context.close()
     second_context.close()
+
+
+def test_a_double_tap_on_save_queues_the_response_once(worker, live_server):
+    page = worker
+    page.context.set_offline(True)
+    page.fill("#paper_number", "TAP-1")
+    page.select_option("#respondent_language", label="English")
+    fieldsets = page.locator("fieldset.rating")
+    for index in range(fieldsets.count()):
+        fieldsets.nth(index).locator("label.tile").nth(2).click()
+    page.get_by_role("button", name="Save and start the next one").dblclick()
+    expect(page.locator("#paper_number")).to_be_focused()
+    expect(page.locator("#waiting-count")).to_have_text("1")
+    page.context.set_offline(False)
+    expect(page.locator("#waiting-count")).to_have_text("0", timeout=20000)
+    assert len(stored_with(live_server, "TAP-")) == 1

@@ -143,8 +143,10 @@
     return fields;
   }
 
+  var saving = false;  // a double tap must not queue the same answers twice under two UUIDs
   form.addEventListener("submit", function (event) {
     event.preventDefault();
+    if (saving) { return; }
     clearErrors();
     var fields = fieldsOf();
     var problems = check(fields);
@@ -155,6 +157,7 @@
       if (first) { first.focus(); }
       return;
     }
+    saving = true;
     var language = $("respondent_language").value;
     var record = { uuid: window.ResponseQueue.newUUID(), event_id: eventId, entered_by: parseInt(data.worker, 10),
                    created_at: new Date().toISOString(), fields: fields };
@@ -165,7 +168,11 @@
       window.scrollTo(0, 0);
       $("paper_number").focus();
       say(words.saved);
+      saving = false;
       return refresh();
+    }, function (error) {
+      saving = false;  // not saved: the answers stay in the form to save again
+      say(String(error));
     }).then(sync);
   });
 

@@ -51,18 +51,15 @@ def field_form(campaign: CampaignSnapshot, content, formdata=None):
 
 
 def _formdata(fields: dict) -> MultiDict | None:
-    """The item's fields as form data; None when they are not name -> text or list of texts.
-
-    NUL characters are dropped, as ``ChorusRequest`` drops them from posted forms (nobody
-    types one, and PostgreSQL cannot store it in text).
-    """
+    """The item's fields as form data, without NUL characters (see ``webapp.requests``); None when
+    they are not name -> text or list of texts."""
     pairs = []
     for name, value in fields.items():
         values = value if isinstance(value, list) else [value]
         for one in values:
             if isinstance(one, bool) or not isinstance(one, (str, int)):
                 return None
-            pairs.append((name.replace("\x00", ""), str(one).replace("\x00", "")))
+            pairs.append((str(name).replace("\x00", ""), str(one).replace("\x00", "")))  # as ChorusRequest does
     return MultiDict(pairs)
 
 

@@ -230,3 +230,15 @@ def test_concurrent_replays_of_one_queue_store_each_response_once(app, world):
         assert outcomes.count("stored") == 1 and set(outcomes) <= {"stored", "duplicate"}
         assert stored_count(sent["uuid"]) == 1
     assert stored_count() == len(items)
+
+
+def test_hostile_text_in_an_item_is_stored_as_typed_without_nul(worker_client, world):
+    from webapp.models import Answer
+
+    payload = "'; DROP TABLE response; --\u0000\u202e{{ 7*7 }} %(x)s"
+    hostile = item(world, barrier=payload, place="98118\u0000")
+    nested = item(world)
+    nested["fields"]["barrier"] = {"text": "nested"}
+    response = sync(worker_client, world, {"responses": [hostile, nested]})
+    assert statuses(response) == ["stored", "invalid"]
+    assert db.session.scalar(select(Answer.text).where(Answer.question == "barrier")) == payload.replace("\x00", "")

@@ -231,3 +231,49 @@ def test_a_refused_response_stays_visible_with_its_reason_until_removed(worker, 
     page.locator("#problem-list").get_by_role("button", name="Remove").click()
     expect(page.locator("#problem-list li")).to_have_count(0)
     expect(page.locator("#problems")).to_be_hidden()
+
+
+def test_offline_the_event_list_opens_and_other_pages_point_back_to_entry(worker, live_server, field):
+    page = worker
+    page.context.set_offline(True)
+    page.goto(f"{live_server.url}/field/demo/")
+    expect(page.get_by_role("link", name="Pantry day").first).to_be_visible()
+    page.goto(f"{live_server.url}/field/demo/upload")  # never opened on this device
+    expect(page.get_by_role("heading", name="No connection")).to_be_visible()
+    page.get_by_role("link", name="Back to entering responses").click()
+    expect(page.locator("#entry")).to_be_visible()
+    expect(page.locator("#waiting-count")).to_have_text("0")
+
+
+def test_two_workers_typing_the_same_paper_number_offline_are_told_which_one_lost(browser, live_server, field,
+                                                                                   signed_in):
+    (first_context, first), (second_context, second) = [
+        new_worker_page(browser, live_server, field, signed_in, email) for email in field["workers"]]
+    for context, page in ((first_context, first), (second_context, second)):
+        context.set_offline(True)
+        enter_response(page, "SAME-1")
+    first_context.set_offline(False)
+    expect(first.locator("#waiting-count")).to_have_text("0", timeout=20000)
+    second_context.set_offline(False)
+    expect(second.locator("#waiting-count")).to_have_text("0", timeout=20000)
+    expect(second.locator("#problem-list")).to_contain_text(
+        "Paper form number (if any): This paper form number is already entered for this event.")
+    assert len(stored_with(live_server, "SAME-")) == 1
+    first_context.close()
+    second_context.close()
+
+
+def test_a_double_tap_on_save_queues_the_response_once(worker, live_server):
+    page = worker
+    page.context.set_offline(True)
+    page.fill("#paper_number", "TAP-1")
+    page.select_option("#respondent_language", label="English")
+    fieldsets = page.locator("fieldset.rating")
+    for index in range(fieldsets.count()):
+        fieldsets.nth(index).locator("label.tile").nth(2).click()
+    page.get_by_role("button", name="Save and start the next one").dblclick()
+    expect(page.locator("#paper_number")).to_be_focused()
+    expect(page.locator("#waiting-count")).to_have_text("1")
+    page.context.set_offline(False)
+    expect(page.locator("#waiting-count")).to_have_text("0", timeout=20000)
+    assert len(stored_with(live_server, "TAP-")) == 1

@@ -17,17 +17,15 @@ import json
 
 from flask import current_app, jsonify, render_template, request
 from flask_babel import gettext as _
-from flask_babel import lazy_gettext as _l
 from flask_login import current_user
-from flask_wtf import FlaskForm
 from flask_wtf.csrf import validate_csrf
-from flask_wtf.file import FileField, FileRequired
 from wtforms import ValidationError
 
 from webapp.access import CAMPAIGN_FIELD, allow
 from webapp.extensions import csrf
 from webapp.field import bp
 from webapp.field.items import store_items
+from webapp.forms.events import QueueFileForm
 from webapp.services.campaigns import campaign_snapshot
 from webapp.services.field import MAX_BATCH
 from webapp.views import error_summary
@@ -69,13 +67,6 @@ def sync_responses(slug: str):
     results = [result.as_json() for result in store_items(campaign_snapshot(slug), items, current_user)]
     status = SINGLE_ITEM_STATUS[results[0]["status"]] if single else 200
     return jsonify({"results": results}), status
-
-
-class QueueFileForm(FlaskForm):
-    """An exported queue file to upload."""
-
-    queue_file = FileField(_l("File of waiting responses (.json)"),
-                           validators=[FileRequired(message=_l("Please choose the file to upload."))])
 
 
 @bp.route("/<slug>/upload", methods=["GET", "POST"])

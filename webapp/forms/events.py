@@ -10,6 +10,7 @@ import functools
 
 from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
+from flask_wtf.file import FileField, FileRequired
 from wtforms import StringField
 from wtforms.validators import InputRequired, Optional, Regexp
 
@@ -29,6 +30,13 @@ class EventForm(FlaskForm):
         InputRequired(message=_l("Please give the event a name.")), MaxLength(200)])
     date = LocalDateField(_l("Date"), validators=[InputRequired(message=_l("Please give the date."))])
     place = StringField(_l("Place"), validators=[MaxLength(200)])
+
+
+class QueueFileForm(FlaskForm):
+    """A file of waiting responses exported from an entry screen, to upload."""
+
+    queue_file = FileField(_l("File of waiting responses (.json)"),
+                           validators=[FileRequired(message=_l("Please choose the file to upload."))])
 
 
 class FieldEntryMixin:

@@ -27,7 +27,11 @@
     }).then(function (registration) {
       var channel = new MessageChannel();
       channel.port1.onmessage = function () { document.documentElement.dataset.offlineReady = "1"; };
-      registration.active.postMessage({ type: "keep-page", url: location.href }, [channel.port2]);
+      registration.active.postMessage({
+        type: "keep-pages", urls: [location.href, data.eventsUrl],
+        fallback: { lang: document.documentElement.lang, dir: document.documentElement.dir, title: words.offlineTitle,
+                    text: words.offlinePage, link: words.offlineLink, entryUrl: location.pathname }
+      }, [channel.port2]);
     })["catch"](function () { /* no offline copy; entry still works online */ });
   }
 
@@ -52,7 +56,8 @@
       Object.keys(record.errors || {}).forEach(function (name) {
         var line = document.createElement("p");
         line.className = "field-error";
-        line.textContent = record.errors[name];
+        var label = questionLabel(name);
+        line.textContent = (label ? label + ": " : "") + record.errors[name];
         item.appendChild(line);
       });
       var remove = document.createElement("button");
@@ -66,6 +71,15 @@
       list.appendChild(item);
     });
     $("problems").hidden = problems.length === 0;
+  }
+
+  // The question a field belongs to, as the form shows it (empty when the form has no such field).
+  function questionLabel(name) {
+    var element = document.getElementById(name);
+    if (!element) { return ""; }
+    var label = element.tagName === "FIELDSET" ? element.querySelector("legend")
+      : form.querySelector("label[for='" + name + "']");
+    return label ? label.textContent.trim() : "";
   }
 
   function refresh() {
@@ -129,8 +143,10 @@
     return fields;
   }
 
+  var saving = false;  // a double tap must not queue the same answers twice under two UUIDs
   form.addEventListener("submit", function (event) {
     event.preventDefault();
+    if (saving) { return; }
     clearErrors();
     var fields = fieldsOf();
     var problems = check(fields);
@@ -141,6 +157,7 @@
       if (first) { first.focus(); }
       return;
     }
+    saving = true;
     var language = $("respondent_language").value;
     var record = { uuid: window.ResponseQueue.newUUID(), event_id: eventId, entered_by: parseInt(data.worker, 10),
                    created_at: new Date().toISOString(), fields: fields };
@@ -151,7 +168,11 @@
       window.scrollTo(0, 0);
       $("paper_number").focus();
       say(words.saved);
+      saving = false;
       return refresh();
+    }, function (error) {
+      saving = false;  // not saved: the answers stay in the form to save again
+      say(String(error));
     }).then(sync);
   });
 
@@ -258,6 +279,9 @@
   window.addEventListener("online", sync);
   window.addEventListener("offline", function () { say(words.offline); });
   setInterval(function () { if (navigator.onLine) { sync(); } }, RETRY_MS);
-  if (navigator.storage && navigator.storage.persist) { navigator.storage.persist()["catch"](function () {}); }
+  // Ask the browser to keep the queue; when it will not promise to, suggest saving to a file.
+  if (navigator.storage && navigator.storage.persist) {
+    navigator.storage.persist().then(function (kept) { $("storage-warning").hidden = kept; })["catch"](function () {});
+  }
   refresh().then(function () { if (navigator.onLine) { return sync(); } say(words.offline); });
 }());

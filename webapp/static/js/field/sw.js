@@ -27,11 +27,31 @@ function keepPage(request, response) {
   return caches.open(CACHE).then(function (cache) { return cache.put(request, copy); }).then(function () { return response; });
 }
 
+var FALLBACK = "/field/offline-fallback";
+
+function escapeHtml(text) {
+  return String(text).replace(/[&<>"']/g, function (c) { return "&#" + c.charCodeAt(0) + ";"; });
+}
+
+// A page not kept for offline use: say so (in the worker's language) and link to the entry screen.
+function fallbackPage(words) {
+  var html = "<!doctype html><html lang=\"" + escapeHtml(words.lang) + "\" dir=\"" + escapeHtml(words.dir) + "\">" +
+    "<meta charset=\"utf-8\"><meta name=\"viewport\" content=\"width=device-width, initial-scale=1\">" +
+    "<title>" + escapeHtml(words.title) + "</title><main><h1>" + escapeHtml(words.title) + "</h1><p>" +
+    escapeHtml(words.text) + "</p><p><a href=\"" + escapeHtml(words.entryUrl) + "\">" + escapeHtml(words.link) +
+    "</a></p></main></html>";
+  return new Response(html, { status: 503, headers: { "Content-Type": "text/html; charset=utf-8" } });
+}
+
 function pageFromNetworkOrCache(request) {
   return fetch(request).then(function (response) { return keepPage(request, response); })
     .catch(function () {
       return caches.match(request, { ignoreSearch: true }).then(function (hit) {
-        return hit || new Response("Offline", { status: 503, headers: { "Content-Type": "text/plain" } });
+        if (hit) { return hit; }
+        return caches.match(FALLBACK).then(function (words) {
+          return words ? words.json().then(fallbackPage)
+            : new Response("Offline", { status: 503, headers: { "Content-Type": "text/plain" } });
+        });
       });
     });
 }
@@ -55,13 +75,20 @@ self.addEventListener("fetch", function (event) {
   }
 });
 
-// The page asks to keep itself (the first visit happened before this worker controlled it).
+// The entry screen asks to keep itself and the event list (its first visit happened before
+// this worker controlled it), and hands over the words of the offline fallback page.
 self.addEventListener("message", function (event) {
-  if (!event.data || event.data.type !== "keep-page") { return; }
-  var url = new URL(event.data.url);
-  if (url.origin !== self.location.origin || url.pathname.indexOf("/field/") !== 0) { return; }
-  var request = new Request(url.href, { credentials: "same-origin" });
-  event.waitUntil(fetch(request).then(function (response) { return keepPage(request, response); })
-    .catch(function () { return null; })
+  if (!event.data || event.data.type !== "keep-pages") { return; }
+  var requests = (event.data.urls || []).map(function (href) { return new URL(href, self.location.href); })
+    .filter(function (url) { return url.origin === self.location.origin && url.pathname.indexOf("/field/") === 0; })
+    .map(function (url) { return new Request(url.href, { credentials: "same-origin" }); });
+  var words = new Response(JSON.stringify(event.data.fallback || {}), { headers: { "Content-Type": "application/json" } });
+  event.waitUntil(caches.open(CACHE).then(function (cache) { return cache.put(FALLBACK, words); })
+    .then(function () {
+      return Promise.all(requests.map(function (request) {
+        return fetch(request).then(function (response) { return keepPage(request, response); })
+          .catch(function () { return null; });
+      }));
+    })
     .then(function () { if (event.ports[0]) { event.ports[0].postMessage("kept"); } }));
 });

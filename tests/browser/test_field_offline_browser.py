@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import datetime as dt
 import json
+import time
 import uuid
 
 import pytest
@@ -88,6 +89,16 @@ def stored_with(live_server, prefix: str) -> list[Response]:
         return rows
 
 
+def wait_stored(live_server, prefix: str, count: int, seconds: float = 10) -> list[Response]:
+    """The stored responses with ``prefix``, once there are ``count`` (or after ``seconds``)."""
+    deadline = time.monotonic() + seconds
+    stored = stored_with(live_server, prefix)
+    while len(stored) < count and time.monotonic() < deadline:
+        time.sleep(0.2)
+        stored = stored_with(live_server, prefix)
+    return stored
+
+
 def test_three_responses_entered_offline_survive_a_reload_and_are_stored_once(worker, live_server, field, artifacts):
     page = worker
     assert horizontal_overflow(page) == 0
@@ -106,7 +117,7 @@ def test_three_responses_entered_offline_survive_a_reload_and_are_stored_once(wo
 
     page.context.set_offline(False)
     expect(page.locator("#waiting-count")).to_have_text("0", timeout=20000)
-    stored = stored_with(live_server, "OFF-")
+    stored = wait_stored(live_server, "OFF-", 3)
     assert [r.paper_number for r in stored] == ["OFF-1", "OFF-2", "OFF-3"]
     assert {(r.event_id, r.channel, r.language) for r in stored} == {(field["event_id"], "paper", "es")}
     assert page.locator("#last-sync").inner_text() != "not yet"
@@ -126,7 +137,7 @@ def test_a_paper_number_used_already_is_flagged_before_saving(worker, live_serve
     assert waiting(page) == "1"
     page.context.set_offline(False)
     expect(page.locator("#waiting-count")).to_have_text("0", timeout=20000)
-    assert [r.paper_number for r in stored_with(live_server, "DUP-")] == ["DUP-1"]
+    assert [r.paper_number for r in wait_stored(live_server, "DUP-", 1)] == ["DUP-1"]
 
 
 def test_exported_waiting_responses_upload_once_however_often(browser, live_server, field, signed_in, tmp_path):
@@ -171,7 +182,7 @@ def test_sync_after_the_session_expired_keeps_the_queue_until_signed_in_again(wo
     page.get_by_role("button", name="Sign in").click()
     page.wait_for_url(f"**{field['entry']}")
     expect(page.locator("#waiting-count")).to_have_text("0", timeout=20000)
-    assert [r.paper_number for r in stored_with(live_server, "EXPIRED-")] == ["EXPIRED-1", "EXPIRED-2"]
+    assert [r.paper_number for r in wait_stored(live_server, "EXPIRED-", 2)] == ["EXPIRED-1", "EXPIRED-2"]
 
 
 def test_two_workers_at_the_same_event_are_each_counted_and_credited(browser, live_server, field, signed_in):
@@ -181,7 +192,7 @@ def test_two_workers_at_the_same_event_are_each_counted_and_credited(browser, li
         enter_response(page, f"TWO-{number}-b")
     for _context, page in pages:
         expect(page.locator("#waiting-count")).to_have_text("0", timeout=20000)
-    stored = stored_with(live_server, "TWO-")
+    stored = wait_stored(live_server, "TWO-", 4)
     assert len(stored) == 4 and len({r.entered_by_id for r in stored}) == 2
     with live_server.app.app_context():
         total = db.session.scalar(select(db.func.count()).select_from(Response)
@@ -258,7 +269,7 @@ def test_two_workers_typing_the_same_paper_number_offline_are_told_which_one_los
     expect(second.locator("#waiting-count")).to_have_text("0", timeout=20000)
     expect(second.locator("#problem-list")).to_contain_text(
         "Paper form number (if any): This paper form number is already entered for this event.")
-    assert len(stored_with(live_server, "SAME-")) == 1
+    assert len(wait_stored(live_server, "SAME-", 1)) == 1
     first_context.close()
     second_context.close()
 
@@ -276,4 +287,14 @@ def test_a_double_tap_on_save_queues_the_response_once(worker, live_server):
     expect(page.locator("#waiting-count")).to_have_text("1")
     page.context.set_offline(False)
     expect(page.locator("#waiting-count")).to_have_text("0", timeout=20000)
+    assert len(wait_stored(live_server, "TAP-", 1)) == 1
+    time.sleep(0.5)
     assert len(stored_with(live_server, "TAP-")) == 1
+
+
+def test_a_response_saved_while_a_send_is_under_way_is_sent_straight_after(worker, live_server):
+    page = worker
+    for n in range(4):  # online: each save starts a send; the next save lands during it
+        enter_response(page, f"QUICK-{n}")
+    assert len(wait_stored(live_server, "QUICK-", 4)) == 4  # well before the 30 s retry
+    expect(page.locator("#waiting-count")).to_have_text("0")

@@ -82,7 +82,14 @@
     return label ? label.textContent.trim() : "";
   }
 
+  // Re-read the queue and redraw; one at a time, so an older reading never paints over a newer one.
+  var refreshing = Promise.resolve();
   function refresh() {
+    refreshing = refreshing.then(readAndRender, readAndRender);
+    return refreshing;
+  }
+
+  function readAndRender() {
     return Promise.all([queue.all(), queue.getMeta("lastSync"), queue.getMeta("count:" + eventId)])
       .then(function (results) {
         state.records = results[0];
@@ -235,8 +242,12 @@
   }
 
   function sync() {
-    if (state.syncing) { return Promise.resolve(); }
+    if (state.syncing) {  // saved or asked for during a send: send again right after it
+      state.again = true;
+      return Promise.resolve();
+    }
     state.syncing = true;
+    state.again = false;
     return queue.all().then(function (records) {
       var waiting = records.filter(function (r) { return r.state === "waiting"; });
       return fetchStatus().then(function () {
@@ -254,6 +265,8 @@
     }).then(function () {
       state.syncing = false;
       return refresh();
+    }).then(function () {
+      if (state.again && $("sign-in-again").hidden && navigator.onLine) { return sync(); }
     });
   }
 

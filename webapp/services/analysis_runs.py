@@ -244,11 +244,11 @@ def start_run(campaign: Campaign, actor=None) -> AnalysisRun | None:
         app = current_app._get_current_object()
         thread = threading.Thread(target=_run_in_thread, args=(app, run.id), name=f"analysis-{run.id}", daemon=True)
         thread.start()
-        run_threads.append(thread)
+        run_threads[:] = [t for t in run_threads if t.is_alive()] + [thread]
     else:
         execute_run(run.id)
     return run
 
 
-#: background threads started by this process (tests join them)
+#: background threads started by this process and not yet seen finished (tests join them)
 run_threads: list[threading.Thread] = []

@@ -97,3 +97,9 @@ def test_ordered_answers_are_charted_in_their_own_order(app):
             "under_25k", "50_75k", "100k_plus"]
         places = [{"category": c} for c in ("98122", "98103")]
         assert in_natural_order("place", places, lambda r: r["category"]) == places  # largest first, as given
+
+
+def test_interval_labels_keep_a_right_to_left_name_before_its_number():
+    svg = str(interval_chart([("السكن", 4.41, 4.3, 4.5)], "Needs", 1, 5, chart_id="c"))
+    # the name is a bidi isolate, so in the left-to-right chart ": 4.41" stays after it
+    assert "\u2068السكن\u2069: 4.41" in svg and 'direction="ltr"' in svg

@@ -192,7 +192,8 @@ def interval_chart(items: Sequence[tuple[str, float | None, float | None, float 
     for index, (label, value, low, high) in enumerate(items):
         y = top + index * row
         shown = missing_text if value is None else _number(value)
-        parts.append(f'<text x="{left}" y="{y + 13}">{escape(label)}: {escape(shown)}</text>')
+        # the label isolated (FSI … PDI), so a right-to-left name keeps its number after it
+        parts.append(f'<text x="{left}" y="{y + 13}">\u2068{escape(label)}\u2069: {escape(shown)}</text>')
         if value is None:
             continue
         middle = y + 26

@@ -52,7 +52,7 @@ def category_name(variable: str, category: str) -> str:
 
 def needs_chart(summary: Summary):
     """Ranked needs: equity-weighted mean importance with its interval."""
-    items = [(f"{row.rank}. {row.name}" if row.rank else row.name, row.mean,
+    items = [(f"{row.rank}. \u2068{row.name}\u2069" if row.rank else row.name, row.mean,  # FSI/PDI: see charts.py
               *(row.mean_interval or (None, None))) for row in summary.rows]
     return interval_chart(
         items, _("Needs ranked by importance to residents, most affected weighted up"), 1, 5,

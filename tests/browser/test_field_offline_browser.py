@@ -298,3 +298,25 @@ def test_a_response_saved_while_a_send_is_under_way_is_sent_straight_after(worke
         enter_response(page, f"QUICK-{n}")
     assert len(wait_stored(live_server, "QUICK-", 4)) == 4  # well before the 30 s retry
     expect(page.locator("#waiting-count")).to_have_text("0")
+
+
+KEPT_FIELD_PAGES = """async () => {
+  const kept = [];
+  for (const name of await caches.keys()) {
+    for (const request of await (await caches.open(name)).keys()) { kept.push(new URL(request.url).pathname); }
+  }
+  return kept.filter((path) => path.startsWith('/field/') && path !== '/field/offline-fallback');
+}"""
+
+
+def test_signing_out_makes_the_device_forget_the_kept_field_pages(browser, live_server, field, signed_in):
+    # last in the module: signing out ends this worker's sessions, which earlier tests reuse
+    context, page = new_worker_page(browser, live_server, field, signed_in, field["workers"][1])
+    try:
+        assert field["entry"] in page.evaluate(KEPT_FIELD_PAGES)  # they name the worker and the event
+        page.get_by_role("button", name="Sign out").click()
+        page.wait_for_url("**/login")
+        page.wait_for_function(f"({KEPT_FIELD_PAGES})().then((kept) => kept.length === 0)", timeout=10000)
+        assert page.evaluate(KEPT_FIELD_PAGES) == []
+    finally:
+        context.close()

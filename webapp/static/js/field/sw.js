@@ -75,9 +75,25 @@ self.addEventListener("fetch", function (event) {
   }
 });
 
+// The sign-in page (forget.js) asks to forget the kept field pages: nobody is signed in.
+function forgetPages() {
+  return caches.open(CACHE).then(function (cache) {
+    return cache.keys().then(function (requests) {
+      return Promise.all(requests.filter(function (request) {
+        var path = new URL(request.url).pathname;
+        return path.indexOf("/field/") === 0 && path !== FALLBACK;
+      }).map(function (request) { return cache["delete"](request); }));
+    });
+  });
+}
+
 // The entry screen asks to keep itself and the event list (its first visit happened before
 // this worker controlled it), and hands over the words of the offline fallback page.
 self.addEventListener("message", function (event) {
+  if (event.data && event.data.type === "forget-pages") {
+    event.waitUntil(forgetPages());
+    return;
+  }
   if (!event.data || event.data.type !== "keep-pages") { return; }
   var requests = (event.data.urls || []).map(function (href) { return new URL(href, self.location.href); })
     .filter(function (url) { return url.origin === self.location.origin && url.pathname.indexOf("/field/") === 0; })

@@ -112,3 +112,19 @@ def test_redis_storage_is_shared_between_hosts(app_with):
     finally:
         connection.flushdb()
         connection.close()
+
+
+def test_every_limited_view_is_known_to_the_limiters_request_filter(app):
+    """The limiter skips views ``rate_limited`` did not mark; a limit added another way would go unchecked."""
+    from webapp.extensions import _LIMITED_VIEWS, limiter
+
+    assert _LIMITED_VIEWS
+    assert limiter._marked_for_limiting <= _LIMITED_VIEWS  # Flask-Limiter's own record of decorated views
+
+
+def test_requests_to_views_without_limits_leave_the_limiter_alone(client):
+    """The survey and other pages are never counted, however many times they are asked for."""
+    for _ in range(30):
+        assert client.get("/login").status_code == 200
+        assert client.get("/healthz").status_code == 200
+    assert "X-RateLimit-Limit" not in client.get("/healthz").headers

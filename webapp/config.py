@@ -56,6 +56,10 @@ def settings_from_env(env: Mapping[str, str], instance_path: str) -> dict:
         "REMEMBER_COOKIE_HTTPONLY": True,
         "REMEMBER_COOKIE_SAMESITE": "Lax",
         "REMEMBER_COOKIE_SECURE": _flag(env.get("SESSION_COOKIE_SECURE"), environment == "production"),
+        # how long a worker may reuse what it read about a campaign (open or closed, languages,
+        # content version) before reading it again; edits made on other workers or hosts show
+        # within this time, edits made on the same worker at once. 0: read on every request
+        "CAMPAIGN_CACHE_SECONDS": float(env.get("CAMPAIGN_CACHE_SECONDS", "1")),
         "PASSWORD_RESET_HOURS": float(env.get("PASSWORD_RESET_HOURS", "24")),
         **analysis_settings(env, environment),
         **argon2_settings(env, environment),

@@ -4,8 +4,9 @@ A blank survey is the same for every resident who opens it, except for two value
 CSRF token and the response's UUID. Rendering it (dozens of questions, hundreds of
 inputs) costs far more than everything else in the request, so the first request renders
 it, the two values are swapped for markers, and later requests only put fresh values
-back. The key carries the campaign's ``content_version``, so an edit is seen at once, on
-every host; nothing here is state another host needs.
+back. The key carries the campaign's ``content_version``, so an edit is seen as soon as
+the campaign's snapshot is read again (see ``services.campaigns.campaign_snapshot``);
+nothing here is state another host needs.
 
 Compression is stamped the same way: the part of the page before the first per-request
 value is gzip-compressed once (ending on a byte boundary), and each request continues a

@@ -7,7 +7,7 @@ from flask_login import current_user, login_user, logout_user
 
 from webapp.access import PUBLIC, STAFF, allow, safe_next
 from webapp.auth import bp
-from webapp.extensions import limiter
+from webapp.extensions import limiter, rate_limited
 from webapp.forms.accounts import LoginForm, PasswordChangeForm, ResetPasswordForm, account_error
 from webapp.services.accounts import (
     AccountError,
@@ -37,9 +37,11 @@ def _per_account_limit() -> str:
 
 @bp.route("/login", methods=["GET", "POST"])
 @allow(PUBLIC)
-@limiter.limit(_per_address_limit, methods=["POST"])
-@limiter.limit(_per_account_limit, key_func=_login_account_key, methods=["POST"],
-               deduct_when=lambda response: g.get("login_failed", False))
+@rate_limited(
+    limiter.limit(_per_address_limit, methods=["POST"]),
+    limiter.limit(_per_account_limit, key_func=_login_account_key, methods=["POST"],
+                  deduct_when=lambda response: g.get("login_failed", False)),
+)
 def login():
     """Sign in with email and password; come back to ``next`` afterwards."""
     form = LoginForm()

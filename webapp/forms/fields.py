@@ -17,18 +17,25 @@ def options(pairs) -> list[SelectChoice]:
     return [SelectChoice(value, label) for value, label in pairs]
 
 
+#: made once: lazy strings are translated when shown, and a form binds its fields on every request
+_CHOOSE_ONE = _l("Please choose one of the options.")
+_CHOOSE_SHOWN = _l("Please choose from the options shown.")
+
+
 class _MissingIsNotInvalid:
     """A choice field whose only complaint about a missing answer comes from its validators."""
 
     def __init__(self, *args, **kwargs):
-        kwargs.setdefault("invalid_choice_message", _l("Please choose one of the options."))
-        kwargs.setdefault("invalid_value_message", _l("Please choose one of the options."))
+        kwargs.setdefault("invalid_choice_message", _CHOOSE_ONE)
+        kwargs.setdefault("invalid_value_message", _CHOOSE_ONE)
         super().__init__(*args, **kwargs)
 
     def pre_validate(self, form):
-        if self.data is None:
+        """An answer must be one of the choices (compared as WTForms does, without rendering them)."""
+        if self.data is None or self.process_errors or not self.validate_choice:
             return
-        super().pre_validate(form)
+        if not any(self.coerce(choice.value) == self.data for choice in self._choices_from_input(self.choices) or ()):
+            raise ValidationError(self.invalid_choice_message)
 
 
 class ChoiceField(_MissingIsNotInvalid, RadioField):
@@ -46,8 +53,8 @@ class MultiCheckboxField(SelectMultipleField):
     option_widget = widgets.CheckboxInput()
 
     def __init__(self, *args, **kwargs):
-        kwargs.setdefault("invalid_choice_message", _l("Please choose from the options shown."))
-        kwargs.setdefault("invalid_value_message", _l("Please choose from the options shown."))
+        kwargs.setdefault("invalid_choice_message", _CHOOSE_SHOWN)
+        kwargs.setdefault("invalid_value_message", _CHOOSE_SHOWN)
         super().__init__(*args, **kwargs)
 
 

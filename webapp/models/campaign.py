@@ -102,6 +102,10 @@ class NeedText(Base):
 
 
 
+#: set in a session's ``info`` when it changed what residents read about a campaign
+CAMPAIGN_EDITED = "chorus.campaign_edited"
+
+
 @event.listens_for(Session, "after_flush")
 def _bump_content_version(session: Session, _flush_context) -> None:
     """Any change to what residents read bumps the campaign's ``content_version``.
@@ -124,6 +128,7 @@ def _bump_content_version(session: Session, _flush_context) -> None:
         campaign_ids |= set(session.scalars(select(Need.campaign_id).where(Need.id.in_(need_ids))))
     campaign_ids.discard(None)
     if campaign_ids:
+        session.info[CAMPAIGN_EDITED] = True  # see services.campaigns: snapshots are read again after commit
         session.execute(
             update(Campaign).where(Campaign.id.in_(campaign_ids)).values(content_version=Campaign.content_version + 1)
         )

@@ -1,8 +1,9 @@
 """Campaigns: reading their resident-facing content in a language, and editing it.
 
-The public pages read a campaign through a small snapshot (one query) and its content
-through a per-process cache keyed by ``content_version``, which every edit bumps (see
-``models.campaign``). Residents' requests therefore never load the whole campaign.
+The public pages read a campaign through a small snapshot (one query, kept for up to
+``CAMPAIGN_CACHE_SECONDS`` per process) and its content through a per-process cache keyed
+by ``content_version``, which every edit bumps (see ``models.campaign``). Residents'
+requests therefore never load the whole campaign, and most make no query at all.
 """
 from __future__ import annotations
 
@@ -10,13 +11,15 @@ import re
 import threading
 from collections import OrderedDict
 from dataclasses import dataclass, field
+from time import monotonic
 
-from flask import current_app
-from sqlalchemy import bindparam, select
+from flask import current_app, has_app_context
+from sqlalchemy import bindparam, event, select
+from sqlalchemy.orm import Session
 
 from webapp.extensions import db
 from webapp.i18n import LANGUAGES
-from webapp.models import PROFILE_QUESTIONS, Campaign, CampaignText, Need, NeedText, utcnow
+from webapp.models import CAMPAIGN_EDITED, PROFILE_QUESTIONS, Campaign, CampaignText, Need, NeedText, utcnow
 from webapp.services import audit
 
 
@@ -73,9 +76,38 @@ _SNAPSHOT = select(_campaign.c.id, _campaign.c.slug, _campaign.c.default_languag
 def campaign_snapshot(slug: str) -> CampaignSnapshot | None:
     """The public facts of the campaign with this slug, or None.
 
-    A plain Core query on its own pooled connection: this runs on every resident's
-    request, and an ORM session costs several times more than the query itself.
+    Read at most once every ``CAMPAIGN_CACHE_SECONDS`` per process: this runs on every
+    resident's request. An edit committed in this process is seen at once (see
+    ``_forget_snapshots``); one made elsewhere (another worker or host) within that many
+    seconds. Nothing depends on it being newer: a response is stored against the
+    content version it was checked with, and need rows are never deleted.
     """
+    max_age = current_app.config["CAMPAIGN_CACHE_SECONDS"]
+    cache = current_app.extensions.setdefault("campaign_snapshots", {})
+    cached = cache.get(slug)
+    now = monotonic()
+    if cached is not None and now - cached[0] < max_age:
+        return cached[1]
+    snapshot = _read_snapshot(slug)
+    if snapshot is not None and max_age > 0:  # unknown slugs are not kept: anyone can make them up
+        cache[slug] = (now, snapshot)
+    return snapshot
+
+
+@event.listens_for(Session, "after_commit")
+def _forget_snapshots(session: Session) -> None:
+    """Once an edit to a campaign commits, this process reads every campaign afresh."""
+    if session.info.pop(CAMPAIGN_EDITED, False) and has_app_context():
+        current_app.extensions.get("campaign_snapshots", {}).clear()
+
+
+@event.listens_for(Session, "after_rollback")
+def _edit_undone(session: Session) -> None:
+    session.info.pop(CAMPAIGN_EDITED, None)
+
+
+def _read_snapshot(slug: str) -> CampaignSnapshot | None:
+    """A plain Core query on its own pooled connection: an ORM session costs several times more."""
     with db.engine.connect() as conn:
         row = conn.execute(_SNAPSHOT, {"slug": slug}).one_or_none()
     if row is None:

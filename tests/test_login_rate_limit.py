@@ -114,8 +114,8 @@ def test_redis_storage_is_shared_between_hosts(app_with):
         connection.close()
 
 
-def test_every_limited_view_is_known_to_the_limiters_request_filter(app):
-    """The limiter skips views ``rate_limited`` did not mark; a limit added another way would go unchecked."""
+def test_every_limited_view_is_known_to_the_limiters_hooks(app):
+    """The limiter's hooks skip views ``rate_limited`` did not mark; a limit added another way would go unchecked."""
     from webapp.extensions import _LIMITED_VIEWS, limiter
 
     assert _LIMITED_VIEWS
@@ -128,3 +128,16 @@ def test_requests_to_views_without_limits_leave_the_limiter_alone(client):
         assert client.get("/login").status_code == 200
         assert client.get("/healthz").status_code == 200
     assert "X-RateLimit-Limit" not in client.get("/healthz").headers
+
+
+def test_the_limiters_hooks_all_wait_for_a_limited_view(app):
+    from webapp.extensions import limiter
+
+    hooks = [*app.before_request_funcs[None], *app.after_request_funcs[None], *app.teardown_request_funcs[None]]
+    assert not [hook for hook in hooks if getattr(hook, "__self__", None) is limiter or limiter in getattr(hook, "args", ())]
+
+
+def test_a_limited_sign_in_still_says_how_many_tries_are_left(client):
+    response = login_post(client, "someone@example.org", "wrong password!")
+    assert response.status_code == 401
+    assert response.headers["X-RateLimit-Limit"]

@@ -21,8 +21,11 @@ from webapp.services.campaigns import CampaignSnapshot, SurveyContent
 
 log = logging.getLogger(__name__)
 
-#: the tables themselves: Core INSERTs skip the ORM's bulk machinery, which costs more than the writes
-_response, _rating, _answer, _profile = Response.__table__, Rating.__table__, Answer.__table__, Profile.__table__
+#: Core INSERTs on the tables themselves, built once: the ORM's bulk machinery and building a
+#: statement per request each cost more than the writes
+_response = Response.__table__
+_INSERT_RESPONSE = insert(_response).returning(_response.c.id)
+_INSERT_RATINGS, _INSERT_ANSWERS, _INSERT_PROFILE = insert(Rating.__table__), insert(Answer.__table__), insert(Profile.__table__)
 
 HARDSHIP_COLUMNS = ("uninsured", "food_insecurity", "housing_instability", "disability", "transportation_barrier")
 
@@ -136,7 +139,7 @@ def store_priority_response(
     try:
         conn = db.session.connection()  # the session's transaction, without its per-statement work
         response_id = conn.execute(
-            insert(_response).returning(_response.c.id),
+            _INSERT_RESPONSE,
             {
                 "client_uuid": submission.client_uuid, "content_hash": content_hash, "campaign_id": campaign.id,
                 "instrument": "priority", "language": submission.language, "channel": submission.channel,
@@ -144,18 +147,18 @@ def store_priority_response(
                 "paper_number": submission.paper_number, "created_at": submission.created_at or now, "received_at": now,
             },
         ).scalar_one()
-        conn.execute(insert(_rating), [
+        conn.execute(_INSERT_RATINGS, [
             {"response_id": response_id, "need_id": content.need_ids[key], "importance": importance,
              "top_three": key in top}
             for key, importance in submission.ratings.items()
         ])
         if submission.answers:
-            conn.execute(insert(_answer), [
+            conn.execute(_INSERT_ANSWERS, [
                 {"response_id": response_id, "question": question, "text": text, "language": language}
                 for question, (text, language) in submission.answers.items()
             ])
         if submission.profile:
-            conn.execute(insert(_profile), {"response_id": response_id, **submission.profile})
+            conn.execute(_INSERT_PROFILE, {"response_id": response_id, **submission.profile})
         db.session.commit()
         return Outcome.STORED, response_id
     except IntegrityError:
@@ -188,7 +191,7 @@ def store_once(response: dict[str, Any], write_rows: Callable[[int], None]) -> t
     now = utcnow()
     try:
         response_id = db.session.execute(
-            insert(_response).returning(_response.c.id),
+            _INSERT_RESPONSE,
             {"created_at": now, "received_at": now, **response},
         ).scalar_one()
         write_rows(response_id)

@@ -2,11 +2,14 @@
 from __future__ import annotations
 
 import uuid
+import weakref
 
 from flask_babel import format_number
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
+from flask_wtf import FlaskForm
 from wtforms import RadioField, SelectChoice, SelectField, SelectMultipleField, StringField, widgets
+from wtforms.csrf.core import CSRFTokenField
 from wtforms.validators import ValidationError
 
 from webapp.config import MAX_TEXT_LENGTH
@@ -20,6 +23,38 @@ def options(pairs) -> list[SelectChoice]:
 #: made once: lazy strings are translated when shown, and a form binds its fields on every request
 _CHOOSE_ONE = _l("Please choose one of the options.")
 _CHOOSE_SHOWN = _l("Please choose from the options shown.")
+
+
+#: form class -> {(unbound field, name, prefix): a field bound once and never used}
+_PROTOTYPES: weakref.WeakKeyDictionary = weakref.WeakKeyDictionary()
+
+
+class SurveyForm(FlaskForm):
+    """A public survey form: each request's fields are copies of fields built once per form class.
+
+    Building a WTForms field runs its whole constructor (label, flags, validators, choices);
+    a survey has dozens and is sent by every resident, so each field is built once, left
+    unused, and copied into each new form (``Meta.bind_field``, WTForms' hook for binding).
+    The copy shares what the constructor made, which no view changes in place (labels,
+    validators, flags, fixed choices); everything a request sets (data, errors, choices
+    from a callable, read in the reader's language) lives on the copy. The CSRF field is
+    made per form and is bound as usual.
+    """
+
+    class Meta:
+        def bind_field(self, form, unbound_field, options):
+            if issubclass(unbound_field.field_class, CSRFTokenField):
+                return unbound_field.bind(form=form, **options)
+            prototypes = _PROTOTYPES.setdefault(type(form), {})
+            key = (unbound_field, options["name"], options["prefix"])
+            prototype = prototypes.get(key)
+            if prototype is None:
+                prototype = prototypes[key] = unbound_field.bind(form=form, **options)
+                prototype._form = prototype.meta = None  # keeps no request's form alive
+            field = object.__new__(type(prototype))
+            field.__dict__.update(prototype.__dict__)
+            field._form, field.meta = form, form.meta
+            return field
 
 
 class _MissingIsNotInvalid:

@@ -20,6 +20,7 @@ from webapp.forms.fields import (
     Honeypot,
     MaxLength,
     OptionalSelectField,
+    SurveyForm,
     free_text_length,
     options,
 )
@@ -90,7 +91,7 @@ def _item(key: str) -> ChoiceField:
     return ChoiceField(MEI_TEXT[key][0], coerce=int, choices=SCORE_CHOICES, validators=[required])
 
 
-class MeetingEvaluationForm(FlaskForm):
+class MeetingEvaluationForm(SurveyForm):
     """A participant's anonymous evaluation of one meeting."""
 
     lang = HiddenField()

@@ -17,7 +17,6 @@ from babel import Locale
 from babel.dates import get_day_names
 from flask_babel import get_locale
 from flask_babel import lazy_gettext as _l
-from flask_wtf import FlaskForm
 from wtforms import HiddenField, StringField, TextAreaField
 from wtforms.validators import InputRequired, ValidationError
 
@@ -27,6 +26,7 @@ from webapp.forms.fields import (
     MaxLength,
     MultiCheckboxField,
     OptionalSelectField,
+    SurveyForm,
     free_text_length,
     options,
 )
@@ -159,7 +159,7 @@ def _competency(key: str) -> ChoiceField:
     return ChoiceField(COMPETENCY_LABELS[key], coerce=int, choices=COMPETENCY_SCALE)
 
 
-class MemberAssessmentForm(FlaskForm):
+class MemberAssessmentForm(SurveyForm):
     """What a coalition member can bring: skills, assets, languages, time, and how involved they want to be."""
 
     lang = HiddenField()

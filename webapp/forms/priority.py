@@ -5,7 +5,6 @@ import functools
 
 from flask_babel import format_currency
 from flask_babel import lazy_gettext as _l
-from flask_wtf import FlaskForm
 from wtforms import HiddenField, StringField, TextAreaField
 from wtforms.validators import InputRequired, ValidationError
 
@@ -16,6 +15,7 @@ from webapp.forms.fields import (
     MaxLength,
     MultiCheckboxField,
     OptionalSelectField,
+    SurveyForm,
     free_text_length,
     options,
 )
@@ -94,7 +94,7 @@ def _hardships_consistent(form, field):
         raise ValidationError(_l("You checked “None of these” and another answer. Please choose one or the other."))
 
 
-class PriorityFormBase(FlaskForm):
+class PriorityFormBase(SurveyForm):
     """Fields every priority survey has; the need questions are added per campaign."""
 
     lang = HiddenField()

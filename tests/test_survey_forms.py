@@ -1,0 +1,77 @@
+"""Survey forms copy fields built once per form class: each form must still be its own."""
+from __future__ import annotations
+
+import pytest
+from flask_babel import force_locale
+from flask_wtf import FlaskForm
+from werkzeug.datastructures import MultiDict
+from wtforms import StringField
+
+from tests.conftest import make_app
+from webapp.forms.fields import ChoiceField, MaxLength, MultiCheckboxField, SurveyForm, options
+from webapp.forms.priority import PriorityFormBase, build_priority_form, income_choices
+
+
+@pytest.fixture(scope="module")
+def form_app(tmp_path_factory):
+    """Forms need a request context, not a database."""
+    return make_app(f"sqlite:///{tmp_path_factory.mktemp('forms') / 'forms.db'}", WTF_CSRF_ENABLED=False)
+
+
+def _fields():
+    return {
+        "colour": ChoiceField("Colour", choices=options([("red", "Red"), ("blue", "Blue")])),
+        "tags": MultiCheckboxField("Tags", choices=options([("a", "A"), ("b", "B")])),
+        "note": StringField("Note", validators=[MaxLength(5)]),
+    }
+
+
+def test_a_form_renders_as_the_same_fields_built_the_usual_way(form_app):
+    copied = type("Copied", (SurveyForm,), _fields())
+    built = type("Built", (FlaskForm,), _fields())
+    data = MultiDict([("colour", "blue"), ("tags", "b"), ("note", "toolong")])
+    with form_app.test_request_context("/"):
+        for _ in range(2):  # the second form is made of copies
+            ours, usual = copied(formdata=data), built(formdata=data)
+            assert ours.validate() is usual.validate() is False
+            assert ours.errors == usual.errors
+            for name in ("colour", "tags", "note"):
+                assert str(ours[name]) == str(usual[name])
+                assert ours[name].data == usual[name].data
+
+
+def test_one_residents_answers_and_errors_never_reach_the_next_form(form_app):
+    form_class = type("Survey", (SurveyForm,), _fields())
+    with form_app.test_request_context("/"):
+        first = form_class(formdata=MultiDict([("colour", "green"), ("tags", "a"), ("note", "far too long")]))
+        assert not first.validate()
+        second = form_class(formdata=MultiDict())
+        assert second.validate(), second.errors
+        assert (second.colour.data, second.tags.data, second.note.data) == (None, [], None)
+        assert first.errors and not second.errors
+        assert second.colour._form is second and first.colour._form is first
+        assert second.colour is not first.colour
+
+
+def test_choices_made_per_request_are_in_that_readers_language(form_app):
+    form_class = build_priority_form((("clinic", "Clinic"),), ("income_band",))
+    with form_app.test_request_context("/"):
+        with force_locale("en"):
+            english = [str(choice.label) for choice in form_class().income_band.choices]
+        with force_locale("es"):
+            spanish = [str(choice.label) for choice in form_class().income_band.choices]
+            expected = [str(choice.label) for choice in income_choices()]
+    assert spanish == expected
+    assert english != spanish
+    assert "$25,000" in english[0]
+
+
+def test_the_kept_fields_hold_no_form(form_app):
+    from webapp.forms import fields
+
+    form_class = build_priority_form((("clinic", "Clinic"),), ())
+    with form_app.test_request_context("/"):
+        form_class()
+    prototypes = fields._PROTOTYPES[form_class]
+    assert prototypes and all(p._form is None and p.meta is None for p in prototypes.values())
+    assert issubclass(form_class, PriorityFormBase)

@@ -11,7 +11,7 @@ from werkzeug.middleware.proxy_fix import ProxyFix
 from webapp.config import check_settings, engine_options, normalize_database_url, settings_from_env
 from webapp.page_cache import BlankPageCache
 from webapp.requests import ChorusRequest
-from webapp.sessions import CachedSignerSessionInterface
+from webapp.sessions import CachedSignerSessionInterface, use_compact_csrf_tokens
 
 
 def create_app(config: Mapping | None = None) -> Flask:
@@ -19,6 +19,7 @@ def create_app(config: Mapping | None = None) -> Flask:
     app = Flask(__name__, instance_relative_config=True)
     app.request_class = ChorusRequest
     app.session_interface = CachedSignerSessionInterface()
+    use_compact_csrf_tokens()
     environ = dict(os.environ)
     if config and "CHORUS_ENV" in config:  # environment-dependent defaults follow the override
         environ["CHORUS_ENV"] = config["CHORUS_ENV"]

@@ -113,7 +113,7 @@ _LATENCY = re.compile(r"^\s+(50|75|90|99)%\s+([\d.]+)(us|ms|s)\s*$", re.M)
 _UNITS = {"us": 0.001, "ms": 1.0, "s": 1000.0}
 
 
-def wrk(url: str, seconds: float, connections: int = 32, threads: int = 2, script: Path | None = None,
+def wrk(url: str, seconds: int, connections: int = 32, threads: int = 2, script: Path | None = None,
         headers: dict | None = None, env: dict | None = None) -> dict:
     """Run wrk; return requests/s, latency percentiles (ms), counts and errors."""
     command = ["wrk", f"-t{threads}", f"-c{connections}", f"-d{seconds}s", "--latency", "--timeout", "10s"]

@@ -18,6 +18,7 @@ from webapp.models import Answer, AuditEvent, Meeting, MeetingEvaluation, Respon
 from webapp.services import meetings as meeting_service
 from webapp.services.exports import BOM
 from webapp.services.meetings import (
+    ANSWERS_EXPORT_HEADER,
     CODE_ALPHABET,
     EXPORT_HEADER,
     EvaluationSubmission,
@@ -379,6 +380,32 @@ def test_meetings_csv_round_trips(client, lead, campaign):
     assert event.detail == {"export": "meetings", "slug": "north", "rows": 2}
 
 
+def test_open_answers_csv_has_every_shown_meetings_answers_and_none_withheld(client, lead, campaign):
+    shown = meeting_of(campaign, title="Spring forum")
+    evaluate(shown, answers={"went_well": ("=HYPERLINK(\"http://x\")", "en"), "improve": ("Más tiempo", "es")})
+    evaluate(shown, answers={"improve": ("Ít nói dài\nand a second line", "vi")})
+    evaluate(shown)
+    small = meeting_of(campaign, title="Small meeting")
+    evaluate(small, answers={"went_well": ("Only two of us were there", "en")})
+    evaluate(small)
+    response = client.get("/coalition/north/meeting-answers.csv")
+    assert response.status_code == 200 and response.mimetype == "text/csv"
+    assert response.headers["Content-Disposition"] == 'attachment; filename="north-meeting-answers.csv"'
+    text = response.get_data(as_text=True)
+    rows = list(csv.DictReader(io.StringIO(text.removeprefix(BOM))))
+    assert list(rows[0]) == ANSWERS_EXPORT_HEADER
+    assert [(r["meeting_id"], r["code"], r["title"], r["question"], r["language"], r["text"]) for r in rows] == [
+        (str(shown.id), shown.code, "Spring forum", "improve", "es", "Más tiempo"),
+        (str(shown.id), shown.code, "Spring forum", "improve", "vi", "Ít nói dài\nand a second line"),
+        (str(shown.id), shown.code, "Spring forum", "went_well", "en", "'=HYPERLINK(\"http://x\")"),
+    ]
+    assert "Only two of us were there" not in text
+    event = db.session.scalars(select(AuditEvent).where(AuditEvent.action == "export.downloaded")).one()
+    assert event.detail == {"export": "meeting_answers", "slug": "north", "rows": 3}
+    for path in ("/coalition/north/meetings", f"/coalition/north/meetings/{shown.id}"):
+        assert 'href="/coalition/north/meeting-answers.csv"' in client.get(path).get_data(as_text=True)
+
+
 def test_a_meeting_of_another_campaign_is_not_found_through_this_one(client, lead):
     other = make_campaign(slug="south")
     meeting = meeting_of(other)
@@ -391,7 +418,7 @@ def test_only_admins_and_the_campaigns_leads_see_meetings(client, auth, campaign
     meeting = meeting_of(campaign)
     auth.login_as(make_user(f"{role}@example.org", role, campaigns=[campaign] if assigned else []))
     for path in ("/coalition/north/meetings", f"/coalition/north/meetings/{meeting.id}",
-                 "/coalition/north/meetings.csv"):
+                 "/coalition/north/meetings.csv", "/coalition/north/meeting-answers.csv"):
         assert client.get(path).status_code == status, path
     assert fill_and_post(client, f"/m/{meeting.code}", every_item("3"), form_id="evaluation").status_code == 302
 

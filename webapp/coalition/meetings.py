@@ -18,12 +18,14 @@ from webapp.models.meetings import MEI_ITEMS
 from webapp.services import audit
 from webapp.services.flyers import qr_svg
 from webapp.services.meetings import (
+    ANSWERS_EXPORT_HEADER,
     EXPORT_HEADER,
     MIN_EVALUATIONS,
     MeetingResults,
     campaign_results,
     closing_time,
     create_meeting,
+    export_answer_rows,
     export_rows,
     trend,
 )
@@ -106,3 +108,15 @@ def meetings_csv(slug: str):
                  detail={"export": "meetings", "slug": campaign.slug, "rows": len(results)})
     db.session.commit()
     return csv_download(f"{campaign.slug}-meetings.csv", EXPORT_HEADER, export_rows(results))
+
+
+@bp.route("/<slug>/meeting-answers.csv")
+@allow(CAMPAIGN_LEAD)
+def meeting_answers_csv(slug: str):
+    """The open answers of every meeting whose results are shown, as CSV, one row per answer."""
+    campaign = current_campaign()
+    rows = list(export_answer_rows(campaign_results(campaign.id)))
+    audit.record("export.downloaded", actor=current_user, target=campaign,
+                 detail={"export": "meeting_answers", "slug": campaign.slug, "rows": len(rows)})
+    db.session.commit()
+    return csv_download(f"{campaign.slug}-meeting-answers.csv", ANSWERS_EXPORT_HEADER, rows)

@@ -272,3 +272,20 @@ def export_rows(results: list[MeetingResults]):
         row.append(r.no_conflict)
         row += [access.counts[answer] for access in r.access for answer in ACCESS_ANSWERS]
         yield row
+
+
+ANSWERS_EXPORT_HEADER = ["meeting_id", "code", "date", "title", "question", "language", "text"]
+
+
+def export_answer_rows(results: list[MeetingResults]):
+    """One CSV row per open answer (ANSWERS_EXPORT_HEADER), by meeting, question, language and text.
+
+    A withheld meeting's answers stay out, as they do on its page: with so few
+    evaluations, what someone wrote could point to who wrote it.
+    """
+    for r in results:
+        if r.withheld:
+            continue
+        m = r.meeting
+        for answer in r.answers:
+            yield [m.id, m.code, m.held_on, m.title, answer.question, answer.language, answer.text]

@@ -2,6 +2,7 @@
 from __future__ import annotations
 
 import pytest
+from flask import Flask
 
 from tests.conftest import make_app
 from webapp import create_app
@@ -119,3 +120,37 @@ def test_database_outage_is_a_503_asking_to_retry(tmp_path):
     assert response.status_code == 503
     assert response.headers["Retry-After"] == "5"
     assert "Please try again in a moment" in response.get_data(as_text=True)
+
+
+def test_each_function_is_checked_for_async_once(tmp_path, monkeypatch):
+    import flask.app
+
+    app = make_app(f"sqlite:///{tmp_path / 'a.db'}")
+    checked = []
+    monkeypatch.setattr(flask.app, "iscoroutinefunction", lambda func: checked.append(func) or False)
+
+    def hook():
+        return None
+
+    assert app.ensure_sync(hook) is hook and app.ensure_sync(hook) is hook
+    assert checked == [hook]
+    with app.test_client() as client:
+        assert client.get("/healthz").status_code == 200
+        calls = len(checked)
+        assert client.get("/healthz").status_code == 200
+    assert len(checked) == calls  # the second request asked about nothing new
+
+
+def test_an_async_view_is_still_refused_or_wrapped_as_flask_does(tmp_path):
+    app = make_app(f"sqlite:///{tmp_path / 'a.db'}")
+
+    async def view():
+        return "ok"
+
+    try:
+        stock = type(Flask.ensure_sync(app, view))
+    except RuntimeError:  # Flask without its async extra
+        with pytest.raises(RuntimeError):
+            app.ensure_sync(view)
+    else:
+        assert type(app.ensure_sync(view)) is stock and app.ensure_sync(view) is not view

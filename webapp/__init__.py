@@ -14,9 +14,35 @@ from webapp.requests import ChorusRequest
 from webapp.sessions import CachedSignerSessionInterface, use_compact_csrf_tokens
 
 
+class ChorusFlask(Flask):
+    """Flask, with each view's and hook's sync-or-async check made once rather than on every request.
+
+    Flask asks ``inspect.iscoroutinefunction`` of every hook and view it calls, about a
+    dozen times a request; the answer never changes for a function, so it is kept.
+    """
+
+    #: beyond this many functions, answers are worked out afresh (nothing grows without bound)
+    MAX_KEPT = 1024
+
+    def __init__(self, *args, **kwargs) -> None:
+        super().__init__(*args, **kwargs)
+        self._sync_functions: dict = {}
+
+    def ensure_sync(self, func):
+        try:
+            return self._sync_functions[func]
+        except KeyError:
+            synced = super().ensure_sync(func)
+            if len(self._sync_functions) < self.MAX_KEPT:
+                self._sync_functions[func] = synced
+            return synced
+        except TypeError:  # an unhashable callable
+            return super().ensure_sync(func)
+
+
 def create_app(config: Mapping | None = None) -> Flask:
     """Build the app: settings from the environment, overridden by ``config``."""
-    app = Flask(__name__, instance_relative_config=True)
+    app = ChorusFlask(__name__, instance_relative_config=True)
     app.request_class = ChorusRequest
     app.session_interface = CachedSignerSessionInterface()
     use_compact_csrf_tokens()

@@ -123,7 +123,7 @@ def blank_survey_page(campaign, language: str):
     response = current_app.response_class(body, mimetype="text/html")
     if encoding:
         response.headers["Content-Encoding"] = encoding  # Flask-Compress leaves it alone
-    response.vary.add("Accept-Encoding")
+    response.headers["Vary"] = "Accept-Encoding"
     return response
 
 

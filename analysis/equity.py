@@ -39,7 +39,7 @@ from importlib import resources
 
 import numpy as np
 
-from analysis.errors import InputError
+from analysis.errors import N_, InputError, Message
 from analysis.survey_data import HARDSHIPS, PROFILE_COLUMNS
 
 DEFAULT_EMPHASIS = 1.0
@@ -92,29 +92,31 @@ class EquityConfig:
     source: str
 
 
-def _number(value: object, what: str, *, low: float = 0.0, high: float = math.inf) -> float:
+def _number(value: object, what: str | Message, *, low: float = 0.0, high: float = math.inf) -> float:
     """A finite number within [low, high], or a one-line error naming ``what``."""
     if isinstance(value, bool) or not isinstance(value, (int, float)) or not math.isfinite(value):
-        raise InputError(f"equity configuration: {what} must be a number, got {value!r}")
+        raise InputError(N_("equity configuration: %(what)s must be a number, got %(value)r"), what=what, value=value)
     if not low <= value <= high:
-        raise InputError(f"equity configuration: {what} must be between {low:g} and {high:g}, got {value!r}")
+        raise InputError(N_("equity configuration: %(what)s must be between %(low)g and %(high)g, got %(value)r"),
+                         what=what, low=low, high=high, value=value)
     return float(value)
 
 
-def _values(value: object, what: str) -> tuple[str, ...]:
+def _values(value: object, what: str | Message) -> tuple[str, ...]:
     """A list of answers as a tuple of strings."""
     if not isinstance(value, (list, tuple)) or not all(isinstance(v, (str, int)) for v in value):
-        raise InputError(f"equity configuration: {what} must be a list of answers, got {value!r}")
+        raise InputError(N_("equity configuration: %(what)s must be a list of answers, got %(value)r"),
+                         what=what, value=value)
     return tuple(str(v) for v in value)
 
 
-def _table(value: object, what: str, allowed: set[str]) -> Mapping:
+def _table(value: object, what: str | Message, allowed: set[str]) -> Mapping:
     """A TOML table (dict) with only the allowed keys."""
     if not isinstance(value, Mapping):
-        raise InputError(f"equity configuration: {what} must be a table, got {value!r}")
+        raise InputError(N_("equity configuration: %(what)s must be a table, got %(value)r"), what=what, value=value)
     unknown = sorted(set(value) - allowed)
     if unknown:
-        raise InputError(f"equity configuration: unknown key '{unknown[0]}' in {what}")
+        raise InputError(N_("equity configuration: unknown key '%(key)s' in %(what)s"), key=unknown[0], what=what)
     return value
 
 
@@ -140,13 +142,13 @@ def equity_config_from_dict(settings: Mapping, *, text: str | None = None, sourc
     InputError
         Unknown keys, bad numbers, or no criterion with a positive weight.
     """
-    settings = _table(settings, "the configuration", _TOP_KEYS)
+    settings = _table(settings, Message(N_("the configuration")), _TOP_KEYS)
     emphasis = _number(settings.get("emphasis", DEFAULT_EMPHASIS), "emphasis")
     threshold = _number(
         settings.get("most_affected_threshold", DEFAULT_THRESHOLD), "most_affected_threshold", high=1.0
     )
     if threshold == 0:
-        raise InputError("equity configuration: most_affected_threshold must be above 0 (else everyone is)")
+        raise InputError(N_("equity configuration: most_affected_threshold must be above 0 (else everyone is)"))
     criteria = []
     if "places" in settings:
         places = _table(settings["places"], "[places]", {"column", "values", "weight", "label"})
@@ -156,23 +158,23 @@ def equity_config_from_dict(settings: Mapping, *, text: str | None = None, sourc
                                   _number(places.get("weight", 1.0), "places.weight")))
     groups = settings.get("groups", [])
     if not isinstance(groups, list):
-        raise InputError("equity configuration: groups must be a list of tables ([[groups]])")
+        raise InputError(N_("equity configuration: groups must be a list of tables ([[groups]])"))
     for index, group in enumerate(groups, start=1):
-        group = _table(group, f"groups entry {index}", {"column", "values", "weight", "label"})
+        group = _table(group, Message(N_("groups entry %(index)d"), index=index), {"column", "values", "weight", "label"})
         if "column" not in group:
-            raise InputError(f"equity configuration: groups entry {index} has no column")
+            raise InputError(N_("equity configuration: groups entry %(index)d has no column"), index=index)
         column = str(group["column"])
         criteria.append(Criterion("group", str(group.get("label", column)), column,
-                                  _values(group.get("values", []), f"groups entry {index} values"),
-                                  _number(group.get("weight", 1.0), f"groups entry {index} weight")))
+                                  _values(group.get("values", []), Message(N_("groups entry %(index)d values"), index=index)),
+                                  _number(group.get("weight", 1.0), Message(N_("groups entry %(index)d weight"), index=index))))
     hardships = settings.get("hardships", {})
     if not isinstance(hardships, Mapping):
-        raise InputError("equity configuration: [hardships] must map hardship columns to weights")
+        raise InputError(N_("equity configuration: [hardships] must map hardship columns to weights"))
     for column, weight in hardships.items():
         criteria.append(Criterion("hardship", str(column), str(column), (), _number(weight, f"hardships.{column}")))
     active = tuple(c for c in criteria if c.weight > 0 and (c.kind == "hardship" or c.values))
     if not active:
-        raise InputError("equity configuration names no criterion with a positive weight and listed values")
+        raise InputError(N_("equity configuration names no criterion with a positive weight and listed values"))
     plain = json.loads(json.dumps(dict(settings)))
     return EquityConfig(
         criteria=active,
@@ -184,16 +186,17 @@ def equity_config_from_dict(settings: Mapping, *, text: str | None = None, sourc
     )
 
 
-def _parse_toml(text: str, source: str) -> EquityConfig:
+def _parse_toml(text: str, source: str | Message) -> EquityConfig:
     """Parse TOML text into a validated configuration, keeping the text verbatim."""
     try:
         settings = tomllib.loads(text)
     except tomllib.TOMLDecodeError as exc:
-        raise InputError(f"equity configuration '{source}' is not valid TOML: {exc}") from None
-    return equity_config_from_dict(settings, text=text, source=source)
+        raise InputError(N_("equity configuration '%(source)s' is not valid TOML: %(problem)s"),
+                         source=source, problem=exc) from None
+    return equity_config_from_dict(settings, text=text, source=str(source))
 
 
-def equity_config_from_toml(text: str, source: str = "text") -> EquityConfig:
+def equity_config_from_toml(text: str, source: str | Message = "text") -> EquityConfig:
     """Read and validate an equity configuration from TOML text (kept verbatim for reports)."""
     return _parse_toml(text, source)
 

@@ -1,5 +1,44 @@
-"""Errors the command line reports as one line and exit status 2."""
+"""Errors the command line reports as one line and exit status 2, and the web app shows translated.
+
+``analysis`` knows nothing of the web app, so it writes English. Messages a person may
+meet on a web page are written as a :class:`Message`: an English template marked with
+``N_`` (which the web app's catalogs extract) and its values. ``str()`` gives the English
+the command line prints; the web app translates the template and fills in the same values.
+"""
+from __future__ import annotations
+
+
+def N_(template: str) -> str:
+    """Mark ``template`` for the translation catalogs; it is returned as it is."""
+    return template
+
+
+class Message:
+    """An English message template (``%(name)s`` placeholders) and its values.
+
+    A value may itself be a Message (a phrase of the sentence), translated with it.
+    """
+
+    def __init__(self, template: str, **values) -> None:
+        self.template = template
+        self.values = values
+
+    def __str__(self) -> str:
+        if not self.values:
+            return self.template
+        return self.template % {name: str(v) if isinstance(v, Message) else v for name, v in self.values.items()}
+
+    def __repr__(self) -> str:
+        return f"Message({str(self)!r})"
 
 
 class InputError(ValueError):
-    """Bad input from the user: a missing column, an empty file, a wrong encoding."""
+    """Bad input from the user: a missing column, an empty file, a wrong encoding.
+
+    Raised with a plain English text, or with an ``N_``-marked template and its values
+    (``InputError(N_(template), name=value, ...)``) when a web page may show it.
+    """
+
+    def __init__(self, message: str | Message, **values) -> None:
+        self.message = message if isinstance(message, Message) else Message(message, **values)
+        super().__init__(str(self.message))

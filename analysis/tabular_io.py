@@ -16,7 +16,7 @@ import sys
 import tempfile
 from collections.abc import Iterable, Sequence
 
-from analysis.errors import InputError
+from analysis.errors import N_, InputError, Message
 
 MARGIN_COLUMNS = ("variable", "category", "target")
 
@@ -33,37 +33,38 @@ def read_csv(path: str | os.PathLike) -> tuple[list[str], list[list[str]]]:
         raise InputError(f"'{name}' is not UTF-8 text") from None
 
 
-def parse_csv(lines: Iterable[str], name: str) -> tuple[list[str], list[list[str]]]:
+def parse_csv(lines: Iterable[str], name: str | Message) -> tuple[list[str], list[list[str]]]:
     """Header and rows of CSV text (``lines``: an open file or any iterable of lines), named
     ``name`` in error messages."""
     try:
         reader = csv.reader(lines)
         header = next(reader, None)
         if header is None:
-            raise InputError(f"'{name}' is empty: expected a header line")
+            raise InputError(N_("'%(name)s' is empty: expected a header line"), name=name)
         header = [h.strip() for h in header]
         rows = []
         for row in reader:
             if not row:
                 continue
             if len(row) != len(header):
-                raise InputError(
-                    f"'{name}' line {reader.line_num}: {len(row)} fields but the header has {len(header)}"
-                )
+                raise InputError(N_("'%(name)s' line %(line)d: %(fields)d fields but the header has %(columns)d"),
+                                 name=name, line=reader.line_num, fields=len(row), columns=len(header))
             rows.append(row)
     except csv.Error as exc:
-        raise InputError(f"'{name}' is not valid CSV: {exc}") from None
+        raise InputError(N_("'%(name)s' is not valid CSV: %(problem)s"), name=name, problem=exc) from None
     duplicated = sorted({h for h in header if header.count(h) > 1})
     if duplicated:
-        raise InputError(f"'{name}' has the column '{duplicated[0]}' more than once")
+        raise InputError(N_("'%(name)s' has the column '%(column)s' more than once"), name=name, column=duplicated[0])
     return header, rows
 
 
-def require_columns(name: str | os.PathLike, header: Sequence[str], columns: Iterable[str]) -> None:
+def require_columns(name: str | os.PathLike | Message, header: Sequence[str], columns: Iterable[str]) -> None:
     """Raise a one-line error for the first required column the header lacks."""
     for column in columns:
         if column not in header:
-            raise InputError(f"'{os.fspath(name)}' has no column '{column}' (its columns: {', '.join(header)})")
+            raise InputError(N_("'%(name)s' has no column '%(column)s' (its columns: %(columns)s)"),
+                             name=name if isinstance(name, Message) else os.fspath(name), column=column,
+                             columns=", ".join(header))
 
 
 def read_margins_csv(path: str | os.PathLike) -> dict[str, dict[str, float]]:
@@ -72,7 +73,7 @@ def read_margins_csv(path: str | os.PathLike) -> dict[str, dict[str, float]]:
     return _margins(os.fspath(path), header, rows)
 
 
-def margins_from_text(text: str, name: str = "margins") -> dict[str, dict[str, float]]:
+def margins_from_text(text: str, name: str | Message = "margins") -> dict[str, dict[str, float]]:
     """``variable,category,target`` CSV text (as pasted into a form) into ``{variable: {category: target}}``.
 
     The header line may be left out when every line has those three fields in that order.
@@ -83,30 +84,31 @@ def margins_from_text(text: str, name: str = "margins") -> dict[str, dict[str, f
     return _margins(name, header, rows)
 
 
-def _margins(name: str, header: list[str], rows: list[list[str]], first_line: int = 2) -> dict[str, dict[str, float]]:
+def _margins(name: str | Message, header: list[str], rows: list[list[str]], first_line: int = 2) -> dict[str, dict[str, float]]:
     require_columns(name, header, MARGIN_COLUMNS)
     where = [header.index(c) for c in MARGIN_COLUMNS]
     margins: dict[str, dict[str, float]] = {}
     for line, row in enumerate(rows, start=first_line):
         variable, category, target_text = (row[i].strip() for i in where)
         if not variable or not category:
-            raise InputError(f"'{name}' line {line}: variable and category must not be blank")
+            raise InputError(N_("'%(name)s' line %(line)d: variable and category must not be blank"),
+                             name=name, line=line)
         try:
             target = float(target_text)
         except ValueError:
-            raise InputError(
-                f"'{name}' line {line}: target '{target_text}' for category '{category}' "
-                f"of variable '{variable}' is not a number"
-            ) from None
+            raise InputError(N_("'%(name)s' line %(line)d: target '%(target)s' for category '%(category)s' "
+                                "of variable '%(variable)s' is not a number"),
+                             name=name, line=line, target=target_text, category=category, variable=variable) from None
         if not math.isfinite(target):
-            raise InputError(f"'{name}' line {line}: target for '{category}' of '{variable}' is not finite")
+            raise InputError(N_("'%(name)s' line %(line)d: target for '%(category)s' of '%(variable)s' is not finite"),
+                             name=name, line=line, category=category, variable=variable)
         categories = margins.setdefault(variable, {})
         if category in categories:
-            raise InputError(f"'{name}' line {line}: category '{category}' of variable '{variable}' "
-                             "appears more than once")
+            raise InputError(N_("'%(name)s' line %(line)d: category '%(category)s' of variable '%(variable)s' "
+                                "appears more than once"), name=name, line=line, category=category, variable=variable)
         categories[category] = target
     if not margins:
-        raise InputError(f"'{name}' has no margin rows")
+        raise InputError(N_("'%(name)s' has no margin rows"), name=name)
     return margins
 
 

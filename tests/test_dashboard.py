@@ -240,6 +240,28 @@ def test_unreadable_settings_are_refused_with_a_clear_error(client, campaign, le
     assert "not for shoe_size" in html and "This lens cannot be read" in html
 
 
+@pytest.mark.parametrize(("lang", "margins_error", "lens_error"), [
+    ("en", "These figures cannot be read: &#39;population figures&#39; line 2: target &#39;lots&#39; for category "
+           "&#39;42&#39; of variable &#39;place&#39; is not a number",
+     "This lens cannot be read: equity configuration: groups entry 1 weight must be a number, got &#39;heavy&#39;"),
+    ("es", "No se pueden leer estas cifras: &#39;cifras de población&#39; línea 2: el valor &#39;lots&#39; de la "
+           "categoría &#39;42&#39; de la variable &#39;place&#39; no es un número",
+     "No se puede leer este lente de equidad: lente de equidad: el peso del grupo n.º 1 debe ser un número; "
+     "se recibió &#39;heavy&#39;"),
+])
+def test_why_settings_cannot_be_read_is_said_in_the_readers_language(client, campaign, lead, lang, margins_error,
+                                                                   lens_error):
+    from tests.helpers import fill_and_post
+
+    lens = '[[groups]]\ncolumn = "income_band"\nvalues = ["under_25k"]\nweight = "heavy"\n'
+    response = fill_and_post(client, f"/coalition/north/summary/settings?lang={lang}",
+                             {"margins_csv": "variable,category,target\nplace,42,lots\n", "equity_toml": lens},
+                             form_id="analysis-settings")
+    assert response.status_code == 422
+    html = response.get_data(as_text=True)
+    assert margins_error in html and lens_error in html
+
+
 def test_a_run_under_way_is_shown_and_the_button_waits_for_it(client, campaign, lead):
     run_now(campaign, n_bootstrap=0)
     request_run(campaign)  # queued, not yet computed

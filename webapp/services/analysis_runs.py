@@ -19,7 +19,7 @@ from sqlalchemy import delete, func, insert, select, update
 from sqlalchemy.exc import IntegrityError
 
 from analysis.equity import affectedness_scores, default_equity_config, equity_config_from_toml
-from analysis.errors import InputError
+from analysis.errors import N_, InputError, Message
 from analysis.group_means import group_means
 from analysis.priorities import DEFAULT_MIN_CELL, priority_report
 from analysis.survey_data import HARDSHIPS, survey_from_records
@@ -72,12 +72,12 @@ def save_analysis_settings(campaign: Campaign, margins_csv: str, equity_toml: st
 
 def parse_margins(text: str):
     """``variable,category,target`` CSV text as margins (None when empty); InputError when malformed."""
-    return margins_from_text(text, "population figures") if text.strip() else None
+    return margins_from_text(text, Message(N_("population figures"))) if text.strip() else None
 
 
 def parse_equity(text: str):
     """The equity lens from TOML text (the shipped default when empty)."""
-    return equity_config_from_toml(text, "campaign settings") if text.strip() else default_equity_config()
+    return equity_config_from_toml(text, Message(N_("campaign settings"))) if text.strip() else default_equity_config()
 
 
 def run_settings(campaign: Campaign, n_bootstrap: int | None = None) -> dict:

@@ -160,13 +160,15 @@ def equity_config_from_dict(settings: Mapping, *, text: str | None = None, sourc
     if not isinstance(groups, list):
         raise InputError(N_("equity configuration: groups must be a list of tables ([[groups]])"))
     for index, group in enumerate(groups, start=1):
-        group = _table(group, Message(N_("groups entry %(index)d"), index=index), {"column", "values", "weight", "label"})
+        entry, entry_values, entry_weight = (Message(template, index=index) for template in (
+            N_("groups entry %(index)d"), N_("groups entry %(index)d values"), N_("groups entry %(index)d weight")))
+        group = _table(group, entry, {"column", "values", "weight", "label"})
         if "column" not in group:
             raise InputError(N_("equity configuration: groups entry %(index)d has no column"), index=index)
         column = str(group["column"])
         criteria.append(Criterion("group", str(group.get("label", column)), column,
-                                  _values(group.get("values", []), Message(N_("groups entry %(index)d values"), index=index)),
-                                  _number(group.get("weight", 1.0), Message(N_("groups entry %(index)d weight"), index=index))))
+                                  _values(group.get("values", []), entry_values),
+                                  _number(group.get("weight", 1.0), entry_weight)))
     hardships = settings.get("hardships", {})
     if not isinstance(hardships, Mapping):
         raise InputError(N_("equity configuration: [hardships] must map hardship columns to weights"))

@@ -84,7 +84,8 @@ def margins_from_text(text: str, name: str | Message = "margins") -> dict[str, d
     return _margins(name, header, rows)
 
 
-def _margins(name: str | Message, header: list[str], rows: list[list[str]], first_line: int = 2) -> dict[str, dict[str, float]]:
+def _margins(name: str | Message, header: list[str], rows: list[list[str]],
+             first_line: int = 2) -> dict[str, dict[str, float]]:
     require_columns(name, header, MARGIN_COLUMNS)
     where = [header.index(c) for c in MARGIN_COLUMNS]
     margins: dict[str, dict[str, float]] = {}

@@ -26,7 +26,8 @@ def _valid_margins(form, field):
     try:
         margins = parse_margins(field.data or "")
     except InputError as problem:
-        raise ValidationError(_("These figures cannot be read: %(problem)s", problem=translated(problem.message))) from None
+        raise ValidationError(_("These figures cannot be read: %(problem)s",
+                                problem=translated(problem.message))) from None
     unknown = sorted(set(margins or {}) - set(MARGIN_VARIABLES))
     if unknown:
         raise ValidationError(_("Figures can be given for %(known)s, not for %(unknown)s.",

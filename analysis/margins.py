@@ -27,7 +27,7 @@ from dataclasses import dataclass
 
 import numpy as np
 
-from analysis.errors import InputError
+from analysis.errors import N_, InputError
 
 NOT_STATED = "not stated"
 #: how far from 1 a variable's targets may sum and still be read as proportions, and
@@ -66,10 +66,14 @@ class Margins:
 def _target_value(variable: str, category: str, target: object) -> float:
     """One target as a positive finite float, or a one-line error."""
     if isinstance(target, bool) or not isinstance(target, (int, float, np.integer, np.floating)):
-        raise InputError(f"target for category '{category}' of variable '{variable}' is not a number: {target!r}")
+        raise InputError(N_("target for category '%(category)s' of variable '%(variable)s' is not a number: "
+                            "%(target)r"),
+                         category=category, variable=variable, target=target)
     value = float(target)
     if not math.isfinite(value) or value <= 0:
-        raise InputError(f"target for category '{category}' of variable '{variable}' must be positive, got {target!r}")
+        raise InputError(N_("target for category '%(category)s' of variable '%(variable)s' must be positive, "
+                            "got %(target)r"),
+                         category=category, variable=variable, target=target)
     return value
 
 
@@ -95,11 +99,11 @@ def normalize_margins(margins: Mapping[str, Mapping[str, float]], n: int, total:
         Empty margins, a non-positive target, or totals that disagree.
     """
     if not margins:
-        raise InputError("the margins are empty: give at least one variable with its category targets")
+        raise InputError(N_("the margins are empty: give at least one variable with its category targets"))
     raw: dict[str, dict[str, float]] = {}
     for variable, categories in margins.items():
         if not categories:
-            raise InputError(f"variable '{variable}' has no categories in the margins")
+            raise InputError(N_("variable '%(variable)s' has no categories in the margins"), variable=variable)
         raw[str(variable)] = {
             str(c).strip(): _target_value(variable, c, t) for c, t in categories.items()
         }
@@ -112,19 +116,18 @@ def normalize_margins(margins: Mapping[str, Mapping[str, float]], n: int, total:
         first, common = next(iter(sums.items()))
         for variable, s in sums.items():
             if abs(s - common) > TOTALS_AGREE_WITHIN * common:
-                raise InputError(
-                    f"margins for '{first}' sum to {common:g} but margins for '{variable}' sum to {s:g}; "
-                    "every variable's targets must have the same total"
-                )
+                raise InputError(N_("margins for '%(first)s' sum to %(first_total)g but margins for '%(variable)s' sum "
+                                    "to %(total)g; every variable's targets must have the same total"),
+                                 first=first, first_total=common, variable=variable, total=s)
     else:
         shares = next(v for v, s in is_share.items() if s)
         counts = next(v for v, s in is_share.items() if not s)
-        raise InputError(
-            f"margins mix proportions ('{shares}' sums to 1) and counts ('{counts}' sums to {sums[counts]:g})"
-        )
+        raise InputError(N_("margins mix proportions ('%(shares)s' sums to 1) and counts ('%(counts)s' sums to "
+                            "%(total)g)"),
+                         shares=shares, counts=counts, total=sums[counts])
     if total is not None:
         if not math.isfinite(total) or total <= 0:
-            raise InputError(f"the total to rake to must be positive, got {total!r}")
+            raise InputError(N_("the total to rake to must be positive, got %(total)r"), total=total)
         common = float(total)
     targets = {
         variable: {c: t * common / sums[variable] for c, t in cats.items()} for variable, cats in raw.items()
@@ -171,37 +174,37 @@ def encode_variable(
         if label not in position:
             if label == NOT_STATED:
                 count = sum(1 for v in values if category_label(v) == NOT_STATED)
-                raise InputError(
-                    f"variable '{variable}' has {count} missing value(s) but no '{NOT_STATED}' category "
-                    "in the margins (missing answers are raked as 'not stated')"
-                )
-            raise InputError(f"category '{label}' of variable '{variable}' is in the data but not in the margins")
+                raise InputError(N_("variable '%(variable)s' has %(count)d missing value(s) but no '%(not_stated)s' "
+                                    "category in the margins (missing answers are raked as 'not stated')"),
+                                 variable=variable, count=count, not_stated=NOT_STATED)
+            raise InputError(N_("category '%(category)s' of variable '%(variable)s' is in the data but not in the "
+                                "margins"),
+                             category=label, variable=variable)
         mapping[raw_code] = position[label]
     codes = mapping[np.asarray(raw_codes, dtype=np.intp)] if raw_codes else np.zeros(0, dtype=np.intp)
     if require_every_category:
         counts = np.bincount(codes, minlength=len(categories))
         for category, count in zip(categories, counts):
             if count == 0:
-                raise InputError(
-                    f"category '{category}' of variable '{variable}' is in the margins but has no respondents"
-                )
+                raise InputError(N_("category '%(category)s' of variable '%(variable)s' is in the margins but has no "
+                                    "respondents"), category=category, variable=variable)
     return codes
 
 
 def count_respondents(data: Mapping[str, Sequence[object]], variables: Sequence[str]) -> int:
     """Number of respondents, checking every margin variable is a column of equal length."""
     if not variables:
-        raise InputError("the margins are empty: give at least one variable with its category targets")
+        raise InputError(N_("the margins are empty: give at least one variable with its category targets"))
     lengths = set()
     for variable in variables:
         if variable not in data:
-            raise InputError(f"margin variable '{variable}' is not a column of the data")
+            raise InputError(N_("margin variable '%(variable)s' is not a column of the data"), variable=variable)
         lengths.add(len(data[variable]))
     if len(lengths) > 1:
-        raise InputError("the raking variables do not all have the same number of respondents")
+        raise InputError(N_("the raking variables do not all have the same number of respondents"))
     n = lengths.pop()
     if n == 0:
-        raise InputError("there are no respondents to rake")
+        raise InputError(N_("there are no respondents to rake"))
     return n
 
 

@@ -41,7 +41,7 @@ import numpy as np
 
 from analysis.bootstrap import bootstrap_totals, percentile_interval
 from analysis.equity import EquityConfig, affectedness_scores, default_equity_config, equity_multiplier
-from analysis.errors import InputError
+from analysis.errors import N_, InputError
 from analysis.margins import Margins
 from analysis.priority_results import (  # noqa: F401  (re-exported: the public API)
     DEFAULT_BOOTSTRAP,
@@ -101,7 +101,7 @@ def _representative_weights(survey: SurveyData, margins, trim_ratio):
     variables = list(margins.variables if isinstance(margins, Margins) else margins)
     for variable in variables:
         if variable not in survey.profiles:
-            raise InputError(f"margin variable '{variable}' is not a respondent profile column")
+            raise InputError(N_("margin variable '%(variable)s' is not a respondent profile column"), variable=variable)
     data = {v: survey.profiles[v] for v in variables}
     raking = rake_to_margins(data, margins, base, trim_ratio=trim_ratio)
     report = tuple(representativeness_report(data, raking.margins, raking.weights))

@@ -32,7 +32,7 @@ from dataclasses import dataclass
 
 import numpy as np
 
-from analysis.errors import InputError
+from analysis.errors import N_, InputError, Message
 from analysis.margins import Margins, count_respondents, encode_data, normalize_margins
 
 DEFAULT_TOL = 1e-10
@@ -154,14 +154,16 @@ def _margin_errors(group_codes, weights, counts, targets) -> tuple[float, str]:
 def _not_converged(group_codes, weights, counts, targets, trim_ratio, iterations: int, max_iter: int) -> None:
     """Raise the one-line ConvergenceError with the largest remaining margin error."""
     error, where = _margin_errors(group_codes, weights, counts, targets)
+    hint = Message(N_("; the trim ratio %(trim)g may be too tight for these margins"), trim=trim_ratio) \
+        if trim_ratio else ""
     if iterations < max_iter:
-        what = f"is not converging: after {iterations} iterations the largest relative margin error is " \
-               f"{error:.2g} (variable '{where}'), shrinking too slowly to meet the tolerance within {max_iter}"
-    else:
-        what = f"did not converge in {max_iter} iterations (largest relative margin error {error:.2g}, " \
-               f"variable '{where}')"
-    hint = f"; the trim ratio {trim_ratio:g} may be too tight for these margins" if trim_ratio else ""
-    raise ConvergenceError(f"raking {what}{hint}")
+        raise ConvergenceError(N_("raking is not converging: after %(iterations)d iterations the largest relative "
+                                  "margin error is %(error).2g (variable '%(variable)s'), shrinking too slowly to meet "
+                                  "the tolerance within %(max_iter)d%(hint)s"),
+                               iterations=iterations, error=error, variable=where, max_iter=max_iter, hint=hint)
+    raise ConvergenceError(N_("raking did not converge in %(max_iter)d iterations (largest relative margin error "
+                              "%(error).2g, variable '%(variable)s')%(hint)s"),
+                           max_iter=max_iter, error=error, variable=where, hint=hint)
 
 
 def rake_to_margins(

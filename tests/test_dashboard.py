@@ -262,6 +262,21 @@ def test_why_settings_cannot_be_read_is_said_in_the_readers_language(client, cam
     assert margins_error in html and lens_error in html
 
 
+def test_figures_that_fail_when_the_summary_runs_are_explained_in_the_readers_language(client, campaign, lead):
+    from webapp.models import AnalysisSettings
+
+    db.session.add(AnalysisSettings(campaign_id=campaign.id, equity_toml="", trim_ratio=None,
+                                    margins_csv="variable,category,target\nincome_band,under_25k,1\n"))
+    db.session.commit()
+    run = run_now(campaign, n_bootstrap=0)
+    english = ("category '100k_plus' of variable 'income_band' is in the data but not in the margins")
+    assert run.results["margins_problem"] == english  # as the command line prints it
+    html = client.get("/coalition/north/summary?lang=es").get_data(as_text=True)
+    assert ("No se pudieron usar las cifras de la comunidad: la categoría &#39;100k_plus&#39; de la variable "
+            "&#39;income_band&#39; está en las respuestas pero no en las cifras") in html
+    assert english.replace("'", "&#39;") in client.get("/coalition/north/summary?lang=en").get_data(as_text=True)
+
+
 def test_a_run_under_way_is_shown_and_the_button_waits_for_it(client, campaign, lead):
     run_now(campaign, n_bootstrap=0)
     request_run(campaign)  # queued, not yet computed

@@ -137,3 +137,13 @@ def remember_language(response):
             secure=current_app.config["SESSION_COOKIE_SECURE"],
         )
     return response
+
+
+def translated_message(message) -> str:
+    """A message of the analysis package (``analysis.errors.Message``) in the reader's language, its phrases too."""
+    from flask_babel import gettext
+
+    from analysis.errors import Message
+
+    values = {name: translated_message(v) if isinstance(v, Message) else v for name, v in message.values.items()}
+    return gettext(message.template, **values)

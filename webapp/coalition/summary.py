@@ -11,10 +11,16 @@ from webapp.coalition.summary_charts import category_name, summary_charts, varia
 from webapp.extensions import db
 from webapp.forms.analysis import AnalysisSettingsForm
 from webapp.forms.members import language_name
-from webapp.i18n import current_language
+from webapp.i18n import current_language, translated_message
 from webapp.models.analysis import EMPHASIS_VALUES
 from webapp.services import audit
-from webapp.services.analysis_runs import analysis_settings, parse_equity, save_analysis_settings, start_run
+from webapp.services.analysis_runs import (
+    analysis_settings,
+    message_from_stored,
+    parse_equity,
+    save_analysis_settings,
+    start_run,
+)
 from webapp.services.dashboard import build_summary, failed_run, latest_run, parse_emphasis, pending_run
 from webapp.views import error_summary, one_decimal
 
@@ -31,10 +37,19 @@ def _summary_context(campaign):
         summary = build_summary(campaign, run, emphasis, current_language().code)
     return {
         "campaign": campaign, "summary": summary, "pending": pending, "failed": failed,
+        "margins_problem": _margins_problem(run),
         "emphasis_values": EMPHASIS_VALUES, "one_decimal": one_decimal, "language_name": language_name,
         "category_name": category_name, "variable_name": variable_name,
         "channel_names": {"web": _("Online"), "field": _("Entered by outreach workers"), "paper": _("Paper forms")},
     }
+
+
+def _margins_problem(run) -> str | None:
+    """Why the run could not use the community's figures, in the reader's language (None when it could)."""
+    results = run.results if run is not None else {}
+    if results.get("margins_problem_message"):
+        return translated_message(message_from_stored(results["margins_problem_message"]))
+    return results.get("margins_problem")  # runs made before messages were kept: their English text
 
 
 @bp.route("/<slug>/summary")

@@ -7,17 +7,12 @@ from flask_wtf import FlaskForm
 from wtforms import DecimalField, TextAreaField
 from wtforms.validators import NumberRange, Optional, ValidationError
 
-from analysis.errors import InputError, Message
+from analysis.errors import InputError
 from webapp.forms.fields import MaxLength
+from webapp.i18n import translated_message
 
 #: profile columns margins may be given for
 MARGIN_VARIABLES = ("place", "age_band", "race_ethnicity", "income_band", "primary_language")
-
-
-def translated(message: Message) -> str:
-    """A message of the analysis package in the reader's language, with its values (phrases translated too)."""
-    values = {name: translated(v) if isinstance(v, Message) else v for name, v in message.values.items()}
-    return _(message.template, **values)
 
 
 def _valid_margins(form, field):
@@ -27,7 +22,7 @@ def _valid_margins(form, field):
         margins = parse_margins(field.data or "")
     except InputError as problem:
         raise ValidationError(_("These figures cannot be read: %(problem)s",
-                                problem=translated(problem.message))) from None
+                                problem=translated_message(problem.message))) from None
     unknown = sorted(set(margins or {}) - set(MARGIN_VARIABLES))
     if unknown:
         raise ValidationError(_("Figures can be given for %(known)s, not for %(unknown)s.",
@@ -40,7 +35,7 @@ def _valid_equity(form, field):
     try:
         parse_equity(field.data or "")
     except InputError as problem:
-        raise ValidationError(_("This lens cannot be read: %(problem)s", problem=translated(problem.message))) from None
+        raise ValidationError(_("This lens cannot be read: %(problem)s", problem=translated_message(problem.message))) from None
 
 
 class AnalysisSettingsForm(FlaskForm):

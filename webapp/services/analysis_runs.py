@@ -70,6 +70,22 @@ def save_analysis_settings(campaign: Campaign, margins_csv: str, equity_toml: st
     return settings
 
 
+def stored_message(message: Message) -> dict:
+    """A message as JSON data, kept with a run so that each reader sees it in their language."""
+    def stored(value):
+        if isinstance(value, Message):
+            return stored_message(value)
+        return value if value is None or isinstance(value, (str, int, float)) else str(value)
+
+    return {"template": message.template, "values": {name: stored(v) for name, v in message.values.items()}}
+
+
+def message_from_stored(data: dict) -> Message:
+    """The message ``stored_message`` kept."""
+    return Message(data["template"], **{name: message_from_stored(v) if isinstance(v, dict) else v
+                                        for name, v in data["values"].items()})
+
+
 def parse_margins(text: str):
     """``variable,category,target`` CSV text as margins (None when empty); InputError when malformed."""
     return margins_from_text(text, Message(N_("population figures"))) if text.strip() else None
@@ -151,7 +167,7 @@ def compute_results(campaign: Campaign, settings: dict) -> tuple[dict, list[int]
     except InputError as problem:  # unusable margins: say so, and report without raking
         if not settings["margins_csv"].strip():
             raise
-        margins, margins_problem = None, str(problem)
+        margins, margins_problem = None, problem
         first = priority_report(survey, margins=None, emphasis=EMPHASIS_VALUES[0], **options)
     reports = {str(EMPHASIS_VALUES[0]): first.to_dict()}
     for emphasis in EMPHASIS_VALUES[1:]:
@@ -162,7 +178,9 @@ def compute_results(campaign: Campaign, settings: dict) -> tuple[dict, list[int]
                                                  min_cell=settings["min_cell"])]
     results = {
         "counts": response_counts(campaign), "reports": reports, "group_means": groups,
-        "margins_problem": margins_problem, "respondents": survey.n,
+        "margins_problem": margins_problem and str(margins_problem),  # English, for the command line
+        "margins_problem_message": margins_problem and stored_message(margins_problem.message),
+        "respondents": survey.n,
     }
     return results, [int(r) for r in survey.response_ids], representative, scores
 

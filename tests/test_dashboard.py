@@ -262,7 +262,7 @@ def test_why_settings_cannot_be_read_is_said_in_the_readers_language(client, cam
     assert margins_error in html and lens_error in html
 
 
-def test_figures_that_fail_when_the_summary_runs_are_explained_in_the_readers_language(client, campaign, lead):
+def test_why_figures_failed_in_a_run_is_said_in_the_readers_language(client, campaign, lead):
     from webapp.models import AnalysisSettings
 
     db.session.add(AnalysisSettings(campaign_id=campaign.id, equity_toml="", trim_ratio=None,

@@ -35,7 +35,8 @@ def _valid_equity(form, field):
     try:
         parse_equity(field.data or "")
     except InputError as problem:
-        raise ValidationError(_("This lens cannot be read: %(problem)s", problem=translated_message(problem.message))) from None
+        raise ValidationError(_("This lens cannot be read: %(problem)s",
+                                problem=translated_message(problem.message))) from None
 
 
 class AnalysisSettingsForm(FlaskForm):

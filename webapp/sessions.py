@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import functools
 import hashlib
+import zlib
 
 import flask_wtf.csrf
 from flask import Flask
@@ -36,7 +37,9 @@ class CompactTimedSerializer(URLSafeTimedSerializer):
     def dump_payload(self, obj) -> bytes:
         payload = Serializer.dump_payload(self, obj)
         if len(payload) > COMPRESS_ABOVE:
-            return super().dump_payload(obj)  # zlib, when it makes the payload shorter
+            compressed = zlib.compress(payload)
+            if len(compressed) < len(payload) - 1:  # as itsdangerous decides; "." marks a compressed payload
+                return b"." + base64_encode(compressed)
         return base64_encode(payload)
 
 

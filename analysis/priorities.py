@@ -169,7 +169,7 @@ def priority_report(
     emphasis = config.emphasis if emphasis is None else float(emphasis)
     n, k = survey.n, len(survey.needs)
     if n == 0 or k == 0:
-        raise InputError("there are no ratings to summarise")
+        raise InputError(N_("there are no ratings to summarise"))
     representative, raking, representation = _representative_weights(survey, margins, trim_ratio)
     scores = affectedness_scores(survey.profiles, config, n)
     most_affected = scores >= config.most_affected_threshold

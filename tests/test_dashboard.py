@@ -154,6 +154,16 @@ def test_a_failed_run_is_stored_with_its_error(app):
     assert request_run(campaign) is not None  # a failed run does not block the next
 
 
+def test_why_a_run_failed_is_said_in_the_readers_language(client, auth):
+    campaign = make_campaign(slug="empty")
+    auth.login_as(make_user("lead@example.org", "lead", campaigns=[campaign]))
+    run = run_now(campaign, n_bootstrap=0)
+    assert run.error == "there are no ratings to summarise"  # as the command line prints it
+    spanish = client.get("/coalition/empty/summary?lang=es").get_data(as_text=True)
+    assert "no hay calificaciones que resumir" in spanish
+    assert "there are no ratings to summarise" in client.get("/coalition/empty/summary?lang=en").get_data(as_text=True)
+
+
 def test_recompute_runs_in_a_background_thread_with_its_own_app_context(app_with):
     background = app_with(ANALYSIS_BACKGROUND=True)
     with background.app_context():

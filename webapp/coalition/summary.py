@@ -38,18 +38,22 @@ def _summary_context(campaign):
     return {
         "campaign": campaign, "summary": summary, "pending": pending, "failed": failed,
         "margins_problem": _margins_problem(run),
+        "failed_error": failed and _in_readers_language(failed.error_message, failed.error),
         "emphasis_values": EMPHASIS_VALUES, "one_decimal": one_decimal, "language_name": language_name,
         "category_name": category_name, "variable_name": variable_name,
         "channel_names": {"web": _("Online"), "field": _("Entered by outreach workers"), "paper": _("Paper forms")},
     }
 
 
+def _in_readers_language(stored: dict | None, english: str | None) -> str | None:
+    """A message kept with a run, in the reader's language (runs made before messages were kept: their English)."""
+    return translated_message(message_from_stored(stored)) if stored else english
+
+
 def _margins_problem(run) -> str | None:
     """Why the run could not use the community's figures, in the reader's language (None when it could)."""
     results = run.results if run is not None else {}
-    if results.get("margins_problem_message"):
-        return translated_message(message_from_stored(results["margins_problem_message"]))
-    return results.get("margins_problem")  # runs made before messages were kept: their English text
+    return _in_readers_language(results.get("margins_problem_message"), results.get("margins_problem"))
 
 
 @bp.route("/<slug>/summary")

@@ -72,6 +72,8 @@ class AnalysisRun(Base):
     #: counts, the priority report for each emphasis, representativeness, group means
     results: Mapped[dict | None] = mapped_column(JSON)
     error: Mapped[str | None] = mapped_column(Text)
+    #: a bad-input error as its message template and values, so each reader sees it in their language
+    error_message: Mapped[dict | None] = mapped_column(JSON)
 
 
 class RespondentWeight(Base):

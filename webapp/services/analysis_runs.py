@@ -233,6 +233,7 @@ def execute_run(run_id: int, refit_themes: bool = False) -> AnalysisRun:
         run = db.session.get(AnalysisRun, run_id)
         run.status, run.finished_at = "failed", utcnow()
         run.error = str(error) if isinstance(error, InputError) else f"{type(error).__name__}: {error}"
+        run.error_message = stored_message(error.message) if isinstance(error, InputError) else None
         db.session.commit()
         if not isinstance(error, InputError):
             current_app.logger.exception("analysis run %s failed", run_id)

@@ -47,7 +47,8 @@ class Response(Base):
     instrument: Mapped[str] = mapped_column(String(16))
     language: Mapped[str] = mapped_column(String(8))
     channel: Mapped[str] = mapped_column(String(8))
-    event_id: Mapped[int | None] = mapped_column(ForeignKey("event.id", ondelete="SET NULL"), index=True)
+    #: looked up through uq_response_event_id_paper_number, which starts with it
+    event_id: Mapped[int | None] = mapped_column(ForeignKey("event.id", ondelete="SET NULL"))
     entered_by_id: Mapped[int | None] = mapped_column(ForeignKey("users.id", ondelete="SET NULL"))
     #: the number written on a paper form typed in at an event (field mode), else NULL
     paper_number: Mapped[str | None] = mapped_column(String(40))
@@ -68,7 +69,9 @@ class Rating(Base):
     __table_args__ = (CheckConstraint("importance BETWEEN 1 AND 5", name="importance_range"),)
 
     response_id: Mapped[int] = mapped_column(ForeignKey("response.id", ondelete="CASCADE"), primary_key=True)
-    need_id: Mapped[int] = mapped_column(ForeignKey("need.id", ondelete="CASCADE"), primary_key=True, index=True)
+    #: no index of its own: ratings are read through their response, and needs are retired, never
+    #: deleted (an index here cost each stored response a page per need)
+    need_id: Mapped[int] = mapped_column(ForeignKey("need.id", ondelete="CASCADE"), primary_key=True)
     importance: Mapped[int] = mapped_column(SmallInteger)
     top_three: Mapped[bool] = mapped_column(Boolean, default=False)
 
@@ -80,7 +83,8 @@ class Answer(Base):
     __table_args__ = (UniqueConstraint("response_id", "question"),)
 
     id: Mapped[int] = mapped_column(primary_key=True)
-    response_id: Mapped[int] = mapped_column(ForeignKey("response.id", ondelete="CASCADE"), index=True)
+    #: looked up through uq_answer_response_id_question, which starts with it
+    response_id: Mapped[int] = mapped_column(ForeignKey("response.id", ondelete="CASCADE"))
     #: which open question: "barrier", "change", …
     question: Mapped[str] = mapped_column(String(40))
     text: Mapped[str] = mapped_column(Text)

@@ -16,16 +16,14 @@ from sqlalchemy.exc import IntegrityError
 
 from webapp.extensions import db
 from webapp.i18n import LANGUAGES
-from webapp.models import Answer, Profile, Rating, Response, utcnow
+from webapp.models import Response, utcnow
 from webapp.services.campaigns import CampaignSnapshot, SurveyContent
+from webapp.services.response_writes import insert_priority_rows
 
 log = logging.getLogger(__name__)
 
-#: Core INSERTs on the tables themselves, built once: the ORM's bulk machinery and building a
-#: statement per request each cost more than the writes
 _response = Response.__table__
 _INSERT_RESPONSE = insert(_response).returning(_response.c.id)
-_INSERT_RATINGS, _INSERT_ANSWERS, _INSERT_PROFILE = insert(Rating.__table__), insert(Answer.__table__), insert(Profile.__table__)
 
 HARDSHIP_COLUMNS = ("uninsured", "food_insecurity", "housing_instability", "disability", "transportation_barrier")
 
@@ -130,35 +128,24 @@ def store_priority_response(
 ) -> tuple[Outcome, int | None]:
     """Store a priority survey response once; a replay of the same UUID is not stored again.
 
-    Returns the outcome and the stored response's id (None on a conflict). Rows are
-    written with Core INSERTs in one transaction: this is the busiest write path.
+    Returns the outcome and the stored response's id (None on a conflict). The rows are
+    written in one transaction (see ``response_writes``): this is the busiest write path.
     """
     content_hash = submission.content_hash(campaign.slug)
     top = set(submission.top_three)
     now = utcnow()
+    response = {
+        "client_uuid": submission.client_uuid, "content_hash": content_hash, "campaign_id": campaign.id,
+        "instrument": "priority", "language": submission.language, "channel": submission.channel,
+        "event_id": submission.event_id, "entered_by_id": submission.entered_by_id,
+        "paper_number": submission.paper_number, "created_at": submission.created_at or now, "received_at": now,
+    }
+    ratings = [{"need_id": content.need_ids[key], "importance": importance, "top_three": key in top}
+               for key, importance in submission.ratings.items()]
+    answers = [{"question": question, "text": text, "language": language}
+               for question, (text, language) in submission.answers.items()]
     try:
-        conn = db.session.connection()  # the session's transaction, without its per-statement work
-        response_id = conn.execute(
-            _INSERT_RESPONSE,
-            {
-                "client_uuid": submission.client_uuid, "content_hash": content_hash, "campaign_id": campaign.id,
-                "instrument": "priority", "language": submission.language, "channel": submission.channel,
-                "event_id": submission.event_id, "entered_by_id": submission.entered_by_id,
-                "paper_number": submission.paper_number, "created_at": submission.created_at or now, "received_at": now,
-            },
-        ).scalar_one()
-        conn.execute(_INSERT_RATINGS, [
-            {"response_id": response_id, "need_id": content.need_ids[key], "importance": importance,
-             "top_three": key in top}
-            for key, importance in submission.ratings.items()
-        ])
-        if submission.answers:
-            conn.execute(_INSERT_ANSWERS, [
-                {"response_id": response_id, "question": question, "text": text, "language": language}
-                for question, (text, language) in submission.answers.items()
-            ])
-        if submission.profile:
-            conn.execute(_INSERT_PROFILE, {"response_id": response_id, **submission.profile})
+        response_id = insert_priority_rows(response, ratings, answers, submission.profile)
         db.session.commit()
         return Outcome.STORED, response_id
     except IntegrityError:

@@ -154,3 +154,39 @@ def test_an_async_view_is_still_refused_or_wrapped_as_flask_does(tmp_path):
             app.ensure_sync(view)
     else:
         assert type(app.ensure_sync(view)) is stock and app.ensure_sync(view) is not view
+
+
+def test_sqlite_log_is_copied_into_the_database_by_a_background_thread(tmp_path):
+    import os
+    import threading
+    import time
+
+    from sqlalchemy import text
+
+    from webapp.database import WAL_BACKSTOP_PAGES, WalCheckpointer
+    from webapp.extensions import db
+    from webapp.services.demo import seed_demo_campaign, seed_demo_responses
+
+    path = tmp_path / "checkpoints.db"
+    app = make_app(f"sqlite:///{path}")
+    with app.app_context():
+        from flask_migrate import upgrade
+
+        upgrade()
+        with db.engine.connect() as conn:  # the commits themselves leave the log alone this long
+            assert conn.execute(text("PRAGMA wal_autocheckpoint")).scalar() == WAL_BACKSTOP_PAGES
+        size_before = os.path.getsize(path)
+        campaign, _created = seed_demo_campaign()
+        seed_demo_responses(campaign, 200)
+        deadline = time.monotonic() + 10
+        while os.path.getsize(path) <= size_before and time.monotonic() < deadline:
+            time.sleep(0.05)
+        assert os.path.getsize(path) > size_before, "the log was not copied into the database"
+        names = [thread.name for thread in threading.enumerate()]
+        assert "wal-checkpointer checkpoints.db" in names
+        db.engine.dispose()  # e.g. before a restore: the thread lets go of the file
+        deadline = time.monotonic() + 5
+        while any(t.name == "wal-checkpointer checkpoints.db" for t in threading.enumerate()):
+            assert time.monotonic() < deadline, "the checkpointer did not stop"
+            time.sleep(0.05)
+    assert not WalCheckpointer._running.get((os.getpid(), os.path.realpath(path)))

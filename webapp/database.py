@@ -1,11 +1,24 @@
-"""Backend-specific connection settings."""
+"""Backend-specific connection settings, and SQLite's checkpoints kept off the request path."""
 from __future__ import annotations
+
+import logging
+import os
+import sqlite3
+import threading
 
 from flask import Flask
 from sqlalchemy import event
 from sqlalchemy.engine import Engine
 
 from webapp.extensions import db
+
+log = logging.getLogger(__name__)
+
+#: Pages the write-ahead log may hold before a commit checkpoints it itself (SQLite's default is
+#: 1,000). The background checkpointer keeps it far below this; the limit is the backstop.
+WAL_BACKSTOP_PAGES = 8000
+#: How often the background checkpointer copies the log into the database.
+CHECKPOINT_INTERVAL_SECONDS = 0.25
 
 
 def _sqlite_pragmas(dbapi_connection, _record) -> None:
@@ -15,14 +28,81 @@ def _sqlite_pragmas(dbapi_connection, _record) -> None:
     cursor.execute("PRAGMA busy_timeout=30000")
     cursor.execute("PRAGMA synchronous=NORMAL")
     cursor.execute("PRAGMA foreign_keys=ON")
+    cursor.execute(f"PRAGMA wal_autocheckpoint={WAL_BACKSTOP_PAGES}")
+    path = cursor.execute("PRAGMA database_list").fetchone()[2]
     cursor.close()
+    if path:  # not an in-memory database
+        WalCheckpointer.ensure_running(os.path.realpath(path))
+
+
+class WalCheckpointer(threading.Thread):
+    """Copies a SQLite database's write-ahead log into the database from a background thread.
+
+    Left to itself, SQLite checkpoints inside the commit that fills the log past its limit:
+    that one resident waits while pages are copied and the disk is synced twice (tens of
+    milliseconds on a slow disk), and the worker serves nobody meanwhile. Here one daemon
+    thread per process and database does it every ``CHECKPOINT_INTERVAL_SECONDS`` with a
+    PASSIVE checkpoint, which never waits for, nor holds up, readers and writers; the
+    sqlite3 module lets other threads run while SQLite works and syncs. Stopping (the
+    engine disposed, the file gone) ends the thread; the next connection starts another.
+    """
+
+    _running: dict[tuple[int, str], WalCheckpointer] = {}
+    _lock = threading.Lock()
+
+    def __init__(self, path: str):
+        super().__init__(name=f"wal-checkpointer {os.path.basename(path)}", daemon=True)
+        self.path = path
+        self.stopped = threading.Event()
+
+    @classmethod
+    def ensure_running(cls, path: str) -> None:
+        """Start the checkpointer of ``path`` in this process unless it runs already."""
+        key = (os.getpid(), path)  # a forked worker inherits the registry, not the threads
+        with cls._lock:
+            running = cls._running.get(key)
+            if running is not None and running.is_alive() and not running.stopped.is_set():
+                return
+            cls._running[key] = checkpointer = cls(path)
+        checkpointer.start()
+
+    @classmethod
+    def stop_all(cls, path: str | None = None) -> None:
+        """Stop this process's checkpointers (of ``path`` only, when given)."""
+        with cls._lock:
+            for (pid, running_path), checkpointer in list(cls._running.items()):
+                if pid == os.getpid() and path in (None, running_path):
+                    checkpointer.stopped.set()
+                    del cls._running[(pid, running_path)]
+
+    def run(self) -> None:
+        try:
+            connection = sqlite3.connect(self.path, isolation_level=None, check_same_thread=False)
+        except sqlite3.Error:
+            return
+        try:
+            while not self.stopped.wait(CHECKPOINT_INTERVAL_SECONDS):
+                if not os.path.exists(self.path):
+                    break
+                connection.execute("PRAGMA wal_checkpoint(PASSIVE)").fetchall()
+        except sqlite3.Error as error:  # the commits' own checkpoints take over
+            log.warning("background checkpoints of %s stopped: %s", self.path, error)
+        finally:
+            connection.close()
+
+
+def _stop_checkpointer(engine: Engine) -> None:
+    """engine_disposed: the engine's database may be about to go away (tests, restores)."""
+    if engine.url.database:
+        WalCheckpointer.stop_all(os.path.realpath(engine.url.database))
 
 
 def init_database(app: Flask) -> None:
-    """Attach the SQLite pragmas to the app's engine when it is SQLite."""
+    """Attach the SQLite pragmas and the checkpointer to the app's engine when it is SQLite."""
     if not app.config["SQLALCHEMY_DATABASE_URI"].startswith("sqlite"):
         return
     with app.app_context():
         engine: Engine = db.engine
         if not event.contains(engine, "connect", _sqlite_pragmas):
             event.listen(engine, "connect", _sqlite_pragmas)
+            event.listen(engine, "engine_disposed", _stop_checkpointer)

@@ -2,7 +2,11 @@
 from __future__ import annotations
 
 import pytest
+from flask import g
 from flask_babel import force_locale
+from flask_wtf.csrf import validate_csrf
+from hypothesis import given, settings
+from hypothesis import strategies as st
 from flask_wtf import FlaskForm
 from werkzeug.datastructures import MultiDict
 from wtforms import StringField
@@ -67,11 +71,69 @@ def test_choices_made_per_request_are_in_that_readers_language(form_app):
 
 
 def test_the_kept_fields_hold_no_form(form_app):
-    from webapp.forms import fields
-
     form_class = build_priority_form((("clinic", "Clinic"),), ())
     with form_app.test_request_context("/"):
         form_class()
-    prototypes = fields._PROTOTYPES[form_class]
+    prototypes = vars(form_class)["_field_prototypes"]
     assert prototypes and all(p._form is None and p.meta is None for p in prototypes.values())
     assert issubclass(form_class, PriorityFormBase)
+
+
+answers = st.lists(st.tuples(st.sampled_from(["colour", "tags", "note", "other"]),
+                             st.sampled_from(["red", "blue", "green", "", "a", "b", "c", "RED", "1"])), max_size=6)
+
+
+def _fields_with_callable_choices():
+    """The same fields, with choices from callables: checked the way WTForms checks choices."""
+    return {
+        "colour": ChoiceField("Colour", choices=lambda: options([("red", "Red"), ("blue", "Blue")])),
+        "tags": MultiCheckboxField("Tags", choices=lambda: options([("a", "A"), ("b", "B")])),
+        "note": StringField("Note", validators=[MaxLength(5)]),
+    }
+
+
+@settings(max_examples=200, deadline=None)
+@given(answers=answers)
+def test_choices_are_checked_as_wtforms_checks_them(form_app, answers):
+    copied = type("Copied", (SurveyForm,), _fields())
+    built = type("Built", (SurveyForm,), _fields_with_callable_choices())
+    data = MultiDict(answers)
+    with form_app.test_request_context("/"):
+        copied(formdata=MultiDict())  # the second form of the class is made of copies
+        ours, usual = copied(formdata=data), built(formdata=data)
+        assert ours.colour.accepted_values() is not None and usual.colour.accepted_values() is None
+        assert ours.validate() is usual.validate()
+        assert ours.errors == usual.errors
+
+
+def test_choices_set_for_one_request_are_the_ones_checked(form_app):
+    form_class = type("Survey", (SurveyForm,), _fields())
+    with form_app.test_request_context("/"):
+        form = form_class(formdata=MultiDict([("colour", "green"), ("tags", "c")]))
+        form.colour.choices = options([("green", "Green")])
+        form.tags.choices = options([("c", "C")])
+        assert form.validate(), form.errors
+        again = form_class(formdata=MultiDict([("colour", "green"), ("tags", "c")]))
+        assert not again.validate()  # the next form has the class's own choices
+        assert set(again.errors) == {"colour", "tags"}
+
+
+def test_answers_to_choices_from_a_callable_are_checked_against_their_values(form_app):
+    form_class = build_priority_form((("clinic", "Clinic"),), ("income_band",))
+    with form_app.test_request_context("/"):
+        assert form_class(formdata=MultiDict([("need_clinic", "3"), ("income_band", "25_50k")])).validate()
+        refused = form_class(formdata=MultiDict([("need_clinic", "3"), ("income_band", "25_50")]))
+        assert not refused.validate()
+        assert refused.errors == {"income_band": ["Please choose one of the options."]}
+
+
+def test_a_sent_form_signs_no_csrf_token_unless_it_is_shown_again(tmp_path):
+    app = make_app(f"sqlite:///{tmp_path / 'forms.db'}")
+    form_class = type("Survey", (SurveyForm,), _fields())
+    with app.test_request_context("/", method="POST", data={"colour": "red"}):
+        form = form_class()
+        assert "csrf_token" not in g  # Flask-WTF keeps the token it signed for the request here
+        shown = str(form.csrf_token)
+        assert "csrf_token" in g
+        token = shown.split('value="')[1].split('"')[0]
+        validate_csrf(token)  # raises if it is not a good token for this session

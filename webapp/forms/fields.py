@@ -1,8 +1,8 @@
 """Fields and validators shared by the instruments, with every message translated."""
 from __future__ import annotations
 
+import functools
 import uuid
-import weakref
 
 from flask_babel import format_number
 from flask_babel import gettext as _
@@ -25,8 +25,40 @@ _CHOOSE_ONE = _l("Please choose one of the options.")
 _CHOOSE_SHOWN = _l("Please choose from the options shown.")
 
 
-#: form class -> {(unbound field, name, prefix): a field bound once and never used}
-_PROTOTYPES: weakref.WeakKeyDictionary = weakref.WeakKeyDictionary()
+def _prototype(field):
+    """A bound field to copy for each request's form."""
+    field._form = field.meta = None  # keeps no request's form alive
+    if not callable(field.default):
+        # WTForms calls ``default()`` and falls back on the value when that raises TypeError;
+        # a callable spares every field of every request raising and catching one
+        field.default = functools.partial(_same, field.default)
+    return field
+
+
+def _same(value):
+    return value
+
+
+class _TokenWhenShown:
+    """A CSRF token made when a page shows it (markupsafe escapes ``str()`` of it)."""
+
+    def __init__(self, make):
+        self._make = make
+
+    def __str__(self) -> str:
+        return self._make()
+
+
+class CSRFTokenWhenShown(FlaskForm.Meta.csrf_class):
+    """Flask-WTF's form CSRF, whose token for the next send is made only if the form is shown again.
+
+    WTForms makes that token (a signed copy of the session's secret) whenever the form is
+    read from a request; a survey that was sent successfully is never shown again, so on
+    the busiest path the token would be signed for nothing.
+    """
+
+    def generate_csrf_token(self, csrf_token_field):
+        return _TokenWhenShown(functools.partial(super().generate_csrf_token, csrf_token_field))
 
 
 class SurveyForm(FlaskForm):
@@ -42,22 +74,55 @@ class SurveyForm(FlaskForm):
     """
 
     class Meta:
+        csrf_class = CSRFTokenWhenShown
+
         def bind_field(self, form, unbound_field, options):
             if issubclass(unbound_field.field_class, CSRFTokenField):
                 return unbound_field.bind(form=form, **options)
-            prototypes = _PROTOTYPES.setdefault(type(form), {})
+            prototypes = vars(type(form)).get("_field_prototypes")
+            if prototypes is None:
+                prototypes = {}
+                setattr(type(form), "_field_prototypes", prototypes)  # lives and dies with the class
             key = (unbound_field, options["name"], options["prefix"])
             prototype = prototypes.get(key)
             if prototype is None:
-                prototype = prototypes[key] = unbound_field.bind(form=form, **options)
-                prototype._form = prototype.meta = None  # keeps no request's form alive
+                prototype = prototypes[key] = _prototype(unbound_field.bind(form=form, **options))
             field = object.__new__(type(prototype))
             field.__dict__.update(prototype.__dict__)
             field._form, field.meta = form, form.meta
             return field
 
 
-class _MissingIsNotInvalid:
+class _KnownValues:
+    """A choice field that checks answers against a set of accepted values made once.
+
+    WTForms rebuilds and walks the choices on every check; a survey has dozens of choice
+    fields and is checked on every send. The set is made when the field is built (once per
+    form class, see ``SurveyForm``) from fixed choices, or from ``values`` when the choices
+    come from a callable (labels in the reader's language, values that never change). It is
+    used only while the field still has those choices: choices set per request are checked
+    the usual way.
+    """
+
+    def __init__(self, *args, values=None, **kwargs):
+        super().__init__(*args, **kwargs)
+        if values is not None:
+            self._accepted = (self._choices_callable, frozenset(self.coerce(value) for value in values))
+        elif self._choices_callable is None and self._choices is not None:
+            self._accepted = (self._choices, frozenset(self.coerce(choice.value)
+                                                       for choice in self._choices_from_input(self._choices)))
+        else:
+            self._accepted = (None, None)
+
+    def accepted_values(self) -> frozenset | None:
+        """The values this field accepts, or None when its choices were changed since it was built."""
+        source, accepted = self._accepted
+        if source is not None and source is (self._choices_callable or self._choices):
+            return accepted
+        return None
+
+
+class _MissingIsNotInvalid(_KnownValues):
     """A choice field whose only complaint about a missing answer comes from its validators."""
 
     def __init__(self, *args, **kwargs):
@@ -69,7 +134,13 @@ class _MissingIsNotInvalid:
         """An answer must be one of the choices (compared as WTForms does, without rendering them)."""
         if self.data is None or self.process_errors or not self.validate_choice:
             return
-        if not any(self.coerce(choice.value) == self.data for choice in self._choices_from_input(self.choices) or ()):
+        accepted = self.accepted_values()
+        if accepted is not None:
+            valid = self.data in accepted
+        else:
+            valid = any(self.coerce(choice.value) == self.data
+                        for choice in self._choices_from_input(self.choices) or ())
+        if not valid:
             raise ValidationError(self.invalid_choice_message)
 
 
@@ -81,7 +152,7 @@ class OptionalSelectField(_MissingIsNotInvalid, SelectField):
     """A drop-down list; not answering is allowed unless a validator says otherwise."""
 
 
-class MultiCheckboxField(SelectMultipleField):
+class MultiCheckboxField(_KnownValues, SelectMultipleField):
     """A list of checkboxes (several may be ticked)."""
 
     widget = widgets.ListWidget(prefix_label=False)
@@ -91,6 +162,14 @@ class MultiCheckboxField(SelectMultipleField):
         kwargs.setdefault("invalid_choice_message", _CHOOSE_SHOWN)
         kwargs.setdefault("invalid_value_message", _CHOOSE_SHOWN)
         super().__init__(*args, **kwargs)
+
+    def pre_validate(self, form):
+        """Every ticked answer must be one of the choices."""
+        accepted = self.accepted_values()
+        if accepted is None or self.process_errors or not self.validate_choice:
+            return super().pre_validate(form)
+        if self.data and any(value not in accepted for value in self.data):
+            super().pre_validate(form)  # raises, with WTForms' wording of the message
 
 
 class AtMost:

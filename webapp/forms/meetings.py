@@ -24,7 +24,7 @@ from webapp.forms.fields import (
     free_text_length,
     options,
 )
-from webapp.forms.priority import language_choices
+from webapp.forms.priority import LANGUAGE_CHOICES
 from webapp.models.meetings import ACCESS_ITEMS, MEI_ITEMS
 
 #: the value of "there was no conflict" in the conflict item
@@ -114,7 +114,7 @@ class MeetingEvaluationForm(SurveyForm):
 
     went_well = TextAreaField(OPEN_QUESTIONS["went_well"], validators=[free_text_length()])
     improve = TextAreaField(OPEN_QUESTIONS["improve"], validators=[free_text_length()])
-    text_language = OptionalSelectField(_l("What language did you write in?"), choices=language_choices)
+    text_language = OptionalSelectField(_l("What language did you write in?"), choices=LANGUAGE_CHOICES)
 
     def scores(self) -> dict[str, int | None]:
         """MEI item -> 1–5 (conflict is None when there was no conflict)."""

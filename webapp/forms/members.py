@@ -30,7 +30,7 @@ from webapp.forms.fields import (
     free_text_length,
     options,
 )
-from webapp.forms.priority import language_choices
+from webapp.forms.priority import LANGUAGE_CHOICES
 from webapp.i18n import LANGUAGES
 from webapp.models.members import COMPETENCIES, DAYS
 
@@ -205,7 +205,7 @@ class MemberAssessmentForm(SurveyForm):
     competency_leadership = _competency("leadership")
 
     help_involved = TextAreaField(OPEN_QUESTIONS["help_involved"], validators=[free_text_length()])
-    text_language = OptionalSelectField(_l("What language did you write in?"), choices=language_choices)
+    text_language = OptionalSelectField(_l("What language did you write in?"), choices=LANGUAGE_CHOICES)
 
     def competency_fields(self):
         """The competency self-rating fields, in order."""

@@ -84,9 +84,8 @@ def income_choices() -> list:
     ])
 
 
-def language_choices() -> list:
-    """Our languages in their own names, then 'another language'."""
-    return options([(code, lang.name) for code, lang in LANGUAGES.items()] + [("other", _l("Another language"))])
+#: our languages in their own names, then 'another language'
+LANGUAGE_CHOICES = options([(code, lang.name) for code, lang in LANGUAGES.items()] + [("other", _l("Another language"))])
 
 
 def _hardships_consistent(form, field):
@@ -104,15 +103,15 @@ class PriorityFormBase(SurveyForm):
     website = Honeypot(_l("Leave this box empty"))
     barrier = TextAreaField(OPEN_QUESTIONS["barrier"], validators=[free_text_length()])
     change = TextAreaField(OPEN_QUESTIONS["change"], validators=[free_text_length()])
-    text_language = OptionalSelectField(_l("What language did you write in?"), choices=language_choices)
+    text_language = OptionalSelectField(_l("What language did you write in?"), choices=LANGUAGE_CHOICES)
     place = StringField(
         _l("Your neighborhood or ZIP code"),
         validators=[MaxLength(120)],
     )
     age_band = ChoiceField(_l("Your age"), choices=AGE_BANDS)
     race_ethnicity = MultiCheckboxField(_l("Your race or ethnicity (check all that apply)"), choices=RACE_ETHNICITY)
-    income_band = ChoiceField(_l("Your household income in a year"), choices=income_choices)
-    primary_language = ChoiceField(_l("The language you speak most at home"), choices=language_choices)
+    income_band = ChoiceField(_l("Your household income in a year"), choices=income_choices, values=INCOME_BANDS)
+    primary_language = ChoiceField(_l("The language you speak most at home"), choices=LANGUAGE_CHOICES)
     hardships = MultiCheckboxField(
         _l("Do any of these apply to you now? (check all that apply)"),
         choices=options(HARDSHIPS + [(NO_HARDSHIP, _l("None of these"))]),

@@ -194,6 +194,21 @@ def test_settings_choose_default_and_offered_languages(client, admin):
     assert "Tiếng Việt" in survey_html(client, "north")
 
 
+@pytest.mark.parametrize(("lang", "message"), [("en", "Please choose one of the options."),
+                                              ("es", "Por favor, elija una de las opciones.")])
+def test_a_default_language_not_offered_is_refused_in_the_readers_words(client, admin, lang, message):
+    campaign = make_campaign(slug="north")
+    client.get(f"/staff/?lang={lang}")
+    for url, form_id in (("/admin/campaigns/new", "campaign"), ("/admin/campaigns/north/", "settings")):
+        response = fill_and_post(client, url, {"slug": "south", "title": "T", "default_language": "xx"},
+                                 form_id=form_id)
+        html = response.get_data(as_text=True)
+        assert response.status_code == 422 and html.count(message) == 2, url  # in the summary and at the field
+        assert "Not a valid choice" not in html
+    db.session.refresh(campaign)
+    assert campaign.default_language == "en" and db.session.scalar(select(func.count()).select_from(Campaign)) == 1
+
+
 def test_the_default_language_must_be_complete(client, admin):
     campaign = make_campaign(slug="north")
     response = fill_and_post(client, "/admin/campaigns/north/",

@@ -66,6 +66,12 @@ def test_new_campaign_slug_must_be_free_and_well_formed(client, admin):
         assert response.status_code == 422 and message in response.get_data(as_text=True)
 
 
+def test_a_new_campaigns_title_cannot_be_only_spaces(client, admin):
+    response = fill_and_post(client, "/admin/campaigns/new", {"slug": "blank", "title": "  \t "}, form_id="campaign")
+    assert response.status_code == 422 and "Please write a title." in response.get_data(as_text=True)
+    assert db.session.scalar(select(func.count()).select_from(Campaign)) == 0
+
+
 def test_a_campaign_without_needs_cannot_be_opened(client, admin):
     fill_and_post(client, "/admin/campaigns/new", {"slug": "empty", "title": "Empty"}, form_id="campaign")
     response = post_button(client, "/admin/campaigns/empty/", "/admin/campaigns/empty/status", {"open": "1"})

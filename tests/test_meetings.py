@@ -93,6 +93,7 @@ def test_lead_creates_a_meeting_and_lands_on_its_page(client, lead, campaign):
 
 @pytest.mark.parametrize(("answers", "message"), [
     ({"title": ""}, "Please give the meeting a title."),
+    ({"title": "   "}, "Please give the meeting a title."),
     ({"held_on": ""}, "Please give the date."),
     ({"held_on": "22/11/2026"}, "Please give a date like 2026-11-22."),
     ({"mode": None}, "Please say where the meeting is."),

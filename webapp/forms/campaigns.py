@@ -4,7 +4,7 @@ from __future__ import annotations
 from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
 from wtforms import StringField, TextAreaField
-from wtforms.validators import InputRequired, Regexp, ValidationError
+from wtforms.validators import DataRequired, InputRequired, Regexp, ValidationError
 
 from webapp.forms.fields import MaxLength, MultiCheckboxField, OptionalSelectField, free_text_length, options
 from webapp.forms.priority import PriorityFormBase
@@ -63,7 +63,7 @@ class CampaignCreateForm(FlaskForm):
     languages = MultiCheckboxField(_l("Languages offered to residents"), choices=language_choices,
                                    default=["en"], validators=[_default_is_offered])
     title = StringField(_l("Title residents read"), validators=[
-        InputRequired(message=CAMPAIGN_ERRORS["title_required"]), MaxLength(TITLE_LENGTH)])
+        DataRequired(message=CAMPAIGN_ERRORS["title_required"]), MaxLength(TITLE_LENGTH)])  # spaces are no title
     intro = TextAreaField(_l("Introduction (optional)"), validators=[free_text_length()])
 
 

@@ -250,6 +250,15 @@ def test_unreadable_settings_are_refused_with_a_clear_error(client, campaign, le
     assert "not for shoe_size" in html and "This lens cannot be read" in html
 
 
+def test_a_lens_nested_too_deeply_is_refused_not_a_500(client, campaign, lead):
+    from tests.helpers import fill_and_post
+
+    response = fill_and_post(client, "/coalition/north/summary/settings", {"equity_toml": "a = " + "[" * 5000},
+                             form_id="analysis-settings")
+    assert response.status_code == 422
+    assert "This lens cannot be read" in response.get_data(as_text=True)
+
+
 @pytest.mark.parametrize(("lang", "margins_error", "lens_error"), [
     ("en", "These figures cannot be read: &#39;population figures&#39; line 2: target &#39;lots&#39; for category "
            "&#39;42&#39; of variable &#39;place&#39; is not a number",

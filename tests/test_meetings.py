@@ -130,6 +130,15 @@ def test_a_meeting_whose_evaluation_would_already_be_closed_is_refused(client, l
     assert count(Meeting) == 0
 
 
+@pytest.mark.parametrize("held_on", ["9999-12-31", "9999-11-20"])
+def test_a_meeting_on_the_calendars_last_days_is_refused_not_a_500(client, lead, held_on):
+    response = fill_and_post(client, "/coalition/north/meetings", {
+        "title": "Far away", "held_on": held_on, "mode": "online", "open_days": "60"}, form_id="meeting")
+    assert response.status_code == 422
+    assert "This date is too far in the future. Please check the date." in response.get_data(as_text=True)
+    assert count(Meeting) == 0
+
+
 def test_evaluations_close_at_the_end_of_the_last_open_day_in_the_coalitions_time_zone():
     utc = dt.timezone.utc
     assert closing_time(dt.date(2026, 11, 22), 7, "UTC") == dt.datetime(2026, 11, 30, tzinfo=utc)

@@ -195,6 +195,9 @@ def _parse_toml(text: str, source: str | Message) -> EquityConfig:
     except tomllib.TOMLDecodeError as exc:
         raise InputError(N_("equity configuration '%(source)s' is not valid TOML: %(problem)s"),
                          source=source, problem=exc) from None
+    except RecursionError:  # tomllib parses nested arrays and tables recursively: thousands of "[" exhaust it
+        raise InputError(N_("equity configuration '%(source)s' is not valid TOML: %(problem)s"),
+                         source=source, problem="nested too deeply") from None
     return equity_config_from_dict(settings, text=text, source=str(source))
 
 

@@ -306,6 +306,15 @@ def test_new_account_gets_a_link_and_cannot_sign_in_before_using_it(client, auth
     assert auth.login("new.worker@example.org", NEW_PASSWORD).status_code == 302
 
 
+def test_an_email_too_long_once_lower_cased_is_refused_not_a_500(client, auth):
+    auth.login_as(make_user(email="admin@example.org", role="admin"))
+    email = "İ" * 240 + "@example.org"  # 252 characters as typed; "İ" lower-cases to two
+    response = fill_and_post(client, "/admin/users/new", {"email": email}, form_id="user")
+    assert response.status_code == 422
+    assert "Please enter an email address, like name@example.org." in response.get_data(as_text=True)
+    assert db.session.scalar(select(User).where(User.role == "outreach")) is None
+
+
 def test_reset_link_uses_public_base_url_when_set(app, client):
     app.config["PUBLIC_BASE_URL"] = "https://survey.example.org"
     from webapp.links import public_url

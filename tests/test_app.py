@@ -5,6 +5,7 @@ import pytest
 from flask import Flask
 
 from tests.conftest import make_app
+from tests.helpers import form_values
 from webapp import create_app
 from webapp.config import settings_from_env
 
@@ -190,3 +191,18 @@ def test_sqlite_log_is_copied_into_the_database_by_a_background_thread(tmp_path)
             assert time.monotonic() < deadline, "the checkpointer did not stop"
             time.sleep(0.05)
     assert not WalCheckpointer._running.get((os.getpid(), os.path.realpath(path)))
+
+
+@pytest.mark.parametrize("number", ["2147483648", "9223372036854775808", "99999999999999999999999"])
+def test_ids_too_large_for_the_database_are_not_found(client, auth, number):
+    from tests.factories import make_campaign, make_user
+
+    make_campaign(slug="north")
+    auth.login_as(make_user("admin@example.org", "admin"))
+    token = form_values(client.get("/admin/users").get_data(as_text=True), None)["csrf_token"][0]
+    for path in (f"/admin/users/{number}", f"/coalition/north/meetings/{number}",
+                 f"/field/north/events/{number}/entry"):
+        assert client.get(path).status_code == 404, path
+    for path in (f"/admin/users/{number}/reset-link", f"/admin/campaigns/north/needs/{number}/retire"):
+        assert client.post(path, data={"csrf_token": token}).status_code == 404, path
+    assert client.get("/admin/users/2147483647").status_code == 404  # the largest id is still an id

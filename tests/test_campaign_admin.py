@@ -66,6 +66,12 @@ def test_new_campaign_slug_must_be_free_and_well_formed(client, admin):
         assert response.status_code == 422 and message in response.get_data(as_text=True)
 
 
+def test_a_new_campaigns_title_cannot_be_only_spaces(client, admin):
+    response = fill_and_post(client, "/admin/campaigns/new", {"slug": "blank", "title": "  \t "}, form_id="campaign")
+    assert response.status_code == 422 and "Please write a title." in response.get_data(as_text=True)
+    assert db.session.scalar(select(func.count()).select_from(Campaign)) == 0
+
+
 def test_a_campaign_without_needs_cannot_be_opened(client, admin):
     fill_and_post(client, "/admin/campaigns/new", {"slug": "empty", "title": "Empty"}, form_id="campaign")
     response = post_button(client, "/admin/campaigns/empty/", "/admin/campaigns/empty/status", {"open": "1"})
@@ -192,6 +198,21 @@ def test_settings_choose_default_and_offered_languages(client, admin):
     db.session.refresh(campaign)
     assert campaign.default_language == "es" and campaign.languages == ["es", "en", "vi"]
     assert "Tiếng Việt" in survey_html(client, "north")
+
+
+@pytest.mark.parametrize(("lang", "message"), [("en", "Please choose one of the options."),
+                                              ("es", "Por favor, elija una de las opciones.")])
+def test_a_default_language_not_offered_is_refused_in_the_readers_words(client, admin, lang, message):
+    campaign = make_campaign(slug="north")
+    client.get(f"/staff/?lang={lang}")
+    for url, form_id in (("/admin/campaigns/new", "campaign"), ("/admin/campaigns/north/", "settings")):
+        response = fill_and_post(client, url, {"slug": "south", "title": "T", "default_language": "xx"},
+                                 form_id=form_id)
+        html = response.get_data(as_text=True)
+        assert response.status_code == 422 and html.count(message) == 2, url  # in the summary and at the field
+        assert "Not a valid choice" not in html
+    db.session.refresh(campaign)
+    assert campaign.default_language == "en" and db.session.scalar(select(func.count()).select_from(Campaign)) == 1
 
 
 def test_the_default_language_must_be_complete(client, admin):

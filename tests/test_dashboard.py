@@ -250,6 +250,30 @@ def test_unreadable_settings_are_refused_with_a_clear_error(client, campaign, le
     assert "not for shoe_size" in html and "This lens cannot be read" in html
 
 
+@pytest.mark.parametrize("cap", ["five", "sNaN", "NaN", "-Infinity", "0.5", "101"])
+def test_a_weight_cap_that_is_not_a_number_from_1_to_100_gets_one_clear_message(client, campaign, lead, cap):
+    from tests.helpers import fill_and_post
+
+    for lang, message in (("en", "Please give a number from 1 to 100, or leave this empty."),
+                          ("es", "Por favor, escriba un número del 1 al 100, o déjelo vacío.")):
+        client.get(f"/staff/?lang={lang}")
+        response = fill_and_post(client, "/coalition/north/summary/settings", {"trim_ratio": cap},
+                                 form_id="analysis-settings")
+        html = response.get_data(as_text=True)
+        assert response.status_code == 422 and html.count(message) == 2, cap  # in the summary and at the field
+        assert "Not a valid" not in html and "Number must be" not in html
+    assert db.session.scalar(select(func.count()).select_from(AuditEvent)) == 0
+
+
+def test_a_lens_nested_too_deeply_is_refused_not_a_500(client, campaign, lead):
+    from tests.helpers import fill_and_post
+
+    response = fill_and_post(client, "/coalition/north/summary/settings", {"equity_toml": "a = " + "[" * 5000},
+                             form_id="analysis-settings")
+    assert response.status_code == 422
+    assert "This lens cannot be read" in response.get_data(as_text=True)
+
+
 @pytest.mark.parametrize(("lang", "margins_error", "lens_error"), [
     ("en", "These figures cannot be read: &#39;population figures&#39; line 2: target &#39;lots&#39; for category "
            "&#39;42&#39; of variable &#39;place&#39; is not a number",

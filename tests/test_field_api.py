@@ -113,6 +113,15 @@ def test_an_event_of_another_campaign_is_refused(worker_client, world):
     assert statuses(response) == ["invalid"] and stored_count() == 0
 
 
+@pytest.mark.parametrize("number", [2**31, 2**63, -(2**70)])
+def test_ids_too_large_for_the_database_are_refused_per_item(worker_client, world, number):
+    response = sync(worker_client, world, {"responses": [item(world, event_id=None) | {"event_id": number},
+                                                         item(world) | {"entered_by": number}]})
+    assert response.status_code == 200 and statuses(response) == ["invalid", "stored"]
+    stored = db.session.scalars(select(Response)).one()
+    assert stored.entered_by_id == world.worker.id  # an unknown worker id is the sender's
+
+
 def test_a_single_item_answers_with_its_own_status_code(worker_client, world):
     one = item(world)
     token = csrf_token(worker_client, world)

@@ -44,8 +44,9 @@ def test_a_worker_creates_an_event_and_lands_on_its_entry_screen(worker_client, 
     assert response.headers["Location"].endswith(f"/events/{event.id}/entry")
 
 
-def test_an_event_needs_a_name_and_a_date(worker_client, world):
-    response = fill_and_post(worker_client, f"/field/{world.campaign.slug}/", {"name": "", "date": ""},
+@pytest.mark.parametrize("name", ["", "   "])
+def test_an_event_needs_a_name_and_a_date(worker_client, world, name):
+    response = fill_and_post(worker_client, f"/field/{world.campaign.slug}/", {"name": name, "date": ""},
                              form_id="event")
     assert response.status_code == 422
     html = response.get_data(as_text=True)

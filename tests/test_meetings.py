@@ -93,6 +93,7 @@ def test_lead_creates_a_meeting_and_lands_on_its_page(client, lead, campaign):
 
 @pytest.mark.parametrize(("answers", "message"), [
     ({"title": ""}, "Please give the meeting a title."),
+    ({"title": "   "}, "Please give the meeting a title."),
     ({"held_on": ""}, "Please give the date."),
     ({"held_on": "22/11/2026"}, "Please give a date like 2026-11-22."),
     ({"mode": None}, "Please say where the meeting is."),
@@ -126,6 +127,15 @@ def test_a_meeting_whose_evaluation_would_already_be_closed_is_refused(client, l
         "title": "Old", "held_on": long_ago, "mode": "online", "open_days": "7"}, form_id="meeting")
     assert response.status_code == 422
     assert "the evaluation would already be closed" in response.get_data(as_text=True)
+    assert count(Meeting) == 0
+
+
+@pytest.mark.parametrize("held_on", ["9999-12-31", "9999-11-20"])
+def test_a_meeting_on_the_calendars_last_days_is_refused_not_a_500(client, lead, held_on):
+    response = fill_and_post(client, "/coalition/north/meetings", {
+        "title": "Far away", "held_on": held_on, "mode": "online", "open_days": "60"}, form_id="meeting")
+    assert response.status_code == 422
+    assert "This date is too far in the future. Please check the date." in response.get_data(as_text=True)
     assert count(Meeting) == 0
 
 

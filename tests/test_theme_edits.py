@@ -144,6 +144,21 @@ def test_a_theme_cannot_be_merged_into_itself_or_renamed_to_nothing(client, camp
     assert theme.merged_into_id is None and theme.label.strip()
 
 
+@pytest.mark.parametrize("number", ["2147483648", "9223372036854775808", "-99999999999999999999", "1" * 5000],
+                         ids=["past-int32", "past-int64", "negative", "5000-digits"])
+def test_ids_too_large_for_the_database_name_no_theme_and_no_quote(client, campaign, lead, number):
+    first, second, *_ = live_themes(campaign)
+    quote = db.session.scalars(select(AnswerTheme).where(AnswerTheme.theme_id == first.id)).first()
+    for path, data in (("rename", {"theme_id": number, "label": "Rent"}), ("merge", {"theme_id": number,
+                       "into_id": first.id}), ("merge", {"theme_id": first.id, "into_id": number}),
+                       ("move", {"answer_id": number, "theme_id": second.id}),
+                       ("move", {"answer_id": quote.answer_id, "theme_id": number})):
+        response = post(client, path, data)
+        assert response.status_code == 302, (path, data)
+        assert "notice-error" in client.get(response.headers["Location"]).get_data(as_text=True)
+    assert db.session.scalar(select(AuditEvent).where(AuditEvent.action.startswith("theme."))) is None
+
+
 def test_refitting_starts_the_themes_afresh(app, campaign):
     first = live_themes(campaign)[0]
     first.label, first.edited = "Edited", True

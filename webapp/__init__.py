@@ -11,6 +11,7 @@ from werkzeug.middleware.proxy_fix import ProxyFix
 from webapp.config import check_settings, engine_options, normalize_database_url, settings_from_env
 from webapp.page_cache import BlankPageCache
 from webapp.requests import ChorusRequest
+from webapp.ids import IdConverter
 from webapp.sessions import CachedSignerSessionInterface, use_compact_csrf_tokens
 
 
@@ -44,6 +45,7 @@ def create_app(config: Mapping | None = None) -> Flask:
     """Build the app: settings from the environment, overridden by ``config``."""
     app = ChorusFlask(__name__, instance_relative_config=True)
     app.request_class = ChorusRequest
+    app.url_map.converters["int"] = IdConverter  # ids the database can hold; set before any route is added
     app.session_interface = CachedSignerSessionInterface()
     use_compact_csrf_tokens()
     environ = dict(os.environ)

@@ -12,6 +12,7 @@ from analysis.equity import (
     default_equity_config,
     describe_equity_config,
     equity_config_from_dict,
+    equity_config_from_toml,
     equity_multiplier,
     load_equity_config,
 )
@@ -155,6 +156,13 @@ def test_invalid_toml_is_one_clear_line(tmp_path):
     path.write_text("emphasis = = 1\n", encoding="utf-8")
     with pytest.raises(InputError, match="is not valid TOML") as caught:
         load_equity_config(path)
+    assert "\n" not in str(caught.value)
+
+
+@pytest.mark.parametrize("text", ["a = " + "[" * 5000, "a = " + "{b = " * 5000], ids=["arrays", "tables"])
+def test_toml_nested_too_deeply_is_one_clear_line(text):
+    with pytest.raises(InputError, match="is not valid TOML: nested too deeply") as caught:
+        equity_config_from_toml(text)
     assert "\n" not in str(caught.value)
 
 

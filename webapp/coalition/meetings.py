@@ -65,7 +65,13 @@ def meetings(slug: str):
     form = MeetingForm()
     if form.validate_on_submit():
         timezone = current_app.config["BABEL_DEFAULT_TIMEZONE"]
-        if closing_time(form.held_on.data, form.open_days.data, timezone) <= utcnow():
+        try:
+            closes_at = closing_time(form.held_on.data, form.open_days.data, timezone)
+        except OverflowError:  # days after 9999-12-31 do not exist
+            closes_at = None
+        if closes_at is None:
+            form.held_on.errors.append(_("This date is too far in the future. Please check the date."))
+        elif closes_at <= utcnow():
             form.held_on.errors.append(_("With this date and number of days, the evaluation would already be "
                                          "closed. Please check the date."))
         else:

@@ -21,6 +21,7 @@ from werkzeug.datastructures import MultiDict
 from webapp.forms.events import build_field_form, respondent_language_choices
 from webapp.forms.fields import parse_uuid
 from webapp.i18n import choose_language
+from webapp.ids import database_id
 from webapp.services.campaigns import CampaignSnapshot, survey_content
 from webapp.services.field import field_worker_id, find_event, store_field_response
 from webapp.services.submissions import Outcome
@@ -87,7 +88,7 @@ def store_item(campaign: CampaignSnapshot, item, worker) -> ItemResult:
     if client_uuid is None:
         return ItemResult(shown_uuid, "invalid", {"uuid": _("This response has no valid identifier.")})
     event_id = item.get("event_id")
-    event = find_event(campaign.id, event_id) if isinstance(event_id, int) and not isinstance(event_id, bool) else None
+    event = find_event(campaign.id, event_id) if isinstance(event_id, int) and database_id(event_id) else None
     if event is None:
         return ItemResult(shown_uuid, "invalid", {"event_id": _("This event does not exist in this campaign.")})
     fields = item.get("fields")

@@ -5,7 +5,7 @@ from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
 from wtforms import DecimalField, TextAreaField
-from wtforms.validators import NumberRange, Optional, ValidationError
+from wtforms.validators import NumberRange, Optional, StopValidation, ValidationError
 
 from analysis.errors import InputError
 from webapp.forms.fields import MaxLength
@@ -39,6 +39,30 @@ def _valid_equity(form, field):
                                 problem=translated_message(problem.message))) from None
 
 
+#: the one complaint about the weight cap, whatever was typed instead of a number in range
+WEIGHT_CAP_MESSAGE = _l("Please give a number from 1 to 100, or leave this empty.")
+
+
+class WeightCapField(DecimalField):
+    """A number or nothing; anything else (a word, NaN, infinity) gets WEIGHT_CAP_MESSAGE, once."""
+
+    def process_formdata(self, valuelist):
+        if valuelist and not valuelist[0].strip():
+            self.data = None  # left empty: no cap
+            return
+        try:
+            super().process_formdata(valuelist)
+        except ValueError:
+            raise ValueError(str(WEIGHT_CAP_MESSAGE)) from None
+        if valuelist and self.data is not None and not self.data.is_finite():  # NaN, sNaN, Infinity are decimals
+            self.data = None
+            raise ValueError(str(WEIGHT_CAP_MESSAGE))
+
+    def pre_validate(self, form):
+        if self.process_errors:
+            raise StopValidation()  # the range check would only say it again
+
+
 class AnalysisSettingsForm(FlaskForm):
     """Margins as ``variable,category,target`` CSV; the equity lens as TOML; the weight cap."""
 
@@ -46,5 +70,6 @@ class AnalysisSettingsForm(FlaskForm):
                                 validators=[MaxLength(20000), _valid_margins])
     equity_toml = TextAreaField(_l("Who counts as most affected (the equity lens)"),
                                 validators=[MaxLength(20000), _valid_equity])
-    trim_ratio = DecimalField(_l("Largest weight, as a multiple of the average (leave empty for no cap)"),
-                              places=None, validators=[Optional(), NumberRange(min=1, max=100)])
+    trim_ratio = WeightCapField(_l("Largest weight, as a multiple of the average (leave empty for no cap)"),
+                                places=None,
+                                validators=[Optional(), NumberRange(min=1, max=100, message=WEIGHT_CAP_MESSAGE)])

@@ -3,10 +3,10 @@ from __future__ import annotations
 
 from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
-from wtforms import SelectField, StringField, TextAreaField
-from wtforms.validators import InputRequired, Regexp, ValidationError
+from wtforms import StringField, TextAreaField
+from wtforms.validators import DataRequired, InputRequired, Regexp, ValidationError
 
-from webapp.forms.fields import MaxLength, MultiCheckboxField, free_text_length, options
+from webapp.forms.fields import MaxLength, MultiCheckboxField, OptionalSelectField, free_text_length, options
 from webapp.forms.priority import PriorityFormBase
 from webapp.i18n import LANGUAGES
 from webapp.models import PROFILE_QUESTIONS
@@ -59,18 +59,18 @@ class CampaignCreateForm(FlaskForm):
             Regexp(r"^[a-z0-9](?:[a-z0-9-]{0,62}[a-z0-9])?$", message=CAMPAIGN_ERRORS["slug_format"]),
         ],
     )
-    default_language = SelectField(_l("Default language"), choices=language_choices, default="en")
+    default_language = OptionalSelectField(_l("Default language"), choices=language_choices, default="en")
     languages = MultiCheckboxField(_l("Languages offered to residents"), choices=language_choices,
                                    default=["en"], validators=[_default_is_offered])
     title = StringField(_l("Title residents read"), validators=[
-        InputRequired(message=CAMPAIGN_ERRORS["title_required"]), MaxLength(TITLE_LENGTH)])
+        DataRequired(message=CAMPAIGN_ERRORS["title_required"]), MaxLength(TITLE_LENGTH)])  # spaces are no title
     intro = TextAreaField(_l("Introduction (optional)"), validators=[free_text_length()])
 
 
 class CampaignSettingsForm(FlaskForm):
     """The default language, the languages offered and the profile questions asked."""
 
-    default_language = SelectField(_l("Default language"), choices=language_choices)
+    default_language = OptionalSelectField(_l("Default language"), choices=language_choices)
     languages = MultiCheckboxField(_l("Languages offered to residents"), choices=language_choices,
                                    validators=[_default_is_offered])
     profile_questions = MultiCheckboxField(

@@ -12,7 +12,7 @@ from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
 from flask_wtf.file import FileField, FileRequired
 from wtforms import StringField
-from wtforms.validators import InputRequired, Optional, Regexp
+from wtforms.validators import DataRequired, InputRequired, Optional, Regexp
 
 from webapp.forms.fields import MaxLength, OptionalSelectField, options
 from webapp.forms.meetings import LocalDateField
@@ -27,7 +27,7 @@ class EventForm(FlaskForm):
     """A new outreach event: what, when, where."""
 
     name = StringField(_l("Event name"), validators=[
-        InputRequired(message=_l("Please give the event a name.")), MaxLength(200)])
+        DataRequired(message=_l("Please give the event a name.")), MaxLength(200)])  # spaces are no name
     date = LocalDateField(_l("Date"), validators=[InputRequired(message=_l("Please give the date."))])
     place = StringField(_l("Place"), validators=[MaxLength(200)])
 

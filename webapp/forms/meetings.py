@@ -13,7 +13,7 @@ from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
 from wtforms import DateField, HiddenField, IntegerField, StringField, TextAreaField
-from wtforms.validators import InputRequired, NumberRange
+from wtforms.validators import DataRequired, InputRequired, NumberRange
 
 from webapp.forms.fields import (
     ChoiceField,
@@ -157,7 +157,7 @@ class MeetingForm(FlaskForm):
     """A new meeting: what, when, where, who facilitates, and how long evaluations are taken."""
 
     title = StringField(_l("Meeting title"), validators=[
-        InputRequired(message=_l("Please give the meeting a title.")), MaxLength(200)])
+        DataRequired(message=_l("Please give the meeting a title.")), MaxLength(200)])  # spaces are no title
     held_on = LocalDateField(_l("Date"), validators=[InputRequired(message=_l("Please give the date."))])
     mode = ChoiceField(_l("Where"), choices=options(MODE_LABELS.items()),
                        validators=[InputRequired(message=_l("Please say where the meeting is."))])

@@ -24,6 +24,10 @@ from webapp.services.passwords import (
 )
 
 
+#: the longest email an account can have (the column's length)
+EMAIL_LENGTH = User.__table__.c.email.type.length
+
+
 class AccountError(ValueError):
     """A change to an account that cannot be made; ``code`` says why (the view words it)."""
 
@@ -191,7 +195,7 @@ def create_user(
     email = normalize_email(email)
     if role not in ROLES:
         raise AccountError("unknown_role")
-    if not email or "@" not in email:
+    if not email or "@" not in email or len(email) > EMAIL_LENGTH:  # lower-casing may lengthen it ("İ")
         raise AccountError("bad_email")
     if find_user_by_email(email) is not None:
         raise AccountError("email_taken")

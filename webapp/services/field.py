@@ -13,6 +13,7 @@ from dataclasses import dataclass
 from sqlalchemy import func, select
 
 from webapp.extensions import db
+from webapp.ids import database_id
 from webapp.models import Campaign, CampaignAssignment, Event, Response, User
 from webapp.services.campaigns import CampaignSnapshot, SurveyContent
 from webapp.services.submissions import Outcome, PrioritySubmission, store_priority_response
@@ -78,7 +79,7 @@ def paper_number_taken(event_id: int, paper_number: str) -> bool:
 
 def field_worker_id(campaign_id: int, user_id: object) -> int | None:
     """``user_id`` when it names an active account that may enter field responses for the campaign."""
-    if not isinstance(user_id, int) or isinstance(user_id, bool):
+    if not isinstance(user_id, int) or database_id(user_id) is None:
         return None
     user = db.session.get(User, user_id)
     if user is None or not user.is_active:

@@ -8,6 +8,7 @@ from __future__ import annotations
 from sqlalchemy import select, update
 
 from webapp.extensions import db
+from webapp.ids import database_id
 from webapp.models import Answer, AnswerTheme, Campaign, Response, Theme
 from webapp.services import audit
 
@@ -18,10 +19,8 @@ class ThemeEditError(ValueError):
 
 def _theme(campaign: Campaign, theme_id) -> Theme:
     """A theme of this campaign that has not been merged away; ThemeEditError otherwise."""
-    try:
-        theme = db.session.get(Theme, int(theme_id))
-    except (TypeError, ValueError):
-        theme = None
+    theme_id = database_id(theme_id)
+    theme = db.session.get(Theme, theme_id) if theme_id is not None else None
     if theme is None or theme.campaign_id != campaign.id or theme.merged_into_id is not None:
         raise ThemeEditError("no such theme")
     return theme
@@ -57,10 +56,9 @@ def merge_themes(campaign: Campaign, theme_id, into_id, actor=None) -> Theme:
 def move_answer(campaign: Campaign, answer_id, theme_id, actor=None) -> AnswerTheme:
     """Move one answer (a quote) to another theme; recomputation leaves it there."""
     target = _theme(campaign, theme_id)
-    try:
-        answer_id = int(answer_id)
-    except (TypeError, ValueError):
-        raise ThemeEditError("no such answer") from None
+    answer_id = database_id(answer_id)
+    if answer_id is None:
+        raise ThemeEditError("no such answer")
     link = db.session.scalar(
         select(AnswerTheme).join(Answer, Answer.id == AnswerTheme.answer_id)
         .join(Response, Response.id == Answer.response_id)

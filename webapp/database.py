@@ -19,6 +19,12 @@ log = logging.getLogger(__name__)
 WAL_BACKSTOP_PAGES = 8000
 #: How often the background checkpointer copies the log into the database.
 CHECKPOINT_INTERVAL_SECONDS = 0.25
+#: Past this many pages the checkpointer also restarts the log from its beginning. Under steady
+#: writes some connection is nearly always inside a transaction, and SQLite starts the log over
+#: only when none is: without a restart the log grows to the backstop and every commit checkpoints.
+RESTART_PAGES = 1000
+#: How long a restart may hold up new writers while the transactions under way finish.
+RESTART_WAIT_MS = 100
 
 
 def _sqlite_pragmas(dbapi_connection, _record) -> None:
@@ -42,8 +48,9 @@ class WalCheckpointer(threading.Thread):
     that one resident waits while pages are copied and the disk is synced twice (tens of
     milliseconds on a slow disk), and the worker serves nobody meanwhile. Here one daemon
     thread per process and database does it every ``CHECKPOINT_INTERVAL_SECONDS`` with a
-    PASSIVE checkpoint, which never waits for, nor holds up, readers and writers; the
-    sqlite3 module lets other threads run while SQLite works and syncs. Stopping (the
+    PASSIVE checkpoint, which never waits for, nor holds up, readers and writers, and
+    restarts the log once it is long (see ``RESTART_PAGES``); the sqlite3 module lets
+    other threads run while SQLite works and syncs. Stopping (the
     engine disposed, the file gone) ends the thread; the next connection starts another.
     """
 
@@ -81,10 +88,13 @@ class WalCheckpointer(threading.Thread):
         except sqlite3.Error:
             return
         try:
+            connection.execute(f"PRAGMA busy_timeout={RESTART_WAIT_MS}")
             while not self.stopped.wait(CHECKPOINT_INTERVAL_SECONDS):
                 if not os.path.exists(self.path):
                     break
-                connection.execute("PRAGMA wal_checkpoint(PASSIVE)").fetchall()
+                busy, pages, _copied = connection.execute("PRAGMA wal_checkpoint(PASSIVE)").fetchone()
+                if not busy and pages >= RESTART_PAGES:
+                    connection.execute("PRAGMA wal_checkpoint(RESTART)").fetchone()
         except sqlite3.Error as error:  # the commits' own checkpoints take over
             log.warning("background checkpoints of %s stopped: %s", self.path, error)
         finally:

@@ -39,6 +39,17 @@ def test_gzip_stamp_is_one_valid_stream_equal_to_the_plain_page():
     assert len(packed) < len(plain) / 5
 
 
+def test_gzip_stamp_of_a_long_rest_is_still_one_valid_stream():
+    cache = BlankPageCache()
+    long_rest = "<p>TOKEN-1</p>" + "é" * 70000 + "<p>UUID-1</p>"
+
+    def render():
+        return long_rest, "TOKEN-1", "UUID-1"
+
+    packed, _encoding = cache.page("k", render, "T", "U", gzip=True)
+    assert gzip.decompress(packed).decode() == long_rest.replace("TOKEN-1", "T").replace("UUID-1", "U")
+
+
 def test_a_new_key_renders_again_and_old_keys_age_out():
     cache = BlankPageCache(max_entries=2)
     render, calls = render_counter()

@@ -9,12 +9,15 @@ the campaign's snapshot is read again (see ``services.campaigns.campaign_snapsho
 nothing here is state another host needs.
 
 Compression is stamped the same way: the part of the page before the first per-request
-value is gzip-compressed once (ending on a byte boundary), and each request continues a
-copy of that compressor with the short rest of the page. The template puts the two
-values at the end of the form so that the rest is short.
+value is deflated once (ending on a byte boundary), and each request appends the short
+rest of the page as a stored (uncompressed) deflate block and the gzip trailer, the CRC
+carried on from the one of the part before. The template puts the two values at the end
+of the form so that the rest is a few hundred bytes; compressing them would cost more
+than the bytes it saves (a zlib compressor holds some 256 KB of state to copy or set up).
 """
 from __future__ import annotations
 
+import struct
 import threading
 import zlib
 from collections import OrderedDict
@@ -22,6 +25,10 @@ from collections.abc import Callable, Hashable
 from dataclasses import dataclass
 
 GZIP_LEVEL = 6
+#: gzip member header: magic, deflate, no flags, no time, no extra flags, unknown OS (RFC 1952)
+GZIP_HEADER = b"\x1f\x8b\x08\x00\x00\x00\x00\x00\x00\xff"
+#: the largest stored deflate block (RFC 1951)
+STORED_BLOCK_MAX = 0xFFFF
 
 
 @dataclass(frozen=True)
@@ -30,8 +37,9 @@ class _Blank:
     middle: str  #: between the two values
     tail: str  #: after the second value
     csrf_first: bool  #: whether the CSRF token comes before the UUID
-    gzip_head: bytes  #: ``head`` compressed, flushed to a byte boundary
-    gzip_state: object  #: the compressor right after ``head`` (copied per request)
+    gzip_head: bytes  #: the gzip header and ``head`` deflated, flushed to a byte boundary
+    head_crc: int  #: CRC-32 of ``head`` (UTF-8)
+    head_size: int  #: bytes of ``head`` (UTF-8)
 
     @classmethod
     def from_html(cls, html: str, csrf_token: str, uuid: str) -> _Blank | None:
@@ -40,17 +48,24 @@ class _Blank:
         first, second = sorted((csrf_token, uuid), key=html.index)
         head, rest = html.split(first)
         middle, tail = rest.split(second)
-        compressor = zlib.compressobj(GZIP_LEVEL, zlib.DEFLATED, 16 + zlib.MAX_WBITS)
-        gzip_head = compressor.compress(head.encode("utf-8")) + compressor.flush(zlib.Z_SYNC_FLUSH)
-        return cls(head, middle, tail, first == csrf_token, gzip_head, compressor)
+        head_bytes = head.encode("utf-8")
+        compressor = zlib.compressobj(GZIP_LEVEL, zlib.DEFLATED, -zlib.MAX_WBITS)  # raw deflate
+        deflated = compressor.compress(head_bytes) + compressor.flush(zlib.Z_SYNC_FLUSH)
+        return cls(head, middle, tail, first == csrf_token, GZIP_HEADER + deflated, zlib.crc32(head_bytes),
+                   len(head_bytes))
 
     def stamp(self, csrf_token: str, uuid: str, gzip: bool) -> bytes:
         first, second = (csrf_token, uuid) if self.csrf_first else (uuid, csrf_token)
         rest = f"{first}{self.middle}{second}{self.tail}".encode("utf-8")
         if not gzip:
             return self.head.encode("utf-8") + rest
-        compressor = self.gzip_state.copy()
-        return self.gzip_head + compressor.compress(rest) + compressor.flush()
+        if len(rest) > STORED_BLOCK_MAX:  # never for a survey; still a valid stream
+            compressor = zlib.compressobj(GZIP_LEVEL, zlib.DEFLATED, -zlib.MAX_WBITS)
+            last = compressor.compress(rest) + compressor.flush()
+        else:  # the final block, stored: BFINAL=1, BTYPE=00, then LEN and its complement
+            last = struct.pack("<BHH", 1, len(rest), len(rest) ^ 0xFFFF) + rest
+        trailer = struct.pack("<II", zlib.crc32(rest, self.head_crc), (self.head_size + len(rest)) & 0xFFFFFFFF)
+        return self.gzip_head + last + trailer
 
 
 class BlankPageCache:

@@ -38,7 +38,41 @@ def test_database_url_selects_postgresql_with_psycopg3():
     settings = settings_from_env({"DATABASE_URL": "postgres://u@h/db"}, "/tmp")
     app = make_app(settings["SQLALCHEMY_DATABASE_URI"])
     assert app.config["SQLALCHEMY_DATABASE_URI"] == "postgresql+psycopg://u@h/db"
-    assert app.config["SQLALCHEMY_ENGINE_OPTIONS"]["pool_pre_ping"] is True
+    assert "pool_pre_ping" not in app.config["SQLALCHEMY_ENGINE_OPTIONS"]  # idle connections are pinged instead
+
+
+def test_a_server_connection_closed_while_idle_is_replaced_unnoticed(app, backend, monkeypatch):
+    if backend != "postgresql":
+        return
+    from sqlalchemy import text
+
+    from webapp import database
+    from webapp.extensions import db
+
+    db.session.remove()
+    db.engine.dispose()
+    idle, other = db.engine.connect(), db.engine.connect()
+    pid = idle.execute(text("SELECT pg_backend_pid()")).scalar()
+    idle.close()  # back to the pool, first in line
+    other.execute(text("SELECT pg_terminate_backend(:pid)"), {"pid": pid})  # as a server restart would
+    other.close()
+    monkeypatch.setattr(database, "PING_AFTER_IDLE_SECONDS", 0.0)
+    assert db.session.execute(text("SELECT pg_backend_pid()")).scalar() not in (None, pid)
+
+
+def test_a_server_connection_used_moments_ago_is_not_pinged(app, backend, monkeypatch):
+    if backend != "postgresql":
+        return
+    from sqlalchemy import text
+
+    from webapp.extensions import db
+
+    pings = []
+    monkeypatch.setattr(db.engine.dialect, "do_ping", lambda connection: pings.append(connection) or True)
+    for _ in range(3):
+        db.session.execute(text("SELECT 1"))
+        db.session.commit()
+    assert pings == []
 
 
 def test_default_database_is_sqlite_in_instance_folder():

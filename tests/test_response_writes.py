@@ -103,3 +103,23 @@ def test_a_lost_connection_is_an_operational_error_and_the_next_write_gets_a_new
     insert_priority_rows(response_columns(campaign), rating, [], {})
     db.session.commit()
     assert db.session.scalar(select(db.func.count()).select_from(Response)) == 1
+
+
+def test_on_postgresql_a_write_on_a_fresh_connection_is_its_own_transaction(app, backend):
+    if backend != "postgresql":
+        return
+    campaign = make_campaign(needs=("housing",))
+    rating = [{"need_id": campaign.needs[0].id, "importance": 3, "top_three": False}]
+    columns = response_columns(campaign)
+    db.session.commit()  # as in a request: the session has not used its connection yet
+    driver = db.session.connection().connection.driver_connection
+    insert_priority_rows(columns, rating, [], PROFILE)
+    assert driver.autocommit is False  # handed back as SQLAlchemy expects it
+    with db.engine.connect() as other:  # committed already, all of it
+        assert other.execute(text("SELECT count(*) FROM profile")).scalar() == 1
+    db.session.commit()
+    with pytest.raises(IntegrityError):
+        insert_priority_rows(columns, rating, [], {})
+    assert driver.autocommit is False
+    db.session.rollback()
+    assert db.session.scalar(select(db.func.count()).select_from(Rating)) == 1

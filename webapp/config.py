@@ -113,10 +113,11 @@ def normalize_database_url(database_url: str) -> str:
 
 
 def engine_options(database_url: str) -> dict:
-    """Engine settings per backend: a busy timeout for SQLite, pre-ping for servers."""
+    """Engine settings per backend: a busy timeout for SQLite; for servers, a pool whose idle
+    connections are checked before use (``database.ping_idle_connections``)."""
     if database_url.startswith("sqlite"):
         return {"connect_args": {"timeout": 30}}
-    return {"pool_pre_ping": True, "pool_size": 5, "max_overflow": 10}
+    return {"pool_size": 5, "max_overflow": 10}
 
 
 def check_settings(settings: Mapping) -> None:

@@ -1,14 +1,17 @@
-"""Backend-specific connection settings, and SQLite's checkpoints kept off the request path."""
+"""Backend-specific connection settings: SQLite's checkpoints kept off the request path, and
+database servers' idle connections checked before use."""
 from __future__ import annotations
 
 import logging
 import os
 import sqlite3
 import threading
+from time import monotonic
 
 from flask import Flask
 from sqlalchemy import event
 from sqlalchemy.engine import Engine
+from sqlalchemy.exc import DisconnectionError
 
 from webapp.extensions import db
 
@@ -107,12 +110,45 @@ def _stop_checkpointer(engine: Engine) -> None:
         WalCheckpointer.stop_all(os.path.realpath(engine.url.database))
 
 
+#: A pooled server connection unused for longer than this is pinged before it is handed out.
+PING_AFTER_IDLE_SECONDS = 10.0
+
+
+def ping_idle_connections(engine: Engine) -> None:
+    """Check a pooled connection before use when it sat idle long enough to have been closed.
+
+    A server restart or an idle timeout closes pooled connections without the pool knowing.
+    ``pool_pre_ping`` would find out with a round trip before every use, which on the busiest
+    path (one statement per response) would double the round trips. A connection used
+    moments ago is alive in practice; one idle for ``PING_AFTER_IDLE_SECONDS`` is pinged,
+    and if the ping fails the pool drops it and connects afresh. A connection that dies in
+    between fails its statement: SQLAlchemy then drops every connection of the pool, and the
+    resident is asked to send again (nothing is stored twice: see ``submissions``).
+    """
+    dialect = engine.dialect
+
+    @event.listens_for(engine, "connect")
+    @event.listens_for(engine, "checkin")
+    def _note_idle_since(_dbapi_connection, record) -> None:
+        record.info["idle_since"] = monotonic()
+
+    @event.listens_for(engine, "checkout")
+    def _ping_if_idle(dbapi_connection, record, _proxy) -> None:
+        idle_since = record.info.pop("idle_since", None)
+        if idle_since is not None and monotonic() - idle_since < PING_AFTER_IDLE_SECONDS:
+            return
+        try:
+            dialect.do_ping(dbapi_connection)
+        except dialect.loaded_dbapi.Error as error:
+            raise DisconnectionError("the pooled connection was closed") from error
+
+
 def init_database(app: Flask) -> None:
-    """Attach the SQLite pragmas and the checkpointer to the app's engine when it is SQLite."""
-    if not app.config["SQLALCHEMY_DATABASE_URI"].startswith("sqlite"):
-        return
+    """Attach the SQLite pragmas and the checkpointer, or the idle-connection ping, to the engine."""
     with app.app_context():
         engine: Engine = db.engine
-        if not event.contains(engine, "connect", _sqlite_pragmas):
+        if not app.config["SQLALCHEMY_DATABASE_URI"].startswith("sqlite"):
+            ping_idle_connections(engine)
+        elif not event.contains(engine, "connect", _sqlite_pragmas):
             event.listen(engine, "connect", _sqlite_pragmas)
             event.listen(engine, "engine_disposed", _stop_checkpointer)

@@ -4,13 +4,15 @@ Each resident's answers make a ``response`` row, a ``rating`` per need, an ``ans
 open question and perhaps a ``profile``. Sent through SQLAlchemy's ``execute``, setting
 up each statement costs more than the database spends writing its rows, so here:
 
-* on PostgreSQL, one statement (a data-modifying ``WITH``) writes every row: one round
-  trip instead of one per statement and per rating;
+* on PostgreSQL, one statement (a data-modifying ``WITH``) writes every row, as a
+  transaction of its own: one round trip instead of one per statement and per rating,
+  with BEGIN and COMMIT besides;
 * on SQLite, each INSERT is compiled once and runs on the driver's own cursor, its values
   converted by the column types' own ``bind_processor`` as SQLAlchemy would.
 
-Either way the rows are the ones SQLAlchemy would write, in the session's transaction,
-and the unique client UUID still turns a replay into an ``IntegrityError``.
+Either way the rows are the ones SQLAlchemy would write, all or none of them, and the
+unique client UUID still turns a replay into an ``IntegrityError``; the caller commits
+(or rolls back) the session as usual.
 """
 from __future__ import annotations
 
@@ -19,6 +21,7 @@ from collections.abc import Callable, Iterable, Sequence
 from operator import itemgetter
 from typing import Any
 
+from psycopg.pq import TransactionStatus
 from sqlalchemy import Table, bindparam, insert
 from sqlalchemy.engine import Connection, Dialect
 from sqlalchemy.exc import DBAPIError
@@ -109,7 +112,7 @@ SELECT id FROM new_response
 
 def insert_priority_rows(response: dict[str, Any], ratings: list[dict[str, Any]], answers: list[dict[str, Any]],
                          profile: dict[str, Any]) -> int:
-    """Insert a response and its rows in the session's transaction (not committed); return its id.
+    """Insert a response and its rows in the session's transaction; return the response's id.
 
     ``response`` holds the ``response`` columns; ``ratings`` and ``answers`` their rows
     without ``response_id``; ``profile`` the answered profile columns (empty: no profile row).
@@ -118,7 +121,8 @@ def insert_priority_rows(response: dict[str, Any], ratings: list[dict[str, Any]]
     cursor = conn.connection.driver_connection.cursor()
     try:
         if conn.dialect.name == "postgresql":
-            return _insert_in_one_statement(cursor, response, ratings, answers, profile)
+            return _insert_in_one_statement(conn.connection.driver_connection, cursor, response, ratings, answers,
+                                            profile)
         return _insert_on_cursor(conn, cursor, response, ratings, answers, profile)
     except conn.dialect.loaded_dbapi.Error as error:
         raise _as_sqlalchemy_error(conn, cursor, error) from error
@@ -154,7 +158,20 @@ def _insert_on_cursor(conn: Connection, cursor, response, ratings, answers, prof
     return response_id
 
 
-def _insert_in_one_statement(cursor, response, ratings, answers, profile) -> int:
+def _insert_in_one_statement(driver, cursor, response, ratings, answers, profile) -> int:
+    """Run the one statement; as its own transaction when the session has sent nothing yet on this
+    connection (a statement is atomic: no BEGIN and COMMIT round trips are needed around it)."""
+    alone = driver.info.transaction_status == TransactionStatus.IDLE
+    if alone:
+        driver.autocommit = True
+    try:
+        return _execute_rows_statement(cursor, response, ratings, answers, profile)
+    finally:
+        if alone and driver.info.transaction_status == TransactionStatus.IDLE:  # not when the link broke
+            driver.autocommit = False
+
+
+def _execute_rows_statement(cursor, response, ratings, answers, profile) -> int:
     race_ethnicity = profile.get("race_ethnicity")
     cursor.execute(_POSTGRESQL_ROWS, {
         **response,

@@ -61,3 +61,31 @@ def test_csrf_tokens_are_the_ones_flask_wtf_would_make_and_read(app):
         validate_csrf(stock.dumps(session["csrf_token"]))  # raises if it were refused
     with app.test_request_context("/"), pytest.raises(ValidationError):
         validate_csrf(token)  # another session: the token is not this session's
+
+
+@pytest.mark.parametrize("data", [
+    {"csrf_token": "abc", "_fresh": True, "n": 3, "none": None, "é": "ünï"},
+    {" t": "looks like a tag"},  # a one-key dict named like one of Flask's tags is tagged as usual
+    {"_flashes": [("info", "Saved")], "when": b"bytes"},
+])
+def test_sessions_come_back_as_they_were_and_flask_reads_them(app, data):
+    ours = CachedSignerSessionInterface().get_signing_serializer(app)
+    stock = SecureCookieSessionInterface().get_signing_serializer(app)
+    assert ours.loads(ours.dumps(data)) == data
+    assert stock.loads(ours.dumps(data)) == data
+    assert ours.loads(stock.dumps(data)) == data
+
+
+def test_keys_are_derived_once_per_key_and_salt(app, monkeypatch):
+    from itsdangerous import TimestampSigner
+
+    from webapp import sessions
+
+    sessions._DERIVED_KEYS.clear()
+    derived = []
+    original = TimestampSigner.derive_key
+    monkeypatch.setattr(TimestampSigner, "derive_key", lambda self, key=None: derived.append(1) or original(self, key))
+    serializer = CachedSignerSessionInterface().get_signing_serializer(app)
+    for n in range(5):
+        assert serializer.loads(serializer.dumps({"n": n})) == {"n": n}
+    assert len(derived) == 1

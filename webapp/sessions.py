@@ -12,10 +12,12 @@ from __future__ import annotations
 
 import functools
 import hashlib
+import json
 import zlib
 
 import flask_wtf.csrf
 from flask import Flask
+from flask.json.tag import TaggedJSONSerializer
 from flask.sessions import SecureCookieSessionInterface
 from itsdangerous import TimestampSigner, URLSafeTimedSerializer
 from itsdangerous.encoding import base64_encode
@@ -25,8 +27,44 @@ from itsdangerous.serializer import Serializer
 COMPRESS_ABOVE = 128
 
 
+#: (secret key, salt, key derivation, digest) -> the key itsdangerous derives from them
+_DERIVED_KEYS: dict[tuple, bytes] = {}
+
+
 class _Signer(TimestampSigner):
     default_digest_method = staticmethod(hashlib.sha1)  # the same SHA-1, given as OpenSSL's
+
+    def derive_key(self, secret_key=None) -> bytes:
+        """itsdangerous's derived key, worked out once per key and salt (it derives it on every
+        signature and every check, and a signer is made for each)."""
+        lookup = (self.secret_keys[-1] if secret_key is None else secret_key, self.salt, self.key_derivation,
+                  self.digest_method)
+        derived = _DERIVED_KEYS.get(lookup)
+        if derived is None:
+            if len(_DERIVED_KEYS) > 64:  # a few keys and salts in practice; never unbounded
+                _DERIVED_KEYS.clear()
+            derived = _DERIVED_KEYS[lookup] = super().derive_key(secret_key)
+        return derived
+
+
+class FlatFirstSessionSerializer(TaggedJSONSerializer):
+    """Flask's session serializer, with a shortcut for the usual session: a flat dict of text.
+
+    Flask tags every value of a session (a tuple, bytes, Markup, a UUID or a date need a tag to
+    come back as what they were) by asking each kind in turn, per value. A session of
+    strings, numbers, booleans and None needs no tags, so it is written as plain JSON, which
+    Flask's ``loads`` reads as it is; anything else goes the usual way.
+    """
+
+    def dumps(self, value) -> str:
+        if type(value) is dict and not (len(value) == 1 and next(iter(value)) in self.tags) and all(
+            type(key) is str and type(item) in _PLAIN for key, item in value.items()
+        ):
+            return json.dumps(value, separators=(",", ":"), sort_keys=True)
+        return super().dumps(value)
+
+
+_PLAIN = frozenset((str, int, bool, type(None)))
 
 
 class CompactTimedSerializer(URLSafeTimedSerializer):
@@ -64,6 +102,7 @@ class CachedSignerSessionInterface(SecureCookieSessionInterface):
     """Flask's signed-cookie sessions, with one compact serializer per key."""
 
     digest_method = staticmethod(hashlib.sha1)
+    serializer = FlatFirstSessionSerializer()
 
     def __init__(self) -> None:
         self._serializers: dict[tuple, URLSafeTimedSerializer | None] = {}

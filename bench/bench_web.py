@@ -133,6 +133,7 @@ def throughput(backend: str, workdir: Path, seconds: int) -> dict:
         }
         for load in loads.values():
             load(1)  # warm up
+        load_before = os.getloadavg()[0]  # what else the shared machine was doing, for the reader
         before = stored_responses(chorus_url)
         rounds = [{name: load(each) for name, load in loads.items()} for _ in range(ROUNDS)]
         stored = stored_responses(chorus_url) - before
@@ -145,13 +146,15 @@ def throughput(backend: str, workdir: Path, seconds: int) -> dict:
     post_ratio = statistics.median(r["survey_post"]["requests_per_second"] / r["insert_post"]["requests_per_second"]
                                    for r in rounds)
     p99 = max(results["survey_get"]["p99_ms"], results["survey_post"]["p99_ms"])
+    machine = f"load average {load_before:.1f} before, {os.getloadavg()[0]:.1f} after; {os.cpu_count()} CPUs"
     post = results["survey_post"] | {"stored": stored}
     return {
         f"{backend}_survey_get_vs_hello": {"value": round(get_ratio, 3), "unit": "ratio of req/s", "target": ">= 0.60",
                                            "ok": get_ratio >= 0.60, "survey": results["survey_get"],
-                                           "hello_world": results["hello_get"]},
+                                           "hello_world": results["hello_get"], "machine": machine},
         f"{backend}_survey_post_vs_insert": {"value": round(post_ratio, 3), "unit": "ratio of req/s", "target": ">= 0.50",
-                                             "ok": post_ratio >= 0.50, "survey": post, "bare_insert": results["insert_post"]},
+                                             "ok": post_ratio >= 0.50, "survey": post, "bare_insert": results["insert_post"],
+                                             "machine": machine},
         f"{backend}_survey_p99": {"value": p99, "unit": "ms (worst of GET and POST)", "target": "<= 50",
                                   "ok": p99 <= 50},
         f"{backend}_survey_post_all_stored": {

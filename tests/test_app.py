@@ -3,6 +3,7 @@ from __future__ import annotations
 
 import pytest
 from flask import Flask
+from sqlalchemy.exc import InterfaceError, ProgrammingError
 
 from tests.conftest import make_app
 from tests.helpers import form_values
@@ -155,6 +156,23 @@ def test_database_outage_is_a_503_asking_to_retry(tmp_path):
     assert response.status_code == 503
     assert response.headers["Retry-After"] == "5"
     assert "Please try again in a moment" in response.get_data(as_text=True)
+
+
+@pytest.mark.parametrize("error, status", [
+    (InterfaceError("SELECT", {}, Exception("the connection is closed"), connection_invalidated=True), 503),
+    (ProgrammingError("SELECT", {}, Exception("column secret_column does not exist")), 500),
+], ids=["link-broken", "bad-statement"])
+def test_a_broken_database_link_is_a_503_and_any_other_database_fault_a_500(app, demo, monkeypatch, error, status):
+    import webapp.survey.routes as routes
+
+    def fail(*args, **kwargs):
+        raise error
+
+    monkeypatch.setattr(routes, "blank_survey_page", fail)
+    response = app.test_client().get("/s/demo")
+    assert response.status_code == status
+    assert ("Retry-After" in response.headers) == (status == 503)
+    assert "secret_column" not in response.get_data(as_text=True)
 
 
 def test_each_function_is_checked_for_async_once(tmp_path, monkeypatch):

@@ -74,6 +74,7 @@ def account_state(user_id: int) -> tuple:
        target=st.one_of(st.sampled_from(["worker", "self"]), st.sampled_from(WRONG_IDS)))
 def test_any_account_edit_changes_the_account_wholly_or_not_at_all(client, admin, campaign, changes, target):
     db.session.execute(update(User).where(User.id != admin.id).values(role="outreach"))  # admin is the last one
+    db.session.commit()  # before count() below rolls back: an earlier example may have promoted a worker
     worker = make_user(f"w{count(User)}@example.org", "outreach", campaigns=[campaign])
     user_id = {"worker": worker.id, "self": admin.id}.get(target, target)
     data = page_form(client, f"/admin/users/{worker.id}", "user")

@@ -6,9 +6,10 @@ import uuid
 
 import pytest
 from sqlalchemy import select, text
-from sqlalchemy.exc import IntegrityError, OperationalError
+from sqlalchemy.exc import DBAPIError, IntegrityError, OperationalError
 
 from tests.factories import make_campaign
+from webapp.errors import database_unavailable
 from webapp.extensions import db
 from webapp.models import Answer, Profile, Rating, Response
 from webapp.services.response_writes import insert_priority_rows
@@ -101,6 +102,20 @@ def test_a_lost_connection_is_an_operational_error_and_the_next_write_gets_a_new
     assert raised.value.connection_invalidated
     db.session.rollback()
     insert_priority_rows(response_columns(campaign), rating, [], {})
+    db.session.commit()
+    assert db.session.scalar(select(db.func.count()).select_from(Response)) == 1
+
+
+def test_a_connection_the_driver_knows_is_closed_is_sqlalchemys_disconnect_error(app):
+    campaign = make_campaign(needs=("housing",))
+    rating = [{"need_id": campaign.needs[0].id, "importance": 3, "top_three": False}]
+    first, second = response_columns(campaign), response_columns(campaign)
+    db.session.connection().connection.driver_connection.close()  # refuses even to make a cursor
+    with pytest.raises(DBAPIError) as raised:
+        insert_priority_rows(first, rating, [], {})
+    assert raised.value.connection_invalidated and database_unavailable(raised.value)
+    db.session.rollback()
+    insert_priority_rows(second, rating, [], {})
     db.session.commit()
     assert db.session.scalar(select(db.func.count()).select_from(Response)) == 1
 

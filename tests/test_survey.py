@@ -3,7 +3,9 @@ from __future__ import annotations
 
 import uuid
 
+import pytest
 from sqlalchemy import func, select
+from sqlalchemy.exc import InterfaceError, OperationalError, ProgrammingError
 
 from tests.factories import make_campaign, ratings_for
 from tests.helpers import fill_and_post, form_values, hidden
@@ -277,13 +279,15 @@ def test_cached_survey_page_carries_this_sessions_csrf_token(app, demo):
     assert fill_and_post(second, "/s/demo", ratings_for(demo)).status_code == 302
 
 
-def test_a_failed_save_keeps_the_answers_and_asks_to_send_again(client, demo, monkeypatch):
-    from sqlalchemy.exc import OperationalError
-
+@pytest.mark.parametrize("lost", [
+    lambda: OperationalError("INSERT", {}, Exception("server closed the connection")),
+    lambda: InterfaceError("INSERT", {}, Exception("the connection is closed"), connection_invalidated=True),
+], ids=["database-down", "link-broken"])
+def test_a_failed_save_keeps_the_answers_and_asks_to_send_again(client, demo, monkeypatch, lost):
     import webapp.survey.routes as routes
 
     def database_gone(*args, **kwargs):
-        raise OperationalError("INSERT", {}, Exception("server closed the connection"))
+        raise lost()
 
     monkeypatch.setattr(routes, "store_priority_response", database_gone)
     response = fill_and_post(client, "/s/demo", ratings_for(demo) | {"change": "Keep this"})
@@ -291,6 +295,18 @@ def test_a_failed_save_keeps_the_answers_and_asks_to_send_again(client, demo, mo
     html = response.get_data(as_text=True)
     assert "Nothing is lost: please press Send again." in html
     assert form_values(html)["change"] == ["Keep this"]
+
+
+def test_a_database_fault_that_is_not_an_outage_is_a_500_without_details(client, demo, monkeypatch):
+    import webapp.survey.routes as routes
+
+    def bad_statement(*args, **kwargs):
+        raise ProgrammingError("INSERT", {}, Exception("syntax error at or near secret_column"))
+
+    monkeypatch.setattr(routes, "store_priority_response", bad_statement)
+    response = fill_and_post(client, "/s/demo", ratings_for(demo))
+    assert response.status_code == 500
+    assert "secret_column" not in response.get_data(as_text=True)
 
 
 def test_a_post_without_the_writing_language_uses_the_page_language(client, demo):

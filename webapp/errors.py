@@ -6,7 +6,7 @@ import logging
 from flask import Flask, current_app, g, jsonify, make_response, render_template, request
 from flask_babel import gettext as _
 from flask_wtf.csrf import CSRFError
-from sqlalchemy.exc import OperationalError
+from sqlalchemy.exc import DBAPIError, OperationalError
 from werkzeug.exceptions import HTTPException
 
 log = logging.getLogger(__name__)
@@ -59,10 +59,18 @@ def handle_csrf_error(error: CSRFError):
     )
 
 
-def handle_database_unavailable(error: OperationalError):
+def database_unavailable(error: DBAPIError) -> bool:
+    """Whether ``error`` means the database is down, restarting, busy or the link to it broke
+    (worth sending again), rather than a fault in what was asked of it."""
+    return isinstance(error, OperationalError) or error.connection_invalidated
+
+
+def handle_database_error(error: DBAPIError):
     """The database is down, restarting or busy: say so with 503, so clients know to retry."""
     from webapp.extensions import db
 
+    if not database_unavailable(error):
+        return handle_server_error(error)
     db.session.rollback()
     log.error("database unavailable on %s %s: %s", request.method, request.path, error.__class__.__name__)
     response = make_response(error_page(
@@ -86,6 +94,6 @@ def keeps_data_on_csrf_error(view):
 def init_errors(app: Flask) -> None:
     """Register the handlers."""
     app.register_error_handler(CSRFError, handle_csrf_error)
-    app.register_error_handler(OperationalError, handle_database_unavailable)
+    app.register_error_handler(DBAPIError, handle_database_error)
     app.register_error_handler(HTTPException, handle_http_error)
     app.register_error_handler(Exception, handle_server_error)

@@ -84,6 +84,16 @@ class WorkerKiller(threading.Thread):
                     pass
 
 
+@pytest.hookimpl(wrapper=True)
+def pytest_runtest_makereport(item, call):
+    """A failed fault test's report ends with its server's log (tracebacks are logged there)."""
+    report = yield
+    log = getattr(item, "gunicorn_log_path", None)
+    if report.failed and log is not None and log.exists():
+        report.sections.append(("gunicorn log", log.read_text(errors="replace")[-20000:]))
+    return report
+
+
 BACKENDS = ["sqlite", "postgresql"] if POSTGRES_URL else ["sqlite"]
 POSTGRES_ONLY = ["postgresql"] if POSTGRES_URL else []
 
@@ -99,11 +109,10 @@ def served_chorus(request, tmp_path):
     workers = marker.args[0] if marker else 2
     database_url = fresh_database(backend, tmp_path, scratch_name("chorus_faults"), server=POSTGRES_URL)
     prepare_chorus(database_url)
-    log = tmp_path / "gunicorn.log"
+    log = request.node.gunicorn_log_path = tmp_path / "gunicorn.log"
     with gunicorn("wsgi:app", chorus_env(database_url), workers=workers, ready_path="/healthz",
                   log_path=log) as (url, pid):
         yield url, pid, database_url, backend
-    request.node.gunicorn_log = log.read_text(errors="replace")
     if backend == "postgresql":
         drop_postgres_database(scratch_name("chorus_faults"))
 

@@ -118,16 +118,18 @@ def insert_priority_rows(response: dict[str, Any], ratings: list[dict[str, Any]]
     without ``response_id``; ``profile`` the answered profile columns (empty: no profile row).
     """
     conn = db.session.connection()
-    cursor = conn.connection.driver_connection.cursor()
+    driver = conn.connection.driver_connection
+    cursor = None
     try:
+        cursor = driver.cursor()  # refused by the driver when it already knows the link is gone
         if conn.dialect.name == "postgresql":
-            return _insert_in_one_statement(conn.connection.driver_connection, cursor, response, ratings, answers,
-                                            profile)
+            return _insert_in_one_statement(driver, cursor, response, ratings, answers, profile)
         return _insert_on_cursor(conn, cursor, response, ratings, answers, profile)
     except conn.dialect.loaded_dbapi.Error as error:
         raise _as_sqlalchemy_error(conn, cursor, error) from error
     finally:
-        cursor.close()
+        if cursor is not None:
+            cursor.close()
 
 
 def _as_sqlalchemy_error(conn: Connection, cursor, error: Exception) -> DBAPIError:

@@ -6,10 +6,10 @@ import uuid
 
 from flask import abort, flash, g, redirect, render_template, request, url_for
 from flask_babel import gettext as _
-from sqlalchemy.exc import OperationalError
+from sqlalchemy.exc import DBAPIError
 
 from webapp.access import PUBLIC, allow
-from webapp.errors import keeps_data_on_csrf_error
+from webapp.errors import database_unavailable, keeps_data_on_csrf_error
 from webapp.extensions import db
 from webapp.forms.fields import parse_uuid
 from webapp.forms.meetings import (
@@ -75,7 +75,9 @@ def meeting_evaluation(code: str):
         return _render(form, meeting, status=422)
     try:
         outcome, _response = store_evaluation(meeting, submission_from_form(form, language))
-    except OperationalError:
+    except DBAPIError as error:
+        if not database_unavailable(error):
+            raise
         db.session.rollback()
         log.exception("could not store a meeting evaluation; the participant was asked to send again")
         flash(_("We could not save your answers just now. Nothing is lost: please press Send again."), "error")

@@ -10,10 +10,10 @@ import uuid
 
 from flask import flash, g, redirect, render_template, request, url_for
 from flask_babel import gettext as _
-from sqlalchemy.exc import OperationalError
+from sqlalchemy.exc import DBAPIError
 
 from webapp.access import PUBLIC, allow
-from webapp.errors import keeps_data_on_csrf_error
+from webapp.errors import database_unavailable, keeps_data_on_csrf_error
 from webapp.extensions import db
 from webapp.forms.fields import parse_uuid
 from webapp.forms.members import COMPETENCY_SCALE, OPEN_QUESTIONS, MemberAssessmentForm
@@ -61,7 +61,9 @@ def member_assessment(slug: str):
     submission = submission_from_form(form, language)
     try:
         outcome, _response = store_member_assessment(campaign, submission)
-    except OperationalError:
+    except DBAPIError as error:
+        if not database_unavailable(error):
+            raise
         db.session.rollback()
         log.exception("could not store a member assessment; the member was asked to send again")
         flash(_("We could not save your answers just now. Nothing is lost: please press Send again."), "error")

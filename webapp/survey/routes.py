@@ -7,10 +7,10 @@ import uuid
 from flask import abort, current_app, flash, g, redirect, render_template, request, session, url_for
 from flask_babel import gettext as _
 from flask_wtf.csrf import generate_csrf
-from sqlalchemy.exc import OperationalError
+from sqlalchemy.exc import DBAPIError
 
 from webapp.access import PUBLIC, allow
-from webapp.errors import keeps_data_on_csrf_error
+from webapp.errors import database_unavailable, keeps_data_on_csrf_error
 from webapp.extensions import db
 from webapp.forms.fields import parse_uuid
 from webapp.forms.priority import IMPORTANCE_CHOICES, OPEN_QUESTIONS, build_priority_form
@@ -79,7 +79,9 @@ def priority_survey(slug: str):
     submission = submission_from_form(form, language)
     try:
         outcome, _response = store_priority_response(campaign, content, submission)
-    except OperationalError:
+    except DBAPIError as error:
+        if not database_unavailable(error):
+            raise
         db.session.rollback()
         log.exception("could not store a survey response; the resident was asked to send again")
         flash(_("We could not save your answers just now. Nothing is lost: please press Send again."), "error")

@@ -2,7 +2,12 @@
 TEST_DATABASE_URL is set), a client, a CLI runner and data factories."""
 from __future__ import annotations
 
+import contextlib
+import fcntl
+import hashlib
 import os
+import tempfile
+from pathlib import Path
 
 import hypothesis
 import pytest
@@ -19,6 +24,45 @@ POSTGRES_URL = os.environ.get("TEST_DATABASE_URL")
 hypothesis.settings.register_profile("ci", derandomize=True, print_blob=True)
 hypothesis.settings.load_profile(os.environ.get("HYPOTHESIS_PROFILE", "default"))
 BACKENDS = ["sqlite"] + (["postgresql"] if POSTGRES_URL else [])
+
+
+class ServerTurns:
+    """Turns on the PostgreSQL server shared by every test process (pytest-xdist's workers, or a
+    second run): tests that use it share it, and a test that restarts it waits until it has it
+    alone. Readers wait at a gate the restart holds while it waits, so they cannot starve it."""
+
+    def __init__(self, url: str):
+        base = Path(tempfile.gettempdir()) / f"chorus-tests-{hashlib.sha256(url.encode()).hexdigest()[:16]}"
+        self.gate, self.lock = base.with_suffix(".gate"), base.with_suffix(".lock")
+
+    @contextlib.contextmanager
+    def shared(self):
+        with self.gate.open("a") as gate, self.lock.open("a") as lock:
+            fcntl.flock(gate, fcntl.LOCK_EX)
+            fcntl.flock(lock, fcntl.LOCK_SH)
+            fcntl.flock(gate, fcntl.LOCK_UN)
+            yield  # closing the file releases the lock
+
+    @contextlib.contextmanager
+    def alone(self):
+        with self.gate.open("a") as gate, self.lock.open("a") as lock:
+            fcntl.flock(gate, fcntl.LOCK_EX)
+            fcntl.flock(lock, fcntl.LOCK_EX)
+            yield
+
+
+POSTGRES_TURNS = ServerTurns(POSTGRES_URL) if POSTGRES_URL else None
+
+
+@pytest.fixture(autouse=True)
+def postgres_turn(request):
+    """A PostgreSQL test shares the server; one marked ``restarts_postgres`` has it alone."""
+    if POSTGRES_TURNS is None or "[postgresql" not in request.node.nodeid:
+        yield
+        return
+    alone = request.node.get_closest_marker("restarts_postgres") is not None
+    with (POSTGRES_TURNS.alone() if alone else POSTGRES_TURNS.shared()):
+        yield
 
 
 def postgres_url(database: str | None = None) -> str:
@@ -99,17 +143,28 @@ def database_url(request, tmp_path_factory):
     database of this run's own on the TEST_DATABASE_URL server)."""
     if request.param == "sqlite":
         url = f"sqlite:///{tmp_path_factory.mktemp('db') / 'chorus-test.db'}"
+        migrate(url)
     else:
         name = scratch_name("chorus_test")
-        url = create_postgres_database(name)
-        request.addfinalizer(lambda: drop_postgres_database(name))
+        with POSTGRES_TURNS.shared():
+            url = create_postgres_database(name)
+            migrate(url)
+
+        def drop():
+            with POSTGRES_TURNS.shared():
+                drop_postgres_database(name)
+
+        request.addfinalizer(drop)
+    return url
+
+
+def migrate(url: str) -> None:
     app = make_app(url)
     with app.app_context():
         from flask_migrate import upgrade
 
         upgrade()
         db.engine.dispose()
-    return url
 
 
 @pytest.fixture
@@ -230,6 +285,8 @@ def pytest_runtest_logreport(report):
 
 
 def pytest_sessionfinish(session, exitstatus):
+    if hasattr(session.config, "workerinput"):
+        return  # a pytest-xdist worker: the controller sees every report and decides
     if os.environ.get("CHORUS_REQUIRE_POSTGRES") and _postgres_passed == 0 and exitstatus == 0:
         print("\nCHORUS_REQUIRE_POSTGRES is set but no PostgreSQL test passed: failing the run.")
         session.exitstatus = 1

@@ -3,12 +3,14 @@ from __future__ import annotations
 
 import pytest
 from flask import Flask
-from sqlalchemy.exc import InterfaceError, ProgrammingError
+from sqlalchemy import event, text
+from sqlalchemy.exc import InterfaceError, OperationalError, ProgrammingError
 
 from tests.conftest import make_app
-from tests.helpers import form_values
+from tests.helpers import fill_and_post, form_values
 from webapp import create_app
 from webapp.config import settings_from_env
+from webapp.extensions import db
 
 
 def test_production_refuses_to_start_without_secret_key(monkeypatch):
@@ -173,6 +175,71 @@ def test_a_broken_database_link_is_a_503_and_any_other_database_fault_a_500(app,
     assert response.status_code == status
     assert ("Retry-After" in response.headers) == (status == 503)
     assert "secret_column" not in response.get_data(as_text=True)
+
+
+class LinkBreaks:
+    """Once ``broken`` is set, the next rollback on ``app``'s engine finds the link to the
+    database gone (on PostgreSQL the server really ends the session; an SQLite connection is
+    closed under SQLAlchemy); ``dropped`` lists the connections SQLAlchemy then let go."""
+
+    def __init__(self, app, monkeypatch):
+        with app.app_context():
+            self.engine = engine = db.engine
+        self.broken, self.dropped = False, []
+        rollback = engine.dialect.do_rollback
+
+        def rollback_on_a_broken_link(dbapi_connection):
+            if self.broken:
+                self.broken = False
+                driver = getattr(dbapi_connection, "dbapi_connection", dbapi_connection)  # the pool's wrapper
+                if engine.dialect.name == "postgresql":
+                    with engine.connect() as other:
+                        other.execute(text("SELECT pg_terminate_backend(:pid)"), {"pid": driver.info.backend_pid})
+                else:
+                    driver.close()
+            rollback(dbapi_connection)
+
+        monkeypatch.setattr(engine.dialect, "do_rollback", rollback_on_a_broken_link)
+        event.listen(engine, "invalidate", lambda *args: self.dropped.append(args))
+
+
+def test_a_link_that_breaks_as_the_request_ends_does_not_turn_its_answer_into_a_500(app_with, monkeypatch):
+    host = app_with()  # its own app context per request, as under gunicorn
+    link = LinkBreaks(host, monkeypatch)
+
+    @host.after_request
+    def server_goes_away(response):
+        db.session.execute(text("SELECT 1"))  # a transaction still open as the request ends
+        link.broken = True
+        return response
+
+    response = host.test_client().get("/healthz")
+    assert response.status_code == 200 and response.get_json()["database"] == "ok"
+    assert len(link.dropped) == 1 and link.engine.pool.checkedout() == 0  # let go, not leaked
+    link.engine.dispose()
+
+
+def test_the_answer_is_kept_when_even_the_rollback_after_a_failed_save_fails(app_with, monkeypatch):
+    from tests.factories import ratings_for
+    from webapp.services.demo import seed_demo_campaign
+
+    host = app_with()
+    with host.app_context():
+        demo = seed_demo_campaign()[0]
+        ratings = ratings_for(demo)
+    import webapp.survey.routes as routes
+
+    def database_gone(*args, **kwargs):
+        db.session.execute(text("SELECT 1"))  # a transaction under way
+        raise OperationalError("INSERT", {}, Exception("server closed the connection"))
+
+    client = host.test_client()
+    client.get("/s/demo")
+    LinkBreaks(host, monkeypatch).broken = True
+    monkeypatch.setattr(routes, "store_priority_response", database_gone)
+    response = fill_and_post(client, "/s/demo", ratings | {"change": "Keep this"})
+    assert response.status_code == 503
+    assert form_values(response.get_data(as_text=True))["change"] == ["Keep this"]
 
 
 def test_each_function_is_checked_for_async_once(tmp_path, monkeypatch):

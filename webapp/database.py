@@ -1,5 +1,5 @@
-"""Backend-specific connection settings: SQLite's checkpoints kept off the request path, and
-database servers' idle connections checked before use."""
+"""Backend-specific connection settings: SQLite's checkpoints kept off the request path,
+database servers' idle connections checked before use, and a broken link never turned into a 500."""
 from __future__ import annotations
 
 import logging
@@ -11,7 +11,7 @@ from time import monotonic
 from flask import Flask
 from sqlalchemy import event
 from sqlalchemy.engine import Engine
-from sqlalchemy.exc import DisconnectionError
+from sqlalchemy.exc import DBAPIError, DisconnectionError
 
 from webapp.extensions import db
 
@@ -143,8 +143,39 @@ def ping_idle_connections(engine: Engine) -> None:
             raise DisconnectionError("the pooled connection was closed") from error
 
 
+def _end_transaction(end) -> None:
+    """Run ``end`` (a rollback, or closing the session); when it fails because the link to the
+    database broke under it (a server restart), SQLAlchemy has dropped the connection, and
+    running ``end`` again finishes without a word to the server."""
+    try:
+        end()
+    except DBAPIError as error:
+        if not error.connection_invalidated:
+            raise
+        log.warning("the database link broke as a transaction ended: %s", error.__class__.__name__)
+        end()
+
+
+def rollback_or_drop() -> None:
+    """Roll back the request's session, even when the link to the database broke."""
+    _end_transaction(db.session.rollback)
+
+
+def _release_session(_error) -> None:
+    """teardown: end the request's session before Flask-SQLAlchemy's own teardown does.
+
+    Ending it rolls back over the network; when the server went away after the response was
+    made, that rollback fails in the teardown, and gunicorn would answer 500 in place of the
+    response (seen under a database restart).
+    """
+    if db.session.registry.has():
+        _end_transaction(db.session.remove)
+
+
 def init_database(app: Flask) -> None:
-    """Attach the SQLite pragmas and the checkpointer, or the idle-connection ping, to the engine."""
+    """Attach the SQLite pragmas and the checkpointer, or the idle-connection ping, to the engine,
+    and end each request's session without failing it (teardowns run last registered first)."""
+    app.teardown_appcontext(_release_session)
     with app.app_context():
         engine: Engine = db.engine
         if not app.config["SQLALCHEMY_DATABASE_URI"].startswith("sqlite"):

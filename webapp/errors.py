@@ -67,11 +67,11 @@ def database_unavailable(error: DBAPIError) -> bool:
 
 def handle_database_error(error: DBAPIError):
     """The database is down, restarting or busy: say so with 503, so clients know to retry."""
-    from webapp.extensions import db
+    from webapp.database import rollback_or_drop
 
     if not database_unavailable(error):
         return handle_server_error(error)
-    db.session.rollback()
+    rollback_or_drop()
     log.error("database unavailable on %s %s: %s", request.method, request.path, error.__class__.__name__)
     response = make_response(error_page(
         503, _("Please try again"), _("We cannot reach our records right now. Please try again in a moment.")))

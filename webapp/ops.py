@@ -8,6 +8,7 @@ from sqlalchemy import text
 from sqlalchemy.exc import SQLAlchemyError
 
 from webapp.access import PUBLIC, allow
+from webapp.database import rollback_or_drop
 from webapp.extensions import db
 
 bp = Blueprint("ops", __name__)
@@ -22,7 +23,7 @@ def healthz():
         db.session.execute(text("SELECT 1"))
         db.session.rollback()
     except SQLAlchemyError as exc:
-        db.session.rollback()
+        rollback_or_drop()
         log.error("health check: database unreachable: %s", exc.__class__.__name__)
         return jsonify({"status": "error", "database": "error"}), 503
     return jsonify({"status": "ok", "database": "ok"})

@@ -125,6 +125,7 @@ def restart_postgres() -> None:
                    check=True, capture_output=True, timeout=120)
 
 
+@pytest.mark.restarts_postgres
 @pytest.mark.parametrize("served_chorus", POSTGRES_ONLY, indirect=True)
 def test_acknowledged_responses_survive_a_database_restart_exactly_once(served_chorus):
     url, _master_pid, database_url, _backend = served_chorus

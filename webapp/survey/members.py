@@ -13,8 +13,8 @@ from flask_babel import gettext as _
 from sqlalchemy.exc import DBAPIError
 
 from webapp.access import PUBLIC, allow
+from webapp.database import rollback_or_drop
 from webapp.errors import database_unavailable, keeps_data_on_csrf_error
-from webapp.extensions import db
 from webapp.forms.fields import parse_uuid
 from webapp.forms.members import COMPETENCY_SCALE, OPEN_QUESTIONS, MemberAssessmentForm
 from webapp.i18n import choose_language, normalize, set_language
@@ -64,7 +64,7 @@ def member_assessment(slug: str):
     except DBAPIError as error:
         if not database_unavailable(error):
             raise
-        db.session.rollback()
+        rollback_or_drop()
         log.exception("could not store a member assessment; the member was asked to send again")
         flash(_("We could not save your answers just now. Nothing is lost: please press Send again."), "error")
         return _render(form, campaign, language, status=503)

@@ -10,8 +10,8 @@ from flask_wtf.csrf import generate_csrf
 from sqlalchemy.exc import DBAPIError
 
 from webapp.access import PUBLIC, allow
+from webapp.database import rollback_or_drop
 from webapp.errors import database_unavailable, keeps_data_on_csrf_error
-from webapp.extensions import db
 from webapp.forms.fields import parse_uuid
 from webapp.forms.priority import IMPORTANCE_CHOICES, OPEN_QUESTIONS, build_priority_form
 from webapp.i18n import LANGUAGES, choose_language, normalize, set_language
@@ -82,7 +82,7 @@ def priority_survey(slug: str):
     except DBAPIError as error:
         if not database_unavailable(error):
             raise
-        db.session.rollback()
+        rollback_or_drop()
         log.exception("could not store a survey response; the resident was asked to send again")
         flash(_("We could not save your answers just now. Nothing is lost: please press Send again."), "error")
         return _render(form, content, status=503)

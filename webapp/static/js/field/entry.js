@@ -150,10 +150,18 @@
     return fields;
   }
 
-  var saving = false;  // a double tap must not queue the same answers twice under two UUIDs
+  var saving = false;  // a double tap must not queue the same answers twice under two UUIDs,
+  var savedAt = 0, touched = true;  // nor, landing just after the save, show the fresh form's errors
+  var SETTLE_MS = 1000;
+  form.addEventListener("input", function () { touched = true; });
+  form.addEventListener("change", function () { touched = true; });
   form.addEventListener("submit", function (event) {
     event.preventDefault();
     if (saving) { return; }
+    if (!touched && Date.now() - savedAt < SETTLE_MS) {  // the double tap's second half
+      $("paper_number").focus();
+      return;
+    }
     clearErrors();
     var fields = fieldsOf();
     var problems = check(fields);
@@ -176,6 +184,8 @@
       $("paper_number").focus();
       say(words.saved);
       saving = false;
+      savedAt = Date.now();
+      touched = false;
       return refresh();
     }, function (error) {
       saving = false;  // not saved: the answers stay in the form to save again

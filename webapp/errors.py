@@ -2,14 +2,16 @@
 from __future__ import annotations
 
 import logging
+from typing import Callable, TypeVar
 
-from flask import Flask, current_app, g, jsonify, make_response, render_template, request
+from flask import Flask, current_app, flash, g, jsonify, make_response, render_template, request
 from flask_babel import gettext as _
 from flask_wtf.csrf import CSRFError
 from sqlalchemy.exc import DBAPIError, OperationalError
 from werkzeug.exceptions import HTTPException
 
 log = logging.getLogger(__name__)
+T = TypeVar("T")
 
 
 def wants_json() -> bool:
@@ -63,6 +65,23 @@ def database_unavailable(error: DBAPIError) -> bool:
     """Whether ``error`` means the database is down, restarting, busy or the link to it broke
     (worth sending again), rather than a fault in what was asked of it."""
     return isinstance(error, OperationalError) or error.connection_invalidated
+
+
+def store_or_ask_again(store: Callable[[], T], what: str) -> T | None:
+    """Run ``store`` (a submission's write) and return what it returns; when the database is
+    unavailable, ask the person to press Send again and return None, so the view shows the
+    form again with everything typed (with 503). Nothing is stored twice when they do."""
+    from webapp.database import rollback_or_drop
+
+    try:
+        return store()
+    except DBAPIError as error:
+        if not database_unavailable(error):
+            raise
+        rollback_or_drop()
+        log.exception("could not store a %s; the person was asked to send again", what)
+        flash(_("We could not save your answers just now. Nothing is lost: please press Send again."), "error")
+        return None
 
 
 def handle_database_error(error: DBAPIError):

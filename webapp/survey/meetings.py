@@ -1,16 +1,13 @@
 """The anonymous meeting evaluation at the short link /m/<code> (the QR code on the last slide)."""
 from __future__ import annotations
 
-import logging
 import uuid
 
 from flask import abort, flash, g, redirect, render_template, request, url_for
 from flask_babel import gettext as _
-from sqlalchemy.exc import DBAPIError
 
 from webapp.access import PUBLIC, allow
-from webapp.database import rollback_or_drop
-from webapp.errors import database_unavailable, keeps_data_on_csrf_error
+from webapp.errors import keeps_data_on_csrf_error, store_or_ask_again
 from webapp.forms.fields import parse_uuid
 from webapp.forms.meetings import (
     CONFLICT_CHOICES,
@@ -26,8 +23,6 @@ from webapp.services.meetings import EvaluationSubmission, find_meeting, store_e
 from webapp.services.submissions import Outcome, clean_free_text, written_language
 from webapp.survey import bp
 from webapp.views import error_summary
-
-log = logging.getLogger(__name__)
 
 
 @bp.url_value_preprocessor
@@ -73,15 +68,10 @@ def meeting_evaluation(code: str):
     if not form.validate():
         form.show_errors.data = "1"
         return _render(form, meeting, status=422)
-    try:
-        outcome, _response = store_evaluation(meeting, submission_from_form(form, language))
-    except DBAPIError as error:
-        if not database_unavailable(error):
-            raise
-        rollback_or_drop()
-        log.exception("could not store a meeting evaluation; the participant was asked to send again")
-        flash(_("We could not save your answers just now. Nothing is lost: please press Send again."), "error")
+    stored = store_or_ask_again(lambda: store_evaluation(meeting, submission_from_form(form, language)), "meeting evaluation")
+    if stored is None:
         return _render(form, meeting, status=503)
+    outcome, _response = stored
     if outcome is Outcome.CONFLICT:
         flash(_("We already had your answers from this form. We kept the first ones you sent."), "info")
     return redirect(url_for("survey.meeting_thanks", code=meeting.code, lang=language))

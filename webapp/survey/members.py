@@ -5,16 +5,13 @@ its members before it asks residents anything.
 """
 from __future__ import annotations
 
-import logging
 import uuid
 
 from flask import flash, g, redirect, render_template, request, url_for
 from flask_babel import gettext as _
-from sqlalchemy.exc import DBAPIError
 
 from webapp.access import PUBLIC, allow
-from webapp.database import rollback_or_drop
-from webapp.errors import database_unavailable, keeps_data_on_csrf_error
+from webapp.errors import keeps_data_on_csrf_error, store_or_ask_again
 from webapp.forms.fields import parse_uuid
 from webapp.forms.members import COMPETENCY_SCALE, OPEN_QUESTIONS, MemberAssessmentForm
 from webapp.i18n import choose_language, normalize, set_language
@@ -24,8 +21,6 @@ from webapp.services.members import MemberSubmission, store_member_assessment
 from webapp.services.submissions import Outcome, clean_free_text, written_language
 from webapp.survey import bp
 from webapp.views import error_summary
-
-log = logging.getLogger(__name__)
 
 
 @bp.route("/members/<slug>", methods=["GET", "POST"])
@@ -59,15 +54,10 @@ def member_assessment(slug: str):
         form.show_errors.data = "1"
         return _render(form, campaign, language, status=422)
     submission = submission_from_form(form, language)
-    try:
-        outcome, _response = store_member_assessment(campaign, submission)
-    except DBAPIError as error:
-        if not database_unavailable(error):
-            raise
-        rollback_or_drop()
-        log.exception("could not store a member assessment; the member was asked to send again")
-        flash(_("We could not save your answers just now. Nothing is lost: please press Send again."), "error")
+    stored = store_or_ask_again(lambda: store_member_assessment(campaign, submission), "member assessment")
+    if stored is None:
         return _render(form, campaign, language, status=503)
+    outcome, _response = stored
     if outcome is Outcome.CONFLICT:
         flash(_("We already had your answers from this form. We kept the first ones you sent."), "info")
     reference = reference_code(submission.client_uuid)

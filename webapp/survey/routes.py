@@ -1,17 +1,14 @@
 """The community priority survey at /s/<slug>."""
 from __future__ import annotations
 
-import logging
 import uuid
 
 from flask import abort, current_app, flash, g, redirect, render_template, request, session, url_for
 from flask_babel import gettext as _
 from flask_wtf.csrf import generate_csrf
-from sqlalchemy.exc import DBAPIError
 
 from webapp.access import PUBLIC, allow
-from webapp.database import rollback_or_drop
-from webapp.errors import database_unavailable, keeps_data_on_csrf_error
+from webapp.errors import keeps_data_on_csrf_error, store_or_ask_again
 from webapp.forms.fields import parse_uuid
 from webapp.forms.priority import IMPORTANCE_CHOICES, OPEN_QUESTIONS, build_priority_form
 from webapp.i18n import LANGUAGES, choose_language, normalize, set_language
@@ -26,7 +23,6 @@ from webapp.services.submissions import (
 )
 from webapp.survey import bp
 
-log = logging.getLogger(__name__)
 from webapp.views import error_summary
 
 
@@ -77,15 +73,10 @@ def priority_survey(slug: str):
         return _render(form, content, status=422)
 
     submission = submission_from_form(form, language)
-    try:
-        outcome, _response = store_priority_response(campaign, content, submission)
-    except DBAPIError as error:
-        if not database_unavailable(error):
-            raise
-        rollback_or_drop()
-        log.exception("could not store a survey response; the resident was asked to send again")
-        flash(_("We could not save your answers just now. Nothing is lost: please press Send again."), "error")
+    stored = store_or_ask_again(lambda: store_priority_response(campaign, content, submission), "survey response")
+    if stored is None:
         return _render(form, content, status=503)
+    outcome, _response = stored
     if outcome is Outcome.CONFLICT:
         flash(_("We already had your answers from this form. We kept the first ones you sent."), "info")
     reference = reference_code(submission.client_uuid)

@@ -86,11 +86,15 @@ class WorkerKiller(threading.Thread):
 
 @pytest.hookimpl(wrapper=True)
 def pytest_runtest_makereport(item, call):
-    """A failed fault test's report ends with its server's log (tracebacks are logged there)."""
+    """A failed fault test's report ends with its server's log (tracebacks are logged there):
+    its beginning and its end when it is long."""
     report = yield
     log = getattr(item, "gunicorn_log_path", None)
     if report.failed and log is not None and log.exists():
-        report.sections.append(("gunicorn log", log.read_text(errors="replace")[-20000:]))
+        text = log.read_text(errors="replace")
+        if len(text) > 20000:
+            text = f"{text[:10000]}\n[…]\n{text[-10000:]}"
+        report.sections.append(("gunicorn log", text))
     return report
 
 

@@ -152,7 +152,7 @@
 
   var saving = false;  // a double tap must not queue the same answers twice under two UUIDs,
   var savedAt = 0, touched = true;  // nor, landing just after the save, show the fresh form's errors
-  var SETTLE_MS = 1000;
+  var SETTLE_MS = 2000;
   form.addEventListener("input", function () { touched = true; });
   form.addEventListener("change", function () { touched = true; });
   form.addEventListener("submit", function (event) {

@@ -10,6 +10,8 @@ from flask_wtf.csrf import CSRFError
 from sqlalchemy.exc import DBAPIError, OperationalError
 from werkzeug.exceptions import HTTPException
 
+from webapp.database import rollback_or_drop
+
 log = logging.getLogger(__name__)
 T = TypeVar("T")
 
@@ -71,8 +73,6 @@ def store_or_ask_again(store: Callable[[], T], what: str) -> T | None:
     """Run ``store`` (a submission's write) and return what it returns; when the database is
     unavailable, ask the person to press Send again and return None, so the view shows the
     form again with everything typed (with 503). Nothing is stored twice when they do."""
-    from webapp.database import rollback_or_drop
-
     try:
         return store()
     except DBAPIError as error:
@@ -86,8 +86,6 @@ def store_or_ask_again(store: Callable[[], T], what: str) -> T | None:
 
 def handle_database_error(error: DBAPIError):
     """The database is down, restarting or busy: say so with 503, so clients know to retry."""
-    from webapp.database import rollback_or_drop
-
     if not database_unavailable(error):
         return handle_server_error(error)
     rollback_or_drop()

@@ -47,6 +47,10 @@ class _Signer(TimestampSigner):
         return derived
 
 
+#: the values a session may hold and still be written as plain JSON
+_PLAIN = frozenset((str, int, bool, type(None)))
+
+
 class FlatFirstSessionSerializer(TaggedJSONSerializer):
     """Flask's session serializer, with a shortcut for the usual session: a flat dict of text.
 
@@ -63,8 +67,6 @@ class FlatFirstSessionSerializer(TaggedJSONSerializer):
             return json.dumps(value, separators=(",", ":"), sort_keys=True)
         return super().dumps(value)
 
-
-_PLAIN = frozenset((str, int, bool, type(None)))
 
 
 class CompactTimedSerializer(URLSafeTimedSerializer):

@@ -48,6 +48,10 @@ def insert_app() -> Flask:
     app = Flask(__name__)
     engine = _engine(os.environ["DATABASE_URL"])
     metadata.create_all(engine)
+    # gunicorn --preload forks the workers from this process: a pooled connection made here
+    # would be shared by them all, and their statements would interleave on one socket
+    # ("received 0 results from command 'COMMIT'"); each worker connects for itself.
+    engine.dispose()
 
     @app.route("/", methods=["POST"])
     def add():

@@ -146,14 +146,20 @@ def throughput(backend: str, workdir: Path, seconds: int) -> dict:
     post_ratio = statistics.median(r["survey_post"]["requests_per_second"] / r["insert_post"]["requests_per_second"]
                                    for r in rounds)
     p99 = max(results["survey_get"]["p99_ms"], results["survey_post"]["p99_ms"])
+    # a failed request is answered fast: a load with failures would flatter its side of a ratio
+    failed = {name for name, figures in results.items() if figures["non_2xx_3xx"] or figures["socket_errors"]}
+    if failed:
+        log(f"{backend}: failed requests in {', '.join(sorted(failed))}; the ratios that use them are not met")
+    get_ok = get_ratio >= 0.60 and not failed & {"hello_get", "survey_get"}
+    post_ok = post_ratio >= 0.50 and not failed & {"insert_post", "survey_post"}
     machine = f"load average {load_before:.1f} before, {os.getloadavg()[0]:.1f} after; {os.cpu_count()} CPUs"
     post = results["survey_post"] | {"stored": stored}
     return {
         f"{backend}_survey_get_vs_hello": {"value": round(get_ratio, 3), "unit": "ratio of req/s", "target": ">= 0.60",
-                                           "ok": get_ratio >= 0.60, "survey": results["survey_get"],
+                                           "ok": get_ok, "survey": results["survey_get"],
                                            "hello_world": results["hello_get"], "machine": machine},
         f"{backend}_survey_post_vs_insert": {"value": round(post_ratio, 3), "unit": "ratio of req/s", "target": ">= 0.50",
-                                             "ok": post_ratio >= 0.50, "survey": post, "bare_insert": results["insert_post"],
+                                             "ok": post_ok, "survey": post, "bare_insert": results["insert_post"],
                                              "machine": machine},
         f"{backend}_survey_p99": {"value": p99, "unit": "ms (worst of GET and POST)", "target": "<= 50",
                                   "ok": p99 <= 50},

@@ -6,6 +6,7 @@ import logging
 import os
 import sqlite3
 import threading
+import weakref
 from time import monotonic
 
 from flask import Flask
@@ -68,7 +69,7 @@ class WalCheckpointer(threading.Thread):
     @classmethod
     def ensure_running(cls, path: str) -> None:
         """Start the checkpointer of ``path`` in this process unless it runs already."""
-        key = (os.getpid(), path)  # a forked worker inherits the registry, not the threads
+        key = (os.getpid(), path)  # threads are not inherited by a fork (see _forget_after_fork)
         with cls._lock:
             running = cls._running.get(key)
             if running is not None and running.is_alive() and not running.stopped.is_set():
@@ -84,6 +85,13 @@ class WalCheckpointer(threading.Thread):
                 if pid == os.getpid() and path in (None, running_path):
                     checkpointer.stopped.set()
                     del cls._running[(pid, running_path)]
+
+    @classmethod
+    def _forget_after_fork(cls) -> None:
+        """In a forked child: no checkpointer thread came along, and the lock may have been held
+        by one of the parent's threads at the fork."""
+        cls._lock = threading.Lock()
+        cls._running = {}
 
     def run(self) -> None:
         try:
@@ -102,6 +110,9 @@ class WalCheckpointer(threading.Thread):
             log.warning("background checkpoints of %s stopped: %s", self.path, error)
         finally:
             connection.close()
+
+
+os.register_at_fork(after_in_child=WalCheckpointer._forget_after_fork)
 
 
 def _stop_checkpointer(engine: Engine) -> None:
@@ -143,6 +154,32 @@ def ping_idle_connections(engine: Engine) -> None:
             raise DisconnectionError("the pooled connection was closed") from error
 
 
+#: engines already given ``fresh_pool_after_fork`` (held weakly)
+_FRESH_AFTER_FORK: weakref.WeakSet = weakref.WeakSet()
+
+
+def fresh_pool_after_fork(engine: Engine) -> None:
+    """Give a forked process (a worker of ``gunicorn --preload``) an empty pool of its own.
+
+    A connection pooled before the fork would be shared by every worker: their statements
+    would interleave on one socket or one SQLite handle (seen in the benchmark's bare-insert
+    app: "received 0 results from command 'COMMIT'"). The child forgets the inherited pool
+    without closing its connections, which still belong to the parent (SQLAlchemy's advice
+    for ``os.fork()``); the engine is held weakly, so apps made and dropped (tests) go away.
+    """
+    if engine in _FRESH_AFTER_FORK:
+        return
+    _FRESH_AFTER_FORK.add(engine)
+    engine_ref = weakref.ref(engine)
+
+    def forget_inherited_connections() -> None:
+        inherited = engine_ref()
+        if inherited is not None:
+            inherited.dispose(close=False)
+
+    os.register_at_fork(after_in_child=forget_inherited_connections)
+
+
 def _end_transaction(end) -> None:
     """Run ``end`` (a rollback, or closing the session); when it fails because the link to the
     database broke under it (a server restart), SQLAlchemy has dropped the connection, and
@@ -178,6 +215,7 @@ def init_database(app: Flask) -> None:
     app.teardown_appcontext(_release_session)
     with app.app_context():
         engine: Engine = db.engine
+        fresh_pool_after_fork(engine)
         if not app.config["SQLALCHEMY_DATABASE_URI"].startswith("sqlite"):
             ping_idle_connections(engine)
         elif not event.contains(engine, "connect", _sqlite_pragmas):

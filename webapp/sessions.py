@@ -68,7 +68,6 @@ class FlatFirstSessionSerializer(TaggedJSONSerializer):
         return super().dumps(value)
 
 
-
 class CompactTimedSerializer(URLSafeTimedSerializer):
     """``URLSafeTimedSerializer`` that compresses only payloads large enough to gain from it."""
 

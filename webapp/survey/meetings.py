@@ -68,7 +68,8 @@ def meeting_evaluation(code: str):
     if not form.validate():
         form.show_errors.data = "1"
         return _render(form, meeting, status=422)
-    stored = store_or_ask_again(lambda: store_evaluation(meeting, submission_from_form(form, language)), "meeting evaluation")
+    submission = submission_from_form(form, language)
+    stored = store_or_ask_again(lambda: store_evaluation(meeting, submission), "meeting evaluation")
     if stored is None:
         return _render(form, meeting, status=503)
     outcome, _response = stored

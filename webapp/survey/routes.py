@@ -22,7 +22,6 @@ from webapp.services.submissions import (
     store_priority_response,
 )
 from webapp.survey import bp
-
 from webapp.views import error_summary
 
 

@@ -6,11 +6,14 @@ from flask import Flask
 from sqlalchemy import event, text
 from sqlalchemy.exc import InterfaceError, OperationalError, ProgrammingError
 
+import webapp.survey.routes as routes
 from tests.conftest import make_app
+from tests.factories import ratings_for
 from tests.helpers import fill_and_post, form_values
 from webapp import create_app
 from webapp.config import settings_from_env
 from webapp.extensions import db
+from webapp.services.demo import seed_demo_campaign
 
 
 def test_production_refuses_to_start_without_secret_key(monkeypatch):
@@ -165,8 +168,6 @@ def test_database_outage_is_a_503_asking_to_retry(tmp_path):
     (ProgrammingError("SELECT", {}, Exception("column secret_column does not exist")), 500),
 ], ids=["link-broken", "bad-statement"])
 def test_a_broken_database_link_is_a_503_and_any_other_database_fault_a_500(app, demo, monkeypatch, error, status):
-    import webapp.survey.routes as routes
-
     def fail(*args, **kwargs):
         raise error
 
@@ -220,14 +221,10 @@ def test_a_link_that_breaks_as_the_request_ends_does_not_turn_its_answer_into_a_
 
 
 def test_the_answer_is_kept_when_even_the_rollback_after_a_failed_save_fails(app_with, monkeypatch):
-    from tests.factories import ratings_for
-    from webapp.services.demo import seed_demo_campaign
-
     host = app_with()
     with host.app_context():
         demo = seed_demo_campaign()[0]
         ratings = ratings_for(demo)
-    import webapp.survey.routes as routes
 
     def database_gone(*args, **kwargs):
         db.session.execute(text("SELECT 1"))  # a transaction under way

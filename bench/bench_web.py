@@ -1,7 +1,9 @@
 """Page weight, throughput and latency of the survey under gunicorn, beside the framework's ceiling.
 
 Every server runs with the same settings (gunicorn, 2 sync workers, loopback). Ratios are
-taken within one run, because these machines are shared and absolute figures drift.
+taken within one run, because these machines are shared and absolute figures drift. Beside
+each load's requests/s is the CPU time per request its server's workers and wrk used (from
+/proc and the finished wrk's rusage), which says where the machine's time went.
 """
 from __future__ import annotations
 
@@ -15,11 +17,13 @@ import subprocess
 import sys
 import tempfile
 import urllib.parse
+from collections.abc import Callable
 from pathlib import Path
 
 from web_harness import (
     BIN,
     ROOT,
+    Served,
     chorus_env,
     fetch,
     fresh_database,
@@ -27,6 +31,7 @@ from web_harness import (
     header_bytes,
     page_assets,
     prepare_chorus,
+    worker_cpu_seconds,
     wrk,
 )
 
@@ -118,18 +123,20 @@ def throughput(backend: str, workdir: Path, seconds: int) -> dict:
     gzip_only = {"Accept-Encoding": "gzip"}
     each = max(1, round(seconds / ROUNDS))
     with contextlib.ExitStack() as servers:
-        hello = servers.enter_context(gunicorn("bench.baseline_apps:hello_app()", chorus_env(chorus_url))).url
+        hello = servers.enter_context(gunicorn("bench.baseline_apps:hello_app()", chorus_env(chorus_url)))
         insert = servers.enter_context(gunicorn("bench.baseline_apps:insert_app()", chorus_env(insert_url),
-                                                ready_method="POST")).url
-        chorus = servers.enter_context(gunicorn("wsgi:app", chorus_env(chorus_url), ready_path="/healthz")).url
-        body, cookie = survey_post_body(chorus)
+                                                ready_method="POST"))
+        chorus = servers.enter_context(gunicorn("wsgi:app", chorus_env(chorus_url), ready_path="/healthz"))
+        body, cookie = survey_post_body(chorus.url)
         post_env = os.environ | {"CHORUS_BODY": body, "CHORUS_COOKIE": cookie, "CHORUS_PATH": "/s/demo"}
         loads = {
-            "hello_get": lambda duration: wrk(hello + "/", duration, headers=gzip_only),
-            "survey_get": lambda duration: wrk(chorus + "/s/demo", duration, headers=gzip_only),
-            "insert_post": lambda duration: wrk(insert + "/", duration, script=HERE / "wrk_post.lua"),
-            "survey_post": lambda duration: wrk(chorus + "/s/demo", duration, script=HERE / "wrk_survey_post.lua",
-                                                env=post_env),
+            "hello_get": with_worker_cpu(hello, lambda duration: wrk(hello.url + "/", duration, headers=gzip_only)),
+            "survey_get": with_worker_cpu(chorus, lambda duration: wrk(chorus.url + "/s/demo", duration,
+                                                                       headers=gzip_only)),
+            "insert_post": with_worker_cpu(insert, lambda duration: wrk(insert.url + "/", duration,
+                                                                        script=HERE / "wrk_post.lua")),
+            "survey_post": with_worker_cpu(chorus, lambda duration: wrk(
+                chorus.url + "/s/demo", duration, script=HERE / "wrk_survey_post.lua", env=post_env)),
         }
         for load in loads.values():
             load(1)  # warm up
@@ -140,7 +147,8 @@ def throughput(backend: str, workdir: Path, seconds: int) -> dict:
     results = {name: _combined([r[name] for r in rounds]) for name in loads}
     for name, figures in results.items():
         log(f"{backend} {name}: {figures['requests_per_second']:.0f} req/s, p50 {figures.get('p50_ms')} ms, "
-            f"p99 {figures.get('p99_ms')} ms, non-2xx/3xx {figures['non_2xx_3xx']}")
+            f"p99 {figures.get('p99_ms')} ms, non-2xx/3xx {figures['non_2xx_3xx']}, CPU per request: "
+            f"workers {figures['worker_cpu_ms_per_request']} ms, wrk {figures['wrk_cpu_ms_per_request']} ms")
     get_ratio = statistics.median(r["survey_get"]["requests_per_second"] / r["hello_get"]["requests_per_second"]
                                   for r in rounds)
     post_ratio = statistics.median(r["survey_post"]["requests_per_second"] / r["insert_post"]["requests_per_second"]
@@ -157,10 +165,12 @@ def throughput(backend: str, workdir: Path, seconds: int) -> dict:
     return {
         f"{backend}_survey_get_vs_hello": {"value": round(get_ratio, 3), "unit": "ratio of req/s", "target": ">= 0.60",
                                            "ok": get_ok, "survey": results["survey_get"],
-                                           "hello_world": results["hello_get"], "machine": machine},
+                                           "hello_world": results["hello_get"], "machine": machine,
+                                           "worker_cpu_ratio": _cpu_ratio(results["survey_get"], results["hello_get"])},
         f"{backend}_survey_post_vs_insert": {"value": round(post_ratio, 3), "unit": "ratio of req/s", "target": ">= 0.50",
                                              "ok": post_ok, "survey": post, "bare_insert": results["insert_post"],
-                                             "machine": machine},
+                                             "machine": machine,
+                                             "worker_cpu_ratio": _cpu_ratio(post, results["insert_post"])},
         f"{backend}_survey_p99": {"value": p99, "unit": "ms (worst of GET and POST)", "target": "<= 50",
                                   "ok": p99 <= 50},
         f"{backend}_survey_post_all_stored": {
@@ -170,19 +180,66 @@ def throughput(backend: str, workdir: Path, seconds: int) -> dict:
     }
 
 
+def with_worker_cpu(server: Served, load: Callable[[int], dict]) -> Callable[[int], dict]:
+    """``load`` with the CPU time the server's workers spent during it added to its figures."""
+    def measured(duration: int) -> dict:
+        before = worker_cpu_seconds(server.pid)
+        figures = load(duration)
+        return figures | {"worker_cpu_seconds": worker_cpu_seconds(server.pid) - before}
+
+    return measured
+
+
+def _cpu_ratio(survey: dict, baseline: dict) -> float:
+    """The baseline's worker CPU per request over the survey's: what the ratio of requests/s would
+    be if the workers had the CPUs to themselves (information only; wrk shares them here)."""
+    return round(baseline["worker_cpu_ms_per_request"] / survey["worker_cpu_ms_per_request"], 3)
+
+
 def _combined(runs: list[dict]) -> dict:
-    """One load's rounds as one figure: requests/s over all rounds, median p50, worst p99, summed counts."""
+    """One load's rounds as one figure: requests/s over all rounds, median p50, worst p99, summed counts,
+    and the CPU time per request of the server's workers and of wrk over all rounds."""
+    requests = sum(run["requests"] for run in runs)
     return {
         "requests_per_second": round(statistics.mean(run["requests_per_second"] for run in runs), 2),
         "p50_ms": statistics.median(run["p50_ms"] for run in runs),
         "p99_ms": max(run["p99_ms"] for run in runs),
         "rounds": [run["requests_per_second"] for run in runs],
+        **{f"{who}_cpu_ms_per_request": round(1000 * sum(run[f"{who}_cpu_seconds"] for run in runs) / requests, 3)
+           for who in ("worker", "wrk")},
         **{key: sum(run[key] for run in runs) for key in ("requests", "non_2xx_3xx", "socket_errors")},
     }
 
 
+LIGHTHOUSE_ATTEMPTS = 2  #: a run that ends without a report (chromium failed to start, say) is tried again
+
+
 def lighthouse(base_url: str) -> dict:
     """Lighthouse's mobile audit (simulated throttling) of the survey in Debian chromium."""
+    for attempt in range(1, LIGHTHOUSE_ATTEMPTS + 1):
+        try:
+            data = _lighthouse_report(base_url)
+            break
+        except (subprocess.CalledProcessError, subprocess.TimeoutExpired) as error:
+            output = (error.stderr or b"").decode("utf-8", "replace").strip()
+            problem = f"{error.__class__.__name__}: {output[-600:]}"
+            log(f"Lighthouse run {attempt} of {LIGHTHOUSE_ATTEMPTS} made no report ({problem})")
+    else:
+        failed = {"value": None, "unit": "score", "target": "100", "ok": False, "error": problem}
+        return {"lighthouse_performance": failed, "lighthouse_accessibility": failed}
+    scores = {name: round(category["score"] * 100) for name, category in data["categories"].items()}
+    metrics = {key: data["audits"][key]["numericValue"] for key in
+               ("first-contentful-paint", "largest-contentful-paint", "total-blocking-time", "cumulative-layout-shift")}
+    return {
+        "lighthouse_performance": {"value": scores["performance"], "unit": "score", "target": "100",
+                                   "ok": scores["performance"] == 100, "metrics": metrics},
+        "lighthouse_accessibility": {"value": scores["accessibility"], "unit": "score", "target": "100",
+                                     "ok": scores["accessibility"] == 100},
+    }
+
+
+def _lighthouse_report(base_url: str) -> dict:
+    """One Lighthouse run's report (raises when it ends without one)."""
     binary = HERE / "node_modules" / ".bin" / "lighthouse"
     flags = ("--headless=new --no-sandbox --disable-gpu --disable-background-networking "
              "--disable-component-update --disable-sync --no-first-run")
@@ -193,16 +250,7 @@ def lighthouse(base_url: str) -> dict:
              "--only-categories=performance,accessibility", f"--chrome-flags={flags}"],
             env=os.environ | {"CHROME_PATH": "/usr/bin/chromium"}, check=True, capture_output=True, timeout=300,
         )
-        data = json.loads(report.read_text())
-    scores = {name: round(category["score"] * 100) for name, category in data["categories"].items()}
-    metrics = {key: data["audits"][key]["numericValue"] for key in
-               ("first-contentful-paint", "largest-contentful-paint", "total-blocking-time", "cumulative-layout-shift")}
-    return {
-        "lighthouse_performance": {"value": scores["performance"], "unit": "score", "target": "100",
-                                   "ok": scores["performance"] == 100, "metrics": metrics},
-        "lighthouse_accessibility": {"value": scores["accessibility"], "unit": "score", "target": "100",
-                                     "ok": scores["accessibility"] == 100},
-    }
+        return json.loads(report.read_text())
 
 
 def run(quick: bool = False) -> dict:

@@ -5,6 +5,7 @@ import contextlib
 import http.client
 import os
 import re
+import resource
 import socket
 import subprocess
 import sys
@@ -96,6 +97,19 @@ class Served(NamedTuple):
     pid: int
 
 
+def worker_cpu_seconds(master_pid: int) -> float:
+    """CPU time (user and system) used so far by the processes ``master_pid`` forked: gunicorn's workers."""
+    ticks = 0
+    for stat in Path("/proc").glob("[0-9]*/stat"):
+        try:
+            fields = stat.read_text().rsplit(")", 1)[1].split()  # after the command name, which may hold spaces
+        except OSError:  # the process ended meanwhile
+            continue
+        if int(fields[1]) == master_pid:  # the parent's pid; utime and stime follow ten fields later
+            ticks += int(fields[11]) + int(fields[12])
+    return ticks / os.sysconf("SC_CLK_TCK")
+
+
 def fetch(url: str, method: str = "GET", headers: dict | None = None, body: bytes | None = None):
     """(status, headers, raw body bytes as sent) — no decompression, so lengths are wire lengths."""
     parts = urllib.parse.urlsplit(url)
@@ -121,7 +135,9 @@ def wrk(url: str, seconds: int, connections: int = 32, threads: int = 2, script:
         command += ["-H", f"{name}: {value}"]
     if script:
         command += ["-s", str(script)]
+    used_before = _children_cpu_seconds()
     output = subprocess.run(command + [url], capture_output=True, text=True, env=env, check=True).stdout
+    wrk_cpu = _children_cpu_seconds() - used_before
     latency = {f"p{p}_ms": round(float(v) * _UNITS[u], 3) for p, v, u in _LATENCY.findall(output)}
     requests = int(re.search(r"(\d+) requests in", output).group(1))
     non_ok = re.search(r"Non-2xx or 3xx responses: (\d+)", output)
@@ -132,7 +148,14 @@ def wrk(url: str, seconds: int, connections: int = 32, threads: int = 2, script:
         "requests": requests,
         "non_2xx_3xx": int(non_ok.group(1)) if non_ok else 0,
         "socket_errors": sum(map(int, errors.groups())) if errors else 0,
+        "wrk_cpu_seconds": round(wrk_cpu, 3),
     }
+
+
+def _children_cpu_seconds() -> float:
+    """CPU time used by the finished child processes this one waited for (wrk's, once it has run)."""
+    usage = resource.getrusage(resource.RUSAGE_CHILDREN)
+    return usage.ru_utime + usage.ru_stime
 
 
 class _Assets(HTMLParser):

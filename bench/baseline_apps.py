@@ -2,8 +2,11 @@
 
 ``hello``: a bare Flask "hello world". ``insert``: a bare Flask app that inserts one row
 per POST into the same kind of database Chorus uses (SQLAlchemy Core, one table).
-Run as ``gunicorn 'bench.baseline_apps:hello_app()'`` or ``…:insert_app()`` with
-``DATABASE_URL`` set.
+``csrf_page``: a bare Flask page that carries a Flask-WTF CSRF token, so also sets the
+signed session cookie that holds its other half: what every form page of a Flask app pays
+before any work of its own (for reading the survey's GET figure; it has no target).
+Run as ``gunicorn 'bench.baseline_apps:hello_app()'``, ``…:insert_app()`` (with
+``DATABASE_URL`` set) or ``…:csrf_page_app()`` (with ``SECRET_KEY`` set).
 """
 from __future__ import annotations
 
@@ -11,6 +14,7 @@ import os
 import uuid
 
 from flask import Flask, request
+from flask_wtf.csrf import CSRFProtect, generate_csrf
 from sqlalchemy import Column, Integer, MetaData, String, Table, create_engine, insert
 
 metadata = MetaData()
@@ -24,6 +28,23 @@ def hello_app() -> Flask:
     @app.route("/")
     def hello():
         return "Hello, World!"
+
+    return app
+
+
+#: about the compressed size of the survey page, so that both send as many bytes
+CSRF_PAGE_FILLER = "<p>" + "x" * 5_000 + "</p>"
+
+
+def csrf_page_app() -> Flask:
+    app = Flask(__name__)
+    app.secret_key = os.environ["SECRET_KEY"]
+    CSRFProtect(app)
+
+    @app.route("/")
+    def page():
+        return f'<form method="post"><input type="hidden" name="csrf_token" value="{generate_csrf()}"></form>' \
+               + CSRF_PAGE_FILLER
 
     return app
 

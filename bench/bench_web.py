@@ -112,8 +112,10 @@ ROUNDS = 3  #: each figure is taken in this many rounds, interleaved with its ba
 def throughput(backend: str, workdir: Path, seconds: int) -> dict:
     """GET and POST of the survey beside hello-world and a bare insert, on one backend.
 
-    The three servers run side by side, and each ``seconds`` is split into ``ROUNDS``
-    rounds of hello, survey GET, bare insert, survey POST, so that a baseline and the
+    Beside the GET figure, for reading it, is a bare Flask page carrying a Flask-WTF CSRF
+    token (``baseline_apps.csrf_page_app``): the least any form page of a Flask app costs.
+    The four servers run side by side, and each ``seconds`` is split into ``ROUNDS``
+    rounds of hello, CSRF page, survey GET, bare insert, survey POST, so that a baseline and the
     figure compared with it meet the same machine (these are shared and drift within a
     minute). A ratio is the median of the rounds' ratios; p99 is the worst round's.
     """
@@ -124,6 +126,7 @@ def throughput(backend: str, workdir: Path, seconds: int) -> dict:
     each = max(1, round(seconds / ROUNDS))
     with contextlib.ExitStack() as servers:
         hello = servers.enter_context(gunicorn("bench.baseline_apps:hello_app()", chorus_env(chorus_url)))
+        csrf_page = servers.enter_context(gunicorn("bench.baseline_apps:csrf_page_app()", chorus_env(chorus_url)))
         insert = servers.enter_context(gunicorn("bench.baseline_apps:insert_app()", chorus_env(insert_url),
                                                 ready_method="POST"))
         chorus = servers.enter_context(gunicorn("wsgi:app", chorus_env(chorus_url), ready_path="/healthz"))
@@ -131,6 +134,8 @@ def throughput(backend: str, workdir: Path, seconds: int) -> dict:
         post_env = os.environ | {"CHORUS_BODY": body, "CHORUS_COOKIE": cookie, "CHORUS_PATH": "/s/demo"}
         loads = {
             "hello_get": with_worker_cpu(hello, lambda duration: wrk(hello.url + "/", duration, headers=gzip_only)),
+            "csrf_page_get": with_worker_cpu(csrf_page, lambda duration: wrk(csrf_page.url + "/", duration,
+                                                                            headers=gzip_only)),
             "survey_get": with_worker_cpu(chorus, lambda duration: wrk(chorus.url + "/s/demo", duration,
                                                                        headers=gzip_only)),
             "insert_post": with_worker_cpu(insert, lambda duration: wrk(insert.url + "/", duration,
@@ -149,10 +154,8 @@ def throughput(backend: str, workdir: Path, seconds: int) -> dict:
         log(f"{backend} {name}: {figures['requests_per_second']:.0f} req/s, p50 {figures.get('p50_ms')} ms, "
             f"p99 {figures.get('p99_ms')} ms, non-2xx/3xx {figures['non_2xx_3xx']}, CPU per request: "
             f"workers {figures['worker_cpu_ms_per_request']} ms, wrk {figures['wrk_cpu_ms_per_request']} ms")
-    get_ratio = statistics.median(r["survey_get"]["requests_per_second"] / r["hello_get"]["requests_per_second"]
-                                  for r in rounds)
-    post_ratio = statistics.median(r["survey_post"]["requests_per_second"] / r["insert_post"]["requests_per_second"]
-                                   for r in rounds)
+    get_ratio = _median_ratio(rounds, "survey_get", "hello_get")
+    post_ratio = _median_ratio(rounds, "survey_post", "insert_post")
     p99 = max(results["survey_get"]["p99_ms"], results["survey_post"]["p99_ms"])
     # a failed request is answered fast: a load with failures would flatter its side of a ratio
     failed = {name for name, figures in results.items() if figures["non_2xx_3xx"] or figures["socket_errors"]}
@@ -166,7 +169,12 @@ def throughput(backend: str, workdir: Path, seconds: int) -> dict:
         f"{backend}_survey_get_vs_hello": {"value": round(get_ratio, 3), "unit": "ratio of req/s", "target": ">= 0.60",
                                            "ok": get_ok, "survey": results["survey_get"],
                                            "hello_world": results["hello_get"], "machine": machine,
-                                           "worker_cpu_ratio": _cpu_ratio(results["survey_get"], results["hello_get"])},
+                                           "worker_cpu_ratio": _cpu_ratio(results["survey_get"], results["hello_get"]),
+                                           "csrf_page": results["csrf_page_get"] | {
+                                               "vs_hello": round(_median_ratio(rounds, "csrf_page_get", "hello_get"), 3),
+                                               "survey_vs_it": round(_median_ratio(rounds, "survey_get", "csrf_page_get"),
+                                                                     3),
+                                               "what": "a bare Flask page with a Flask-WTF CSRF token (no target)"}},
         f"{backend}_survey_post_vs_insert": {"value": round(post_ratio, 3), "unit": "ratio of req/s", "target": ">= 0.50",
                                              "ok": post_ok, "survey": post, "bare_insert": results["insert_post"],
                                              "machine": machine,
@@ -178,6 +186,11 @@ def throughput(backend: str, workdir: Path, seconds: int) -> dict:
             f"(wrk completed {post['requests']}; up to 32 a run, warm-up included, may finish after it stops counting)",
             "ok": post["non_2xx_3xx"] == 0 and post["requests"] <= stored <= post["requests"] + 32 * (ROUNDS + 1)},
     }
+
+
+def _median_ratio(rounds: list[dict], load: str, baseline: str) -> float:
+    """The median over the rounds of ``load``'s requests/s over ``baseline``'s in the same round."""
+    return statistics.median(r[load]["requests_per_second"] / r[baseline]["requests_per_second"] for r in rounds)
 
 
 def with_worker_cpu(server: Served, load: Callable[[int], dict]) -> Callable[[int], dict]:

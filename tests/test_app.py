@@ -1,6 +1,11 @@
 """The app factory, its configuration and the health check."""
 from __future__ import annotations
 
+import os
+import subprocess
+import sys
+from pathlib import Path
+
 import pytest
 from flask import Flask
 from sqlalchemy import event, text
@@ -31,6 +36,14 @@ def test_production_starts_with_secret_key_from_environment(monkeypatch, tmp_pat
     assert app.config["SECRET_KEY"] == "from-the-environment"
     assert app.config["SESSION_COOKIE_SECURE"] is True
     assert app.config["SESSION_COOKIE_HTTPONLY"] is True
+
+
+def test_the_served_app_leaves_what_it_loaded_out_of_garbage_collection(tmp_path):
+    environment = os.environ | {"CHORUS_ENV": "development", "DATABASE_URL": f"sqlite:///{tmp_path}/x.db"}
+    frozen = subprocess.run([sys.executable, "-c", "import gc, wsgi; print(gc.get_freeze_count())"],
+                            cwd=Path(__file__).resolve().parent.parent, env=environment, capture_output=True,
+                            text=True, check=True).stdout
+    assert int(frozen) > 10_000  # the app and the libraries it loaded
 
 
 @pytest.mark.parametrize("environment", ["development", "testing"])

@@ -4,6 +4,7 @@ from __future__ import annotations
 import logging
 
 import pytest
+from flask import Flask
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 from sqlalchemy import func, select
@@ -12,6 +13,7 @@ from tests.factories import PASSWORD, make_user, ratings_for
 from tests.helpers import form_values
 from webapp.extensions import db
 from webapp.models import Answer, Profile, Rating, Response
+from webapp.security import CONTENT_SECURITY_POLICY, SecurityHeaders
 
 pytestmark = pytest.mark.slow
 
@@ -90,6 +92,23 @@ def test_hsts_is_sent_only_behind_tls(client, demo):
     assert "Strict-Transport-Security" not in client.get("/s/demo").headers
     secure = client.get("/s/demo", base_url="https://chorus.example")
     assert secure.headers["Strict-Transport-Security"].startswith("max-age=")
+
+
+def test_a_security_header_a_view_sets_itself_is_kept():
+    tiny = Flask("tiny")
+    tiny.add_url_rule("/", view_func=lambda: ("x", 200, {"Content-Security-Policy": "default-src 'none'"}))
+    tiny.wsgi_app = SecurityHeaders(tiny.wsgi_app)
+    response = tiny.test_client().get("/")
+    assert response.headers.getlist("Content-Security-Policy") == ["default-src 'none'"]
+    assert response.headers["X-Frame-Options"] == "DENY"
+
+
+def test_hsts_is_sent_behind_a_trusted_proxy_that_ends_tls(app_with):
+    proxied = app_with(TRUST_PROXY_HEADERS=1).test_client()
+    assert "Strict-Transport-Security" not in proxied.get("/healthz").headers
+    response = proxied.get("/healthz", headers={"X-Forwarded-Proto": "https"})
+    assert response.headers["Strict-Transport-Security"].startswith("max-age=")
+    assert response.headers.getlist("Content-Security-Policy") == [CONTENT_SECURITY_POLICY]  # each header once
 
 
 def test_secrets_and_passwords_never_reach_the_logs(app, client, caplog):

@@ -5,7 +5,6 @@ import os
 from collections.abc import Mapping
 
 from flask import Flask, g
-from flask_babel import refresh
 from werkzeug.middleware.proxy_fix import ProxyFix
 
 from webapp.config import check_settings, engine_options, normalize_database_url, settings_from_env
@@ -60,10 +59,6 @@ def create_app(config: Mapping | None = None) -> Flask:
     if not app.config["SECRET_KEY"]:
         app.config["SECRET_KEY"] = os.urandom(32).hex()  # development and tests only
     os.makedirs(app.instance_path, exist_ok=True)
-    if app.config["TRUST_PROXY_HEADERS"]:
-        hops = app.config["TRUST_PROXY_HEADERS"]
-        app.wsgi_app = ProxyFix(app.wsgi_app, x_for=hops, x_proto=hops, x_host=hops)
-
     _init_extensions(app)
     app.url_value_preprocessor(_fresh_request_state)  # app-level: runs before the blueprints' own
     app.extensions["blank_pages"] = BlankPageCache()
@@ -80,6 +75,9 @@ def create_app(config: Mapping | None = None) -> Flask:
     init_security(app)
     init_templating(app)
     init_cli(app)
+    if app.config["TRUST_PROXY_HEADERS"]:  # outermost: what it reads from the proxy, every layer sees
+        hops = app.config["TRUST_PROXY_HEADERS"]
+        app.wsgi_app = ProxyFix(app.wsgi_app, x_for=hops, x_proto=hops, x_host=hops)
     return app
 
 
@@ -90,8 +88,8 @@ def _fresh_request_state(_endpoint, _values) -> None:
     already pushed (tests, scripts), so one request's language, campaign or CSRF token
     would otherwise leak into the next.
     """
-    g.__dict__.clear()
-    refresh()  # Flask-Babel caches the locale on the same context
+    if vars(g):
+        g.__dict__.clear()  # Flask-Babel's cached locale with the rest (it keeps it on g)
 
 
 def _init_extensions(app: Flask) -> None:

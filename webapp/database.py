@@ -1,12 +1,16 @@
-"""Backend-specific connection settings: SQLite's checkpoints kept off the request path,
-database servers' idle connections checked before use, and a broken link never turned into a 500."""
+"""Backend-specific connection settings: SQLite's checkpoints kept off the request path and its
+writers queued, database servers' idle connections checked before use, and a broken link never
+turned into a 500."""
 from __future__ import annotations
 
+import contextlib
+import fcntl
 import logging
 import os
 import sqlite3
 import threading
 import weakref
+from collections.abc import Iterator
 from time import monotonic
 
 from flask import Flask
@@ -119,6 +123,70 @@ def _stop_checkpointer(engine: Engine) -> None:
     """engine_disposed: the engine's database may be about to go away (tests, restores)."""
     if engine.url.database:
         WalCheckpointer.stop_all(os.path.realpath(engine.url.database))
+
+
+class SqliteWriters:
+    """One writer at a time per SQLite database on this host, queued by the kernel.
+
+    A writer that finds an SQLite database locked sleeps and tries again (1, 2, 5, 10… ms,
+    SQLite's busy handler), though the lock it waits for is held for well under a
+    millisecond. Under a rush, two workers storing residents' answers keep finding each
+    other's lock: each collision costs a sleep many times longer than the write, with the
+    CPUs idle meanwhile. Writers that take this lock first wait in ``flock`` instead, which
+    hands the lock to the next one the moment it is released. (The ``filelock`` package
+    polls with sleeps, which is what this avoids.) SQLite's own locking still decides
+    everything; a writer that does not take this lock only waits as before.
+
+    The lock is an exclusive ``flock`` on a file beside the database, opened once per process
+    (an open file is shared across a fork, and so would be its lock), and a thread lock for
+    the threads of one process. Hold it only around a short write that starts with no SQLite
+    lock held: a writer holding one while it waits here could wait for itself.
+    """
+
+    _files: dict[str, int | None] = {}  #: database path as given -> this process's open lock file (None: none)
+    _threads = threading.Lock()
+
+    @classmethod
+    @contextlib.contextmanager
+    def one_at_a_time(cls, engine: Engine) -> Iterator[None]:
+        """Hold the writer lock of ``engine``'s database (nothing to hold for a server or in memory)."""
+        path = engine.url.database if engine.dialect.name == "sqlite" else None
+        if not path or path == ":memory:":
+            yield
+            return
+        with cls._threads:
+            lock_file = cls._lock_file(path)
+            if lock_file is None:
+                yield
+                return
+            fcntl.flock(lock_file, fcntl.LOCK_EX)
+            try:
+                yield
+            finally:
+                fcntl.flock(lock_file, fcntl.LOCK_UN)
+
+    @classmethod
+    def _lock_file(cls, path: str) -> int | None:
+        if path not in cls._files:
+            try:
+                cls._files[path] = os.open(f"{os.path.realpath(path)}-writer.lock", os.O_RDWR | os.O_CREAT, 0o600)
+            except OSError as error:  # a read-only folder, say: SQLite's busy handler does the waiting
+                log.warning("no writer lock beside %s: %s", path, error)
+                cls._files[path] = None
+        return cls._files[path]
+
+    @classmethod
+    def _forget_after_fork(cls) -> None:
+        """In a forked child: the parent's lock files stay the parent's, and the thread lock may have
+        been held by one of its threads at the fork."""
+        for lock_file in cls._files.values():
+            if lock_file is not None:
+                os.close(lock_file)
+        cls._files = {}
+        cls._threads = threading.Lock()
+
+
+os.register_at_fork(after_in_child=SqliteWriters._forget_after_fork)
 
 
 #: A pooled server connection unused for longer than this is pinged before it is handed out.

@@ -8,11 +8,11 @@ up each statement costs more than the database spends writing its rows, so here:
   transaction of its own: one round trip instead of one per statement and per rating,
   with BEGIN and COMMIT besides;
 * on SQLite, each INSERT is compiled once and runs on the driver's own cursor, its values
-  converted by the column types' own ``bind_processor`` as SQLAlchemy would.
+  converted by the column types' own ``bind_processor`` as SQLAlchemy would;
+* unless the session is in a transaction already, none of it goes through the ORM session.
 
 Either way the rows are the ones SQLAlchemy would write, all or none of them, and the
-unique client UUID still turns a replay into an ``IntegrityError``; the caller commits
-(or rolls back) the session as usual.
+unique client UUID still turns a replay into an ``IntegrityError``.
 """
 from __future__ import annotations
 
@@ -23,9 +23,11 @@ from typing import Any
 
 from psycopg.pq import TransactionStatus
 from sqlalchemy import Table, bindparam, insert
-from sqlalchemy.engine import Connection, Dialect
+from sqlalchemy.engine import Dialect
 from sqlalchemy.exc import DBAPIError
+from sqlalchemy.pool import PoolProxiedConnection
 
+from webapp.database import SqliteWriters
 from webapp.extensions import db
 from webapp.models import Answer, Profile, Rating, Response
 
@@ -110,41 +112,71 @@ SELECT id FROM new_response
 """
 
 
-def insert_priority_rows(response: dict[str, Any], ratings: list[dict[str, Any]], answers: list[dict[str, Any]],
-                         profile: dict[str, Any]) -> int:
-    """Insert a response and its rows in the session's transaction; return the response's id.
+def write_priority_rows(response: dict[str, Any], ratings: list[dict[str, Any]], answers: list[dict[str, Any]],
+                        profile: dict[str, Any]) -> int:
+    """Insert a response and its rows and commit them; return the response's id.
 
     ``response`` holds the ``response`` columns; ``ratings`` and ``answers`` their rows
     without ``response_id``; ``profile`` the answered profile columns (empty: no profile row).
+    When the request's session has a transaction under way (a sync that looked up its
+    field worker, say), the rows join it and the session is committed. Otherwise (a
+    resident's answers) they go on a pooled connection of their own, which spares the ORM
+    session's bookkeeping around a write it has no part in (about a tenth of such a
+    request), on SQLite one writer at a time (see ``SqliteWriters``). On an error nothing
+    of the rows is kept; the session is left for the caller to roll back.
     """
-    conn = db.session.connection()
-    driver = conn.connection.driver_connection
+    session = db.session()
+    if session.in_transaction():
+        conn = session.connection()
+        response_id = _insert_rows(conn.dialect, conn.connection, conn.invalidate, False,
+                                   response, ratings, answers, profile)
+        session.commit()
+        return response_id
+    engine = db.engine
+    dialect = engine.dialect
+    try:
+        pooled = engine.raw_connection()
+    except dialect.loaded_dbapi.Error as error:  # no connection to be had (the server is restarting, say)
+        raise _as_sqlalchemy_error(dialect, error, dialect.is_disconnect(error, None, None)) from error
+    try:
+        with SqliteWriters.one_at_a_time(engine):
+            return _insert_rows(dialect, pooled, pooled.invalidate, True, response, ratings, answers, profile)
+    finally:
+        pooled.close()  # back to the pool, rolled back if anything was left; dropped if invalidated
+
+
+def _insert_rows(dialect: Dialect, pooled: PoolProxiedConnection, invalidate: Callable[[Exception], None],
+                 own_transaction: bool, response, ratings, answers, profile) -> int:
+    """Insert the rows on ``pooled``, and commit them when it is ``own_transaction`` (on PostgreSQL,
+    one statement is that transaction). A driver error is raised as SQLAlchemy raises it."""
+    driver = pooled.driver_connection
     cursor = None
     try:
         cursor = driver.cursor()  # refused by the driver when it already knows the link is gone
-        if conn.dialect.name == "postgresql":
-            return _insert_in_one_statement(driver, cursor, response, ratings, answers, profile)
-        return _insert_on_cursor(conn, cursor, response, ratings, answers, profile)
-    except conn.dialect.loaded_dbapi.Error as error:
-        raise _as_sqlalchemy_error(conn, cursor, error) from error
+        if dialect.name == "postgresql":
+            return _insert_in_one_statement(driver, cursor, own_transaction, response, ratings, answers, profile)
+        response_id = _insert_on_cursor(dialect, cursor, response, ratings, answers, profile)
+        if own_transaction:
+            driver.commit()
+        return response_id
+    except dialect.loaded_dbapi.Error as error:
+        disconnected = dialect.is_disconnect(error, pooled.dbapi_connection, cursor)
+        if disconnected:
+            invalidate(error)
+        raise _as_sqlalchemy_error(dialect, error, disconnected) from error
     finally:
         if cursor is not None:
             cursor.close()
 
 
-def _as_sqlalchemy_error(conn: Connection, cursor, error: Exception) -> DBAPIError:
-    """The driver's error as SQLAlchemy raises it (an ``IntegrityError`` for a reused UUID), the
-    connection invalidated when the error means it is gone, as SQLAlchemy's own execute does."""
-    dialect = conn.dialect
-    disconnected = dialect.is_disconnect(error, conn.connection.dbapi_connection, cursor)
-    if disconnected:
-        conn.invalidate(error)
+def _as_sqlalchemy_error(dialect: Dialect, error: Exception, disconnected: bool) -> DBAPIError:
+    """The driver's error as SQLAlchemy raises it: an ``IntegrityError`` for a reused UUID, an
+    ``OperationalError`` for a lost or refused connection (``connection_invalidated`` when lost)."""
     return DBAPIError.instance("INSERT (a priority response's rows)", None, error, dialect.loaded_dbapi.Error,
                                connection_invalidated=disconnected, dialect=dialect)
 
 
-def _insert_on_cursor(conn: Connection, cursor, response, ratings, answers, profile) -> int:
-    dialect = conn.dialect
+def _insert_on_cursor(dialect: Dialect, cursor, response, ratings, answers, profile) -> int:
     sql, (values,) = _RESPONSE.parameters(dialect, [response])
     cursor.execute(sql, values)
     response_id = cursor.fetchone()[0]
@@ -160,16 +192,16 @@ def _insert_on_cursor(conn: Connection, cursor, response, ratings, answers, prof
     return response_id
 
 
-def _insert_in_one_statement(driver, cursor, response, ratings, answers, profile) -> int:
-    """Run the one statement; as its own transaction when the session has sent nothing yet on this
-    connection (a statement is atomic: no BEGIN and COMMIT round trips are needed around it)."""
-    alone = driver.info.transaction_status == TransactionStatus.IDLE
-    if alone:
-        driver.autocommit = True
+def _insert_in_one_statement(driver, cursor, own_transaction: bool, response, ratings, answers, profile) -> int:
+    """Run the one statement; with ``own_transaction``, as a transaction by itself (a statement is
+    atomic: no BEGIN and COMMIT round trips are needed around it)."""
+    if not own_transaction:
+        return _execute_rows_statement(cursor, response, ratings, answers, profile)
+    driver.autocommit = True
     try:
         return _execute_rows_statement(cursor, response, ratings, answers, profile)
     finally:
-        if alone and driver.info.transaction_status == TransactionStatus.IDLE:  # not when the link broke
+        if driver.info.transaction_status == TransactionStatus.IDLE:  # not when the link broke
             driver.autocommit = False
 
 

@@ -18,7 +18,7 @@ from webapp.extensions import db
 from webapp.i18n import LANGUAGES
 from webapp.models import Response, utcnow
 from webapp.services.campaigns import CampaignSnapshot, SurveyContent
-from webapp.services.response_writes import insert_priority_rows
+from webapp.services.response_writes import write_priority_rows
 
 log = logging.getLogger(__name__)
 
@@ -145,9 +145,7 @@ def store_priority_response(
     answers = [{"question": question, "text": text, "language": language}
                for question, (text, language) in submission.answers.items()]
     try:
-        response_id = insert_priority_rows(response, ratings, answers, submission.profile)
-        db.session.commit()
-        return Outcome.STORED, response_id
+        return Outcome.STORED, write_priority_rows(response, ratings, answers, submission.profile)
     except IntegrityError:
         db.session.rollback()
         outcome = _replay_outcome(submission.client_uuid, content_hash)

@@ -125,8 +125,9 @@ def write_priority_rows(response: dict[str, Any], ratings: list[dict[str, Any]],
     request), on SQLite one writer at a time (see ``SqliteWriters``). On an error nothing
     of the rows is kept; the session is left for the caller to roll back.
     """
-    session = db.session()
-    if session.in_transaction():
+    registry = db.session.registry  # a request that has not used the session has none: none is made here
+    if registry.has() and registry().in_transaction():
+        session = registry()
         conn = session.connection()
         response_id = _insert_rows(conn.dialect, conn.connection, conn.invalidate, False,
                                    response, ratings, answers, profile)

@@ -56,6 +56,17 @@ def test_resident_completes_the_survey_on_a_small_phone(live_server, phone, arti
     assert stored.profile.place == "98118" and stored.profile.age_band == "25_34"
 
 
+def test_the_survey_and_its_thanks_load_without_a_browser_error(live_server, phone):
+    errors = []
+    phone.on("console", lambda message: errors.append(message.text) if message.type == "error" else None)
+    phone.goto(f"{live_server.url}/s/demo?lang=ar")
+    rate_every_need(phone, 3)
+    phone.locator("form button[type=submit]").last.click()
+    phone.wait_for_url("**/s/demo/thanks**")
+    phone.wait_for_load_state("networkidle")
+    assert errors == []  # no script error, no CSP refusal, nothing asked for that is not there
+
+
 def test_top_three_allows_no_fourth_pick_with_javascript(live_server, phone):
     phone.goto(f"{live_server.url}/s/demo")
     group = phone.locator("#top_three")

@@ -22,7 +22,10 @@ pytestmark = pytest.mark.slow
 FUZZ = settings(max_examples=60, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
 FIELD_NAMES = ["need_housing", "need_food", "top_three", "barrier", "change", "respondent_language", "paper_number",
                "text_language", "place", "age_band", "hardships", "response_id", "csrf_token", "unexpected"]
-json_scalar = st.one_of(st.none(), st.booleans(), st.integers(-2**63, 2**63), st.floats(allow_nan=False), any_text)
+#: JSON text may hold half of a surrogate pair alone ("\ud800"), which no form post can
+lone_surrogates = st.text(st.characters(categories=["Cs"]), min_size=1, max_size=3)
+json_scalar = st.one_of(st.none(), st.booleans(), st.integers(-2**63, 2**63), st.floats(allow_nan=False), any_text,
+                        lone_surrogates)
 any_json = st.recursive(json_scalar, lambda inner: st.one_of(st.lists(inner, max_size=4),
                                                              st.dictionaries(st.text(max_size=12), inner, max_size=4)),
                         max_leaves=12)
@@ -115,6 +118,14 @@ def test_payloads_sent_through_the_sync_api_come_out_inert(worker, world, app):
     AuthActions(worker).login_as(world.lead)
     page = worker.get(f"/field/{world.campaign.slug}/").get_data(as_text=True)
     assert "<script>alert(1)</script>" not in page
+
+
+def test_a_lone_surrogate_in_synced_text_is_stored_as_a_replacement_character(worker, world):
+    body = json.dumps({"responses": [item(world, barrier="PLACEHOLDER")]}).replace("PLACEHOLDER", "rent \\ud800 high")
+    response = worker.post(api_url(world), data=body, content_type="application/json",
+                           headers={"Accept": "application/json", "X-CSRFToken": csrf_token(worker, world)})
+    assert [r["status"] for r in response.get_json()["results"]] == ["stored"]
+    assert db.session.scalar(select(Answer.text).where(Answer.question == "barrier")) == "rent \ufffd high"
 
 
 @FUZZ

@@ -13,6 +13,7 @@ messages are the same.
 from __future__ import annotations
 
 import datetime as dt
+import re
 from dataclasses import dataclass, field
 
 from flask_babel import gettext as _
@@ -52,7 +53,7 @@ def field_form(campaign: CampaignSnapshot, content, formdata=None):
 
 
 def _formdata(fields: dict) -> MultiDict | None:
-    """The item's fields as form data, without NUL characters (see ``webapp.requests``); None when
+    """The item's fields as form data, cleaned as a form post arrives (``_as_posted``); None when
     they are not name -> text or list of texts."""
     pairs = []
     for name, value in fields.items():
@@ -60,8 +61,18 @@ def _formdata(fields: dict) -> MultiDict | None:
         for one in values:
             if isinstance(one, bool) or not isinstance(one, (str, int)):
                 return None
-            pairs.append((str(name).replace("\x00", ""), str(one).replace("\x00", "")))  # as ChorusRequest does
+            pairs.append((_as_posted(str(name)), _as_posted(str(one))))
     return MultiDict(pairs)
+
+
+#: half of a UTF-16 surrogate pair, alone: JSON can carry one ("\ud800"), UTF-8 cannot
+_LONE_SURROGATE = re.compile("[\ud800-\udfff]")
+
+
+def _as_posted(text: str) -> str:
+    """``text`` as it would arrive in a form post: without NUL (as ``ChorusRequest`` drops it),
+    and with a lone surrogate shown as U+FFFD (as bytes that are not UTF-8 are decoded)."""
+    return _LONE_SURROGATE.sub("\ufffd", text.replace("\x00", ""))
 
 
 def _created_at(value) -> dt.datetime | None:

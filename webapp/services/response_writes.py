@@ -82,7 +82,8 @@ _RATINGS = DriverInsert(Rating.__table__, RATING_COLUMNS)
 _ANSWERS = DriverInsert(Answer.__table__, ANSWER_COLUMNS)
 _PROFILE = DriverInsert(Profile.__table__, PROFILE_COLUMNS)
 
-#: Every row of a response in one statement, for PostgreSQL (arrays are unnested into rows).
+#: Every row of a response in one statement, for PostgreSQL. The ratings and answers go as one JSON text
+#: each, read back into rows by the server: psycopg adapts one string far faster than six typed arrays.
 _POSTGRESQL_ROWS = """
 WITH new_response AS (
     INSERT INTO response (client_uuid, content_hash, campaign_id, instrument, language, channel, event_id,
@@ -93,13 +94,11 @@ WITH new_response AS (
 ), new_ratings AS (
     INSERT INTO rating (response_id, need_id, importance, top_three)
     SELECT new_response.id, r.need_id, r.importance, r.top_three
-    FROM new_response, unnest(%(need_ids)s::integer[], %(importances)s::smallint[], %(top_three)s::boolean[])
-         AS r(need_id, importance, top_three)
+    FROM new_response, json_to_recordset(%(ratings)s::json) AS r(need_id integer, importance smallint, top_three boolean)
 ), new_answers AS (
     INSERT INTO answer (response_id, question, text, language)
     SELECT new_response.id, a.question, a.text, a.language
-    FROM new_response, unnest(%(questions)s::varchar[], %(texts)s::text[], %(languages)s::varchar[])
-         AS a(question, text, language)
+    FROM new_response, json_to_recordset(%(answers)s::json) AS a(question varchar, text text, language varchar)
 ), new_profile AS (
     INSERT INTO profile (response_id, place, age_band, race_ethnicity, income_band, primary_language, uninsured,
                          food_insecurity, housing_instability, disability, transportation_barrier)
@@ -210,12 +209,8 @@ def _execute_rows_statement(cursor, response, ratings, answers, profile) -> int:
     race_ethnicity = profile.get("race_ethnicity")
     cursor.execute(_POSTGRESQL_ROWS, {
         **response,
-        "need_ids": [rating["need_id"] for rating in ratings],
-        "importances": [rating["importance"] for rating in ratings],
-        "top_three": [rating["top_three"] for rating in ratings],
-        "questions": [answer["question"] for answer in answers],
-        "texts": [answer["text"] for answer in answers],
-        "languages": [answer["language"] for answer in answers],
+        "ratings": json.dumps(ratings, ensure_ascii=False),
+        "answers": json.dumps(answers, ensure_ascii=False),
         **{column: profile.get(column) for column in PROFILE_COLUMNS if column != "response_id"},
         "race_ethnicity": None if race_ethnicity is None else json.dumps(race_ethnicity),
         "has_profile": bool(profile),

@@ -58,7 +58,7 @@ def stored_as_is(response_id: int) -> dict:
 def test_rows_are_stored_exactly_as_the_orm_stores_them(app, path):
     campaign = make_campaign(needs=("housing", "food"))
     housing, food = campaign.needs
-    answers = [{"question": "barrier", "text": "Rent <b>", "language": "es"},
+    answers = [{"question": "barrier", "text": 'Rent <b> "alto" \\ الإيجار\nmucho', "language": "es"},
                {"question": "change", "text": "=1+1", "language": "und"}]
     columns = response_columns(campaign)
     ratings = [{"need_id": housing.id, "importance": 5, "top_three": True},

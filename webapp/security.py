@@ -32,6 +32,11 @@ SECURITY_HEADERS = (
 HSTS = ("Strict-Transport-Security", "max-age=31536000; includeSubDomains")
 
 
+#: (lowercase name, the header) of each header, without HSTS and with it
+_PLAIN = tuple((name.lower(), (name, value)) for name, value in SECURITY_HEADERS)
+_SECURE = (*_PLAIN, (HSTS[0].lower(), HSTS))
+
+
 class SecurityHeaders:
     """WSGI middleware: strict CSP (no inline script or style), no framing, no sniffing, HSTS
     behind TLS, on every response the app sends (error pages included).
@@ -53,11 +58,6 @@ class SecurityHeaders:
             return start_response(status, headers, exc_info)
 
         return self.wsgi_app(environ, start_with_headers)
-
-
-#: (lowercase name, the header) of each header, without HSTS and with it
-_PLAIN = tuple((name.lower(), (name, value)) for name, value in SECURITY_HEADERS)
-_SECURE = (*_PLAIN, (HSTS[0].lower(), HSTS))
 
 
 def init_security(app: Flask) -> None:

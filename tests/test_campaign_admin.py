@@ -61,7 +61,7 @@ def test_admin_sets_up_a_campaign_with_needs_in_two_languages(client, admin):
 def test_new_campaign_slug_must_be_free_and_well_formed(client, admin):
     make_campaign(slug="taken")
     for slug, message in (("taken", "Another campaign already uses this web address."),
-                          ("Not OK!", "Use 2 to 64 lowercase letters")):
+                          ("Not OK!", "Use 2 to 64 lowercase letters"), ("taken\n", "Use 2 to 64 lowercase letters")):
         response = fill_and_post(client, "/admin/campaigns/new", {"slug": slug, "title": "T"}, form_id="campaign")
         assert response.status_code == 422 and message in response.get_data(as_text=True)
 

@@ -3,8 +3,10 @@ from __future__ import annotations
 
 import hashlib
 import os
+from urllib.parse import urlencode
 
 from flask import Flask, g, request, url_for
+from werkzeug.urls import iri_to_uri
 from flask_babel import format_date, format_datetime, format_number, format_percent
 
 from webapp.config import MAX_TEXT_LENGTH
@@ -24,10 +26,13 @@ def _asset_versions(app: Flask) -> dict[str, str]:
 
 
 def switcher_url(code: str) -> str:
-    """This page in language ``code`` (same path, same query, new ?lang=)."""
-    args = request.args.to_dict(flat=False)
-    args["lang"] = [code]
-    return url_for(request.endpoint, **(request.view_args or {}), **args) if request.endpoint else f"?lang={code}"
+    """This page in language ``code``: same path, same query, new ?lang=.
+
+    Made from the request's own path, not ``url_for``, whose arguments a query could
+    clash with (``?endpoint=``, ``?slug=`` on a page whose URL names one, ``?_anchor=``).
+    """
+    query = [(key, value) for key, value in request.args.items(multi=True) if key != "lang"] + [("lang", code)]
+    return iri_to_uri(request.script_root + request.path) + "?" + urlencode(query)
 
 
 def _close_streamed_files(response):

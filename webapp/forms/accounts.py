@@ -3,11 +3,10 @@ from __future__ import annotations
 
 from flask_babel import format_number
 from flask_babel import lazy_gettext as _l
-from flask_wtf import FlaskForm
 from wtforms import BooleanField, HiddenField, PasswordField, StringField
 from wtforms.validators import EqualTo, InputRequired, Regexp, ValidationError
 
-from webapp.forms.fields import ChoiceField, MaxLength, MultiCheckboxField, options
+from webapp.forms.fields import ChoiceField, ChorusForm, MaxLength, MultiCheckboxField, options
 from webapp.services.passwords import MIN_LENGTH
 
 ROLE_CHOICES = options([
@@ -57,7 +56,7 @@ EMAIL_VALIDATORS = [
 ]
 
 
-class LoginForm(FlaskForm):
+class LoginForm(ChorusForm):
     """Sign in with email and password."""
 
     email = StringField(_l("Email"), validators=[InputRequired(message=_l("Please enter your email address."))])
@@ -79,7 +78,7 @@ class NewPasswordMixin:
     )
 
 
-class PasswordChangeForm(NewPasswordMixin, FlaskForm):
+class PasswordChangeForm(NewPasswordMixin, ChorusForm):
     """Change your own password (the current one is asked first)."""
 
     current_password = PasswordField(
@@ -87,11 +86,11 @@ class PasswordChangeForm(NewPasswordMixin, FlaskForm):
     )
 
 
-class ResetPasswordForm(NewPasswordMixin, FlaskForm):
+class ResetPasswordForm(NewPasswordMixin, ChorusForm):
     """Set a password through a one-time link."""
 
 
-class UserCreateForm(FlaskForm):
+class UserCreateForm(ChorusForm):
     """A new staff account; the admin then hands over a one-time link to set the password."""
 
     email = StringField(_l("Email"), validators=EMAIL_VALIDATORS)
@@ -100,7 +99,7 @@ class UserCreateForm(FlaskForm):
     campaigns = MultiCheckboxField(_l("Campaigns"), coerce=int, choices=[])
 
 
-class UserEditForm(FlaskForm):
+class UserEditForm(ChorusForm):
     """Change an account's role, campaigns, or whether it may sign in."""
 
     role = ChoiceField(_l("Role"), choices=ROLE_CHOICES, validators=[InputRequired(message=_l("Please choose a role."))])

@@ -3,12 +3,11 @@ from __future__ import annotations
 
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
-from flask_wtf import FlaskForm
 from wtforms import DecimalField, TextAreaField
 from wtforms.validators import NumberRange, Optional, StopValidation, ValidationError
 
 from analysis.errors import InputError
-from webapp.forms.fields import MaxLength
+from webapp.forms.fields import ChorusForm, MaxLength
 from webapp.i18n import translated_message
 
 #: profile columns margins may be given for
@@ -63,7 +62,7 @@ class WeightCapField(DecimalField):
             raise StopValidation()  # the range check would only say it again
 
 
-class AnalysisSettingsForm(FlaskForm):
+class AnalysisSettingsForm(ChorusForm):
     """Margins as ``variable,category,target`` CSV; the equity lens as TOML; the weight cap."""
 
     margins_csv = TextAreaField(_l("The community's make-up (population figures)"),

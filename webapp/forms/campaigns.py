@@ -2,14 +2,21 @@
 from __future__ import annotations
 
 from flask_babel import lazy_gettext as _l
-from flask_wtf import FlaskForm
 from wtforms import StringField, TextAreaField
 from wtforms.validators import DataRequired, InputRequired, Regexp, ValidationError
 
-from webapp.forms.fields import MaxLength, MultiCheckboxField, OptionalSelectField, free_text_length, options
+from webapp.forms.fields import (
+    ChorusForm,
+    MaxLength,
+    MultiCheckboxField,
+    OptionalSelectField,
+    free_text_length,
+    options,
+)
 from webapp.forms.priority import PriorityFormBase
 from webapp.i18n import LANGUAGES
 from webapp.models import PROFILE_QUESTIONS
+from webapp.services.campaigns import SLUG_PATTERN
 
 TITLE_LENGTH = 200
 NAME_LENGTH = 200
@@ -49,14 +56,14 @@ def _default_is_offered(form, field):
         field.data = list(field.data or []) + [form.default_language.data]  # the default is always offered
 
 
-class CampaignCreateForm(FlaskForm):
+class CampaignCreateForm(ChorusForm):
     """A new campaign: its web address, languages, and its title in the default language."""
 
     slug = StringField(
         _l("Web address"),
         validators=[
             InputRequired(message=_l("Please choose a web address.")),
-            Regexp(r"^[a-z0-9](?:[a-z0-9-]{0,62}[a-z0-9])?$", message=CAMPAIGN_ERRORS["slug_format"]),
+            Regexp(SLUG_PATTERN, message=CAMPAIGN_ERRORS["slug_format"]),
         ],
     )
     default_language = OptionalSelectField(_l("Default language"), choices=language_choices, default="en")
@@ -67,7 +74,7 @@ class CampaignCreateForm(FlaskForm):
     intro = TextAreaField(_l("Introduction (optional)"), validators=[free_text_length()])
 
 
-class CampaignSettingsForm(FlaskForm):
+class CampaignSettingsForm(ChorusForm):
     """The default language, the languages offered and the profile questions asked."""
 
     default_language = OptionalSelectField(_l("Default language"), choices=language_choices)
@@ -90,7 +97,7 @@ class _Written:
             raise ValidationError(self.message)
 
 
-def build_need_form(languages: list[str], default_language: str) -> type[FlaskForm]:
+def build_need_form(languages: list[str], default_language: str) -> type[ChorusForm]:
     """The form to add a need: a name and description per offered language (the default's name required)."""
     attributes = {}
     for code in languages:
@@ -99,12 +106,12 @@ def build_need_form(languages: list[str], default_language: str) -> type[FlaskFo
             name_validators.append(_Written(CAMPAIGN_ERRORS["need_name_required"]))
         attributes[f"name_{code}"] = StringField(_l("Name"), validators=name_validators)
         attributes[f"description_{code}"] = TextAreaField(_l("Description (optional)"), validators=[free_text_length()])
-    form_class = type("NeedAddForm", (FlaskForm,), attributes)
+    form_class = type("NeedAddForm", (ChorusForm,), attributes)
     form_class.languages = list(languages)
     return form_class
 
 
-def build_content_form(campaign, language: str) -> type[FlaskForm]:
+def build_content_form(campaign, language: str) -> type[ChorusForm]:
     """The content editor's form for ``campaign`` in ``language``: title, intro, and each active need."""
     required = language == campaign.default_language
     title_validators = [MaxLength(TITLE_LENGTH)] + ([_Written(CAMPAIGN_ERRORS["title_required"])] if required else [])
@@ -116,4 +123,4 @@ def build_content_form(campaign, language: str) -> type[FlaskForm]:
         name_validators = [MaxLength(NAME_LENGTH)] + ([_Written(CAMPAIGN_ERRORS["need_name_required"])] if required else [])
         attributes[f"need_{need.id}_name"] = StringField(_l("Name"), validators=name_validators)
         attributes[f"need_{need.id}_description"] = TextAreaField(_l("Description"), validators=[free_text_length()])
-    return type("ContentForm", (FlaskForm,), attributes)
+    return type("ContentForm", (ChorusForm,), attributes)

@@ -9,12 +9,11 @@ from __future__ import annotations
 import functools
 
 from flask_babel import lazy_gettext as _l
-from flask_wtf import FlaskForm
 from flask_wtf.file import FileField, FileRequired
 from wtforms import StringField
 from wtforms.validators import DataRequired, InputRequired, Optional, Regexp
 
-from webapp.forms.fields import MaxLength, OptionalSelectField, options
+from webapp.forms.fields import ChorusForm, MaxLength, OptionalSelectField, options
 from webapp.forms.meetings import LocalDateField
 from webapp.forms.priority import build_priority_form
 from webapp.i18n import LANGUAGES
@@ -23,7 +22,7 @@ from webapp.i18n import LANGUAGES
 PAPER_NUMBER_PATTERN = r"^[0-9A-Za-z][0-9A-Za-z./-]{0,39}$"
 
 
-class EventForm(FlaskForm):
+class EventForm(ChorusForm):
     """A new outreach event: what, when, where."""
 
     name = StringField(_l("Event name"), validators=[
@@ -32,7 +31,7 @@ class EventForm(FlaskForm):
     place = StringField(_l("Place"), validators=[MaxLength(200)])
 
 
-class QueueFileForm(FlaskForm):
+class QueueFileForm(ChorusForm):
     """A file of waiting responses exported from an entry screen, to upload."""
 
     queue_file = FileField(_l("File of waiting responses (.json)"),

@@ -7,8 +7,10 @@ import uuid
 from flask_babel import format_number
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
+from flask import request
 from flask_wtf import FlaskForm
-from wtforms import RadioField, SelectChoice, SelectField, SelectMultipleField, StringField, widgets
+from werkzeug.datastructures import CombinedMultiDict, MultiDict
+from wtforms import FileField, RadioField, SelectChoice, SelectField, SelectMultipleField, StringField, widgets
 from wtforms.csrf.core import CSRFTokenField
 from wtforms.validators import ValidationError
 
@@ -61,7 +63,26 @@ class CSRFTokenWhenShown(FlaskForm.Meta.csrf_class):
         return _TokenWhenShown(functools.partial(super().generate_csrf_token, csrf_token_field))
 
 
-class SurveyForm(FlaskForm):
+class ChorusForm(FlaskForm):
+    """Every form of Chorus: a file reaches only a file field.
+
+    Flask-WTF reads a multipart post as its files and its text together, so a file sent
+    under a text field's name would reach that field's validators, which expect text (a
+    500). Here a form reads the posted text, plus the files sent under its own file fields'
+    names; a file anywhere else is as if nothing had been sent there.
+    """
+
+    class Meta:
+        def wrap_formdata(self, form, formdata):
+            formdata = super().wrap_formdata(form, formdata)
+            if not isinstance(formdata, CombinedMultiDict):
+                return formdata
+            file_fields = {name for name, field in form._fields.items() if isinstance(field, FileField)}
+            files = MultiDict([(name, file) for name, file in request.files.items(multi=True) if name in file_fields])
+            return CombinedMultiDict((files, request.form)) if files else request.form
+
+
+class SurveyForm(ChorusForm):
     """A public survey form: each request's fields are copies of fields built once per form class.
 
     Building a WTForms field runs its whole constructor (label, flags, validators, choices);

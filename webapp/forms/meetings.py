@@ -11,12 +11,12 @@ from __future__ import annotations
 
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
-from flask_wtf import FlaskForm
 from wtforms import DateField, HiddenField, IntegerField, StringField, TextAreaField
 from wtforms.validators import DataRequired, InputRequired, NumberRange
 
 from webapp.forms.fields import (
     ChoiceField,
+    ChorusForm,
     Honeypot,
     MaxLength,
     OptionalSelectField,
@@ -153,7 +153,7 @@ class LocalIntegerField(IntegerField):
             raise ValueError(_("Please give a whole number.")) from error
 
 
-class MeetingForm(FlaskForm):
+class MeetingForm(ChorusForm):
     """A new meeting: what, when, where, who facilitates, and how long evaluations are taken."""
 
     title = StringField(_l("Meeting title"), validators=[

@@ -64,6 +64,8 @@ class SurveyContent:
 
 def find_campaign(slug: str) -> Campaign | None:
     """The campaign with this slug, or None."""
+    if "\x00" in slug:  # no slug has one, and PostgreSQL refuses to compare text holding it
+        return None
     return db.session.scalar(select(Campaign).where(Campaign.slug == slug))
 
 
@@ -82,6 +84,8 @@ def campaign_snapshot(slug: str) -> CampaignSnapshot | None:
     seconds. Nothing depends on it being newer: a response is stored against the
     content version it was checked with, and need rows are never deleted.
     """
+    if "\x00" in slug:  # as in find_campaign
+        return None
     max_age = current_app.config["CAMPAIGN_CACHE_SECONDS"]
     cache = current_app.extensions.setdefault("campaign_snapshots", {})
     cached = cache.get(slug)
@@ -213,7 +217,8 @@ def content_gaps(campaign: Campaign) -> dict[str, list[str]]:
 
 # --- editing a campaign (admins, and leads of the campaign) --------------------------------
 
-SLUG_PATTERN = re.compile(r"^[a-z0-9](?:[a-z0-9-]{0,62}[a-z0-9])?$")
+#: a whole slug (``\Z``: ``$`` would also let a final newline through)
+SLUG_PATTERN = re.compile(r"[a-z0-9](?:[a-z0-9-]{0,62}[a-z0-9])?\Z")
 
 
 class CampaignError(ValueError):

@@ -53,7 +53,7 @@ def meeting_evaluation(code: str):
     if parse_uuid(form.response_id.data) is None:
         form.response_id.data = str(uuid.uuid4())
     form.lang.data = language
-    if request.method == "GET":
+    if request.method != "POST":  # GET or HEAD
         form.text_language.data = language
         return _render(form, meeting)
 

@@ -48,14 +48,14 @@ def priority_survey(slug: str):
         set_language(switch_to)
         g.remember_language = True
     language = choose_language()
-    if request.method == "GET" and not session.get("_flashes"):
+    if request.method != "POST" and not session.get("_flashes"):  # GET, or HEAD (a link checker)
         return blank_survey_page(campaign, language)
     content = survey_content(campaign, language)
     form = priority_form(campaign, content)
     if parse_uuid(form.response_id.data) is None:
         form.response_id.data = str(uuid.uuid4())
     form.lang.data = language
-    if request.method == "GET":
+    if request.method != "POST":  # GET or HEAD
         form.text_language.data = language
         return _render(form, content)
 

@@ -84,6 +84,10 @@ def margins_from_text(text: str, name: str | Message = "margins") -> dict[str, d
     return _margins(name, header, rows)
 
 
+#: targets are people counted or shares of them; a larger figure is a typing slip (and would overflow sums)
+MAX_TARGET = 1e12
+
+
 def _margins(name: str | Message, header: list[str], rows: list[list[str]],
              first_line: int = 2) -> dict[str, dict[str, float]]:
     require_columns(name, header, MARGIN_COLUMNS)
@@ -102,6 +106,10 @@ def _margins(name: str | Message, header: list[str], rows: list[list[str]],
                              name=name, line=line, target=target_text, category=category, variable=variable) from None
         if not math.isfinite(target):
             raise InputError(N_("'%(name)s' line %(line)d: target for '%(category)s' of '%(variable)s' is not finite"),
+                             name=name, line=line, category=category, variable=variable)
+        if not 0 <= target < MAX_TARGET:  # a count or a share: never below 0, and summed without overflow
+            raise InputError(N_("'%(name)s' line %(line)d: target for '%(category)s' of '%(variable)s' must be "
+                                "zero or more and less than a trillion"),
                              name=name, line=line, category=category, variable=variable)
         categories = margins.setdefault(variable, {})
         if category in categories:

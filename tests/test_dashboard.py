@@ -274,6 +274,17 @@ def test_a_lens_nested_too_deeply_is_refused_not_a_500(client, campaign, lead):
     assert "This lens cannot be read" in response.get_data(as_text=True)
 
 
+def test_population_figures_that_would_overflow_or_are_negative_are_refused_in_arabic(client, campaign, lead):
+    from tests.helpers import fill_and_post
+
+    for target in ("1e308", "-1"):
+        response = fill_and_post(client, "/coalition/north/summary/settings?lang=ar",
+                                 {"margins_csv": f"variable,category,target\nplace,98118,{target}\nplace,98108,5\n"},
+                                 form_id="analysis-settings")
+        assert response.status_code == 422
+        assert "يجب أن تكون صفرًا أو أكثر وأقل من تريليون" in response.get_data(as_text=True)
+
+
 @pytest.mark.parametrize(("lang", "margins_error", "lens_error"), [
     ("en", "These figures cannot be read: &#39;population figures&#39; line 2: target &#39;lots&#39; for category "
            "&#39;42&#39; of variable &#39;place&#39; is not a number",

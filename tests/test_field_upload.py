@@ -88,3 +88,30 @@ def test_an_upload_needs_a_file(client, world):
     token = form_values(page.get_data(as_text=True), "upload")["csrf_token"][0]
     response = client.post(upload_url(world), data={"csrf_token": token}, content_type="multipart/form-data")
     assert response.status_code == 422 and "Please choose the file to upload." in response.get_data(as_text=True)
+
+
+@pytest.mark.parametrize("created_at", ["0001-01-01T00:00:00+01:00", "0001-01-01T00:00:00Z", "1970-01-01T00:00:00Z"])
+def test_an_impossible_entry_time_in_a_file_is_ignored_and_the_rest_is_stored(client, world, created_at):
+    AuthActions(client).login_as(world.worker)
+    response = upload(client, world, export_file(world, [dict(item(world), created_at=created_at), item(world)]))
+    assert response.status_code == 200 and "Stored: 2. Already stored: 0." in response.get_data(as_text=True)
+    db.session.expire_all()
+    assert all(when.year >= 2000 for when in db.session.scalars(select(Response.created_at)))
+
+
+def test_a_file_nested_too_deeply_is_refused_clearly(client, world):
+    AuthActions(client).login_as(world.worker)
+    response = upload(client, world, b"[" * 200_000 + b"]" * 200_000)
+    assert response.status_code == 422
+    assert "This file is not an export of waiting responses." in response.get_data(as_text=True)
+    assert stored_count() == 0
+
+
+def test_a_lone_surrogate_in_a_files_uuid_is_shown_as_a_replacement_character(client, world):
+    AuthActions(client).login_as(world.worker)
+    content = json.dumps([item(world), {"uuid": "PLACEHOLDER"}]).replace("PLACEHOLDER", "\\ud800").encode()
+    response = upload(client, world, content)
+    assert response.status_code == 200
+    html = response.get_data(as_text=True)
+    assert "Stored: 1. Already stored: 0." in html and "\ufffd" in html
+    assert stored_count() == 1

@@ -128,6 +128,37 @@ def test_a_lone_surrogate_in_synced_text_is_stored_as_a_replacement_character(wo
     assert db.session.scalar(select(Answer.text).where(Answer.question == "barrier")) == "rent \ufffd high"
 
 
+#: entry times a client clock can send that no database should hold: out of range once in UTC, or implausibly old
+BAD_ENTRY_TIMES = ["0001-01-01T00:00:00+01:00", "0001-01-01T00:00:00Z", "1970-01-01T00:00:00Z"]
+
+
+@pytest.mark.parametrize("created_at", BAD_ENTRY_TIMES)
+def test_an_impossible_entry_time_is_ignored_and_the_batch_is_stored(worker, world, created_at):
+    batch = [dict(item(world), created_at=created_at), item(world, importance=2)]
+    response = worker.post(api_url(world), json={"responses": batch},
+                           headers={"Accept": "application/json", "X-CSRFToken": csrf_token(worker, world)})
+    assert response.status_code == 200
+    assert [r["status"] for r in response.get_json()["results"]] == ["stored", "stored"]
+    db.session.expire_all()
+    assert all(when.year >= 2000 for when in db.session.scalars(select(Response.created_at)))
+
+
+def test_json_nested_too_deeply_is_refused_as_not_json(worker, world):
+    before = counts()
+    response = worker.post(api_url(world), data="[" * 200_000 + "]" * 200_000, content_type="application/json",
+                           headers={"Accept": "application/json", "X-CSRFToken": csrf_token(worker, world)})
+    assert response.status_code == 400 and response.get_json()["error"] == "Please send the responses as JSON."
+    assert counts() == before
+
+
+def test_a_lone_surrogate_in_an_items_uuid_is_echoed_as_a_replacement_character(worker, world):
+    body = json.dumps({"responses": [item(world), {"uuid": "PLACEHOLDER"}]}).replace("PLACEHOLDER", "\\ud800")
+    response = worker.post(api_url(world), data=body, content_type="application/json",
+                           headers={"Accept": "application/json", "X-CSRFToken": csrf_token(worker, world)})
+    results = response.get_json()["results"]
+    assert [r["status"] for r in results] == ["stored", "invalid"] and results[1]["uuid"] == "\ufffd"
+
+
 @FUZZ
 @given(changes=st.dictionaries(st.sampled_from(["name", "date", "place", "csrf_token", "other"]),
                                st.lists(st.one_of(any_text, st.dates().map(str)), max_size=3), max_size=4))

@@ -59,7 +59,11 @@ def sync_responses(slug: str):
             validate_csrf(request.headers.get("X-CSRFToken"))
     except ValidationError:
         return _error(_("This page's form token is out of date. Sending again with a fresh one."), 400, csrf=True)
-    items, single = items_of(request.get_json(silent=True))
+    try:
+        body = request.get_json(silent=True)
+    except RecursionError:  # nested too deeply to parse; not a ValueError, so not silenced
+        body = None
+    items, single = items_of(body)
     if items is None:
         return _error(_("Please send the responses as JSON."), 400)
     if len(items) > MAX_BATCH:
@@ -78,7 +82,7 @@ def upload(slug: str):
     if form.validate_on_submit():
         try:
             body = json.loads(form.queue_file.data.read().decode("utf-8"))
-        except (UnicodeDecodeError, ValueError):
+        except (UnicodeDecodeError, ValueError, RecursionError):
             body = None
         items, _single = items_of(body)
         if items is None:

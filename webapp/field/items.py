@@ -75,8 +75,13 @@ def _as_posted(text: str) -> str:
     return _LONE_SURROGATE.sub("\ufffd", text.replace("\x00", ""))
 
 
+#: entry times before this are not plausible (a reset clock, a slip of the keyboard)
+_EARLIEST_ENTRY = dt.datetime(2000, 1, 1, tzinfo=dt.timezone.utc)
+
+
 def _created_at(value) -> dt.datetime | None:
-    """The client's time of entry, when it is a timezone-aware ISO 8601 time not in the future."""
+    """The client's time of entry, when it is a timezone-aware ISO 8601 time that is neither in
+    the future nor implausibly old (before 2000, or out of range once in UTC)."""
     if not isinstance(value, str):
         return None
     try:
@@ -85,8 +90,12 @@ def _created_at(value) -> dt.datetime | None:
         return None
     if when.tzinfo is None:
         return None
+    try:
+        when = when.astimezone(dt.timezone.utc)
+    except OverflowError:  # e.g. 0001-01-01T00:00:00+01:00 is before year 1 in UTC
+        return None
     now = dt.datetime.now(dt.timezone.utc)
-    return when if when <= now + dt.timedelta(minutes=5) else None
+    return when if _EARLIEST_ENTRY <= when <= now + dt.timedelta(minutes=5) else None
 
 
 def store_item(campaign: CampaignSnapshot, item, worker) -> ItemResult:
@@ -95,7 +104,7 @@ def store_item(campaign: CampaignSnapshot, item, worker) -> ItemResult:
         return ItemResult(None, "invalid", {"item": _("This is not a response.")})
     raw_uuid = item.get("uuid")
     client_uuid = parse_uuid(raw_uuid) if isinstance(raw_uuid, str) else None
-    shown_uuid = raw_uuid if isinstance(raw_uuid, (str, type(None))) else str(raw_uuid)
+    shown_uuid = None if raw_uuid is None else _as_posted(str(raw_uuid))  # echoed, so no lone surrogate
     if client_uuid is None:
         return ItemResult(shown_uuid, "invalid", {"uuid": _("This response has no valid identifier.")})
     event_id = item.get("event_id")

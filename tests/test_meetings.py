@@ -222,7 +222,7 @@ def test_missing_items_are_listed_and_everything_typed_is_kept(client, campaign)
     assert response.status_code == 422
     html = response.get_data(as_text=True)
     assert "Please fix 6 things before sending" in html
-    assert 'href="#participation-0"' in html and 'href="#goals-0"' not in html
+    assert 'href="#participation"' in html and 'href="#goals"' not in html
     kept = form_values(html, "evaluation")
     assert kept["goals"] == ["2"] and kept["conflict"] == ["none"] and kept["improve"] == ["Start on time"]
     assert count(Response) == 0

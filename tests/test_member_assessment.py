@@ -101,7 +101,7 @@ def test_missing_required_answers_show_a_summary_and_keep_every_value(client, ca
     response = send(client, typed)
     assert response.status_code == 422
     html = response.get_data(as_text=True)
-    assert 'href="#sector-0"' in html and 'href="#involvement-0"' in html
+    assert 'href="#sector"' in html and 'href="#involvement"' in html
     assert "Please choose your sector." in html and "Please choose how involved you would like to be." in html
     kept = form_values(html, FORM)
     for name, value in typed.items():
@@ -278,3 +278,12 @@ def test_any_member_post_is_answered_without_error_or_partial_write(app, campaig
         assert "<script>alert(1)</script>" not in response.get_data(as_text=True)
 
     post()
+
+
+def test_contact_boxes_read_left_to_right_and_free_text_goes_the_way_it_is_written(client, campaign):
+    html = client.get(URL + "?lang=ar").get_data(as_text=True)
+    for name in ("email", "phone"):  # +1 (206) 555-0100 would otherwise show as 555-0100 (206) 1+
+        assert re.search(rf'<input[^>]*\bdir="ltr"[^>]*\bid="{name}"|<input[^>]*\bid="{name}"[^>]*\bdir="ltr"', html), name
+    for name in ("name", "help_involved"):  # Arabic or English, laid out as typed
+        assert re.search(rf'<(input|textarea)[^>]*\bdir="auto"[^>]*\bid="{name}"|<(input|textarea)[^>]*\bid="{name}"[^>]*\bdir="auto"',
+                         html), name

@@ -89,7 +89,7 @@ def test_missing_rating_shows_summary_and_keeps_every_value(client, demo):
     assert response.status_code == 422
     html = response.get_data(as_text=True)
     assert 'class="error-summary"' in html
-    assert 'href="#need_healthy_food-0"' in html
+    assert 'href="#need_healthy_food"' in html
     assert "Please choose how important this is." in html
     kept = form_values(html)
     assert kept["need_affordable_housing"] == ["2"]

@@ -22,9 +22,11 @@ class FieldError:
 
 
 def first_input_id(field: Field) -> str:
-    """The id of the field's first input (radio and checkbox groups number theirs)."""
-    if field.type in {"ChoiceField", "RadioField", "MultiCheckboxField"}:
-        return f"{field.id}-0"
+    """Where an error's link goes: the field's input, or a radio or checkbox group's fieldset.
+
+    A link to a group's first input would scroll the question's name and its error out of
+    sight above it; the fieldset (``tabindex="-1"``) takes the focus with its legend in view.
+    """
     return field.id
 
 

@@ -87,7 +87,10 @@ def test_missing_rating_shows_error_summary_and_keeps_answers(live_server, phone
     assert phone.input_value("#change") == "Keep what I typed"
     assert phone.locator("#need_affordable_housing-1").is_checked()
     summary.get_by_role("link").first.click()
-    assert phone.evaluate("location.hash") == "#need_healthy_food-0"
+    assert phone.evaluate("location.hash") == "#need_healthy_food"
+    assert phone.evaluate("document.activeElement.id") == "need_healthy_food"  # the question, named in view
+    assert phone.locator("#need_healthy_food legend").bounding_box()["y"] >= 0
+    assert phone.locator("#need_healthy_food .field-error").is_visible()
     phone.screenshot(path=artifacts / "survey-error-360.png", full_page=True)
 
 

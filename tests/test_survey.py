@@ -1,6 +1,7 @@
 """The resident priority survey at /s/<slug>: happy path, validation, safety nets."""
 from __future__ import annotations
 
+import re
 import uuid
 
 import pytest
@@ -75,6 +76,14 @@ def test_none_of_these_records_every_hardship_as_no(client, demo):
     fill_and_post(client, "/s/demo", ratings_for(demo) | {"hardships": ["none"]})
     profile = db.session.scalars(select(Profile)).one()
     assert profile.uninsured is False and profile.housing_instability is False
+
+
+def test_the_error_summary_lists_the_problems_in_page_order(client, demo):
+    answers = ratings_for(demo) | {"need_healthy_food": None, "hardships": ["none", "uninsured"], "change": "x" * 2001}
+    html = fill_and_post(client, "/s/demo", answers).get_data(as_text=True)
+    summary = html[html.index('class="error-summary"'):]
+    links = re.findall(r'href="#([a-z_]+)"', summary[:summary.index("</ul>")])
+    assert links == ["need_healthy_food", "change", "hardships"]
 
 
 def test_missing_rating_shows_summary_and_keeps_every_value(client, demo):

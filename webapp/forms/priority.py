@@ -118,6 +118,12 @@ class PriorityFormBase(SurveyForm):
         validators=[_hardships_consistent],
     )
 
+    def __iter__(self):
+        """The fields in page order (what the error summary lists by): the ratings and the top
+        three first, though each campaign's class adds them after the fields declared here."""
+        first = [*self._need_field_names, "top_three"]
+        return iter([self[name] for name in first] + [field for field in super().__iter__() if field.name not in first])
+
     def need_fields(self):
         """The rating fields, in campaign order."""
         return [self[name] for name in self._need_field_names]

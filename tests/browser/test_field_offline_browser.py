@@ -74,6 +74,8 @@ def enter_response(page, paper: str, importance: int = 4, language: str = "Espa√
     page.fill("#barrier", f"Paper form {paper}")
     page.get_by_role("button", name="Save and start the next one").click()
     expect(page.locator("#paper_number")).to_be_focused()
+    message = page.locator("#sync-message").bounding_box()  # "saved" is in view, on a phone too
+    assert 0 <= message["y"] and message["y"] + message["height"] <= page.viewport_size["height"]
 
 
 def waiting(page) -> str:
@@ -138,6 +140,17 @@ def test_a_paper_number_used_already_is_flagged_before_saving(worker, live_serve
     page.context.set_offline(False)
     expect(page.locator("#waiting-count")).to_have_text("0", timeout=20000)
     assert [r.paper_number for r in wait_stored(live_server, "DUP-", 1)] == ["DUP-1"]
+
+
+def test_a_paper_number_sent_a_moment_ago_is_flagged_before_saving_again(worker, live_server):
+    page = worker
+    enter_response(page, "SENT-1")
+    assert [r.paper_number for r in wait_stored(live_server, "SENT-", 1)] == ["SENT-1"]
+    expect(page.locator("#waiting-count")).to_have_text("0", timeout=20000)  # sent, and gone from the queue
+    page.fill("#paper_number", "SENT-1")
+    page.get_by_role("button", name="Save and start the next one").click()
+    assert page.get_by_text("This paper form number is already entered for this event.").first.is_visible()
+    assert waiting(page) == "0"
 
 
 def test_exported_waiting_responses_upload_once_however_often(browser, live_server, field, signed_in, tmp_path):

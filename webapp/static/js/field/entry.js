@@ -180,8 +180,8 @@
       form.reset();
       $("respondent_language").value = language;  // the next person often speaks the same language
       $("top_three").dispatchEvent(new Event("change", { bubbles: true }));
-      window.scrollTo(0, 0);
-      $("paper_number").focus();
+      window.scrollTo(0, 0);  // to the panel that says it was saved and counts what waits
+      $("paper_number").focus({ preventScroll: true });  // ready for typing, without scrolling that away
       say(words.saved);
       saving = false;
       savedAt = Date.now();
@@ -243,6 +243,9 @@
       if (!record) { return null; }
       if (result.status === "stored" || result.status === "duplicate") {
         if (result.status === "stored" && record.event_id === eventId) { state.serverCount += 1; }
+        if (record.event_id === eventId && record.fields.paper_number) {  // taken now, though no longer queued
+          state.paperNumbers.push(record.fields.paper_number[0]);
+        }
         return queue.remove(record.uuid);
       }
       record.state = result.status;

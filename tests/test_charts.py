@@ -103,3 +103,10 @@ def test_interval_labels_keep_a_right_to_left_name_before_its_number():
     svg = str(interval_chart([("السكن", 4.41, 4.3, 4.5)], "Needs", 1, 5, chart_id="c"))
     # the name is a bidi isolate, so in the left-to-right chart ": 4.41" stays after it
     assert "\u2068السكن\u2069: 4.41" in svg and 'direction="ltr"' in svg
+
+
+def test_the_paired_bar_legend_shows_each_bar_as_it_is_drawn():
+    svg = str(paired_bar_chart([("A", 0.5, 0.25)], ("Who answered", "Everyone"), "Who answered"))
+    legend = svg[svg.index('class="chart-legend"'):svg.index("</g>")]
+    swatches = re.findall(r"<rect [^>]*>", legend)
+    assert len(swatches) == 2 and all('class="chart-bar"' in swatch for swatch in swatches)  # the bars' colour

@@ -127,6 +127,20 @@ def test_charts_are_images_with_titles_and_a_table_alternative(client, campaign,
     assert 'class="chart-data"' in html and "style=" not in html
 
 
+def test_the_needs_chart_writes_averages_as_the_table_does_and_weeks_in_the_readers_order(client, campaign, lead):
+    run_now(campaign, n_bootstrap=10)
+    html = client.get("/coalition/north/summary?lang=ko").get_data(as_text=True)
+
+    def chart(chart_id: str) -> str:
+        start = html.index(f'id="{chart_id}-title"')
+        return html[start:html.index("</svg>", start)]
+
+    averages = re.findall(r"\u2069: ([^<]+)<", chart("chart-needs"))
+    written = [value for value in averages if re.match(r"\d", value)]  # a need with too few answers says so
+    assert written and all(re.fullmatch(r"\d\.\d", value) for value in written), averages  # 4.2, not 4.24
+    assert re.search(r">\d+월 \d+일<", chart("chart-weeks"))  # "10월 19일", not "19 10월"
+
+
 def test_recompute_now_stores_a_new_run_and_audits_it(client, campaign, lead):
     from tests.helpers import form_values
 

@@ -11,7 +11,7 @@ from __future__ import annotations
 
 import hashlib
 import math
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 
 from markupsafe import Markup, escape
 
@@ -167,11 +167,13 @@ def _pattern_defs(chart_id: str) -> str:
 
 def interval_chart(items: Sequence[tuple[str, float | None, float | None, float | None]], title: str,
                    x_min: float, x_max: float, *, desc: str = "", chart_id: str | None = None,
-                   missing_text: str = "–", ticks: Sequence[float] | None = None) -> Markup:
+                   missing_text: str = "–", ticks: Sequence[float] | None = None,
+                   written: Callable[[float], str] = _number) -> Markup:
     """A ranked dot plot: per (label, value, low, high) a dot at the value and a bar over the interval.
 
-    The label and the value are written above each row; a row whose value is None shows
-    ``missing_text`` instead (e.g. "too few to say").
+    The label and the value (as ``written`` writes it, e.g. as the table beside it does) are
+    written above each row; a row whose value is None shows ``missing_text`` instead (e.g.
+    "too few to say").
     """
     chart_id = _chart_id(title, chart_id)
     left, right, top, row = 8, 8, 22, 40
@@ -191,7 +193,7 @@ def interval_chart(items: Sequence[tuple[str, float | None, float | None, float 
     parts.append('</g><g font-size="13" fill="currentColor">')
     for index, (label, value, low, high) in enumerate(items):
         y = top + index * row
-        shown = missing_text if value is None else _number(value)
+        shown = missing_text if value is None else written(value)
         # the label isolated (FSI … PDI), so a right-to-left name keeps its number after it
         parts.append(f'<text x="{left}" y="{y + 13}">\u2068{escape(label)}\u2069: {escape(shown)}</text>')
         if value is None:
@@ -221,9 +223,9 @@ def paired_bar_chart(items: Sequence[tuple[str, float, float]], names: tuple[str
     parts = _open(chart_id, height, title, desc, "paired")
     parts.append(_pattern_defs(chart_id))
     parts.append('<g font-size="12" fill="currentColor" class="chart-legend">'
-                 '<rect x="0" y="4" width="14" height="14" fill="currentColor"/>'
+                 '<rect class="chart-bar" x="0" y="4" width="14" height="14" fill="currentColor"/>'
                  f'<text x="20" y="15">{escape(names[0])}</text>'
-                 f'<rect x="{WIDTH // 2}" y="4" width="14" height="14" fill="url(#{chart_id}-hatch)" '
+                 f'<rect class="chart-bar" x="{WIDTH // 2}" y="4" width="14" height="14" fill="url(#{chart_id}-hatch)" '
                  f'stroke="currentColor"/><text x="{WIDTH // 2 + 20}" y="15">{escape(names[1])}</text></g>')
     parts.append('<g font-size="12" fill="currentColor">')
     for index, (label, first, second) in enumerate(items):

@@ -150,3 +150,23 @@ def test_meeting_qr_code_seen_by_a_camera_opens_the_evaluation(live_server, lead
     finally:
         page.close()
     assert decode_qr(png) == [f"{live_server.url}/m/{meeting['code']}"]
+
+
+def test_a_long_email_in_the_members_directory_fits_a_small_phone(live_server, phone, lead_context):
+    email = "outreach.coordinator.for.the.eastside.neighborhood@community-health-coalition.example.org"
+    phone.goto(f"{live_server.url}/members/demo")
+    phone.fill("#name", "Long Address")
+    phone.fill("#email", email)
+    phone.locator("#directory_consent").get_by_text("Yes, list me").click()
+    phone.locator("#sector").get_by_text("Faith-based group").click()
+    phone.locator("#involvement").get_by_text("Help now and then").click()
+    phone.get_by_role("button", name="Send my answers").click()
+    phone.wait_for_url("**/members/demo/thanks**")
+    page = lead_context.new_page()
+    try:
+        page.set_viewport_size({"width": 360, "height": 740})
+        page.goto(f"{live_server.url}/coalition/demo/members")
+        assert page.get_by_text(email).first.is_visible()
+        assert horizontal_overflow(page) == 0
+    finally:
+        page.close()

@@ -3,13 +3,15 @@ from __future__ import annotations
 
 import datetime as dt
 
-from flask_babel import format_date
+from babel.dates import format_skeleton
+from flask_babel import get_locale
 from flask_babel import gettext as _
 
 from webapp.charts import heatmap, interval_chart, line_chart, paired_bar_chart
 from webapp.forms.members import language_name
 from webapp.forms.priority import AGE_BANDS, income_choices
 from webapp.services.dashboard import Summary
+from webapp.views import one_decimal
 
 VARIABLE_NAMES = {
     "place": lambda: _("Neighborhood or ZIP code"),
@@ -56,7 +58,7 @@ def needs_chart(summary: Summary):
               *(row.mean_interval or (None, None))) for row in summary.rows]
     return interval_chart(
         items, _("Needs ranked by importance to residents, most affected weighted up"), 1, 5,
-        chart_id="chart-needs", missing_text=_("too few to say"),
+        chart_id="chart-needs", missing_text=_("too few to say"), written=one_decimal,  # as the table has it
         desc=_("Average importance from 1 to 5 for each need, highest first; the bar is the 95 percent interval."),
     )
 
@@ -111,7 +113,8 @@ def weeks_chart(summary: Summary):
     weeks = summary.counts["week"]
     if not weeks:
         return None
-    labels = [format_date(dt.date.fromisoformat(week), "d MMM") for week in weeks]
+    locale = get_locale()  # day and month in the reader's order ("Oct 19", "10월 19일", "19 أكتوبر")
+    labels = [format_skeleton("MMMd", dt.date.fromisoformat(week), locale=locale) for week in weeks]
     values = [float(n) for n in weeks.values()]
     top = max(values)
     step = max(1, int(top // 4) or 1)

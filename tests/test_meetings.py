@@ -89,6 +89,8 @@ def test_lead_creates_a_meeting_and_lands_on_its_page(client, lead, campaign):
     page = client.get(response.headers["Location"]).get_data(as_text=True)
     assert f"http://localhost/m/{meeting.code}" in page
     assert re.search(r'<svg role="img" focusable="false" viewBox="0 0 \d+ \d+" class="qr-code"><title>', page)
+    last_day = TODAY + dt.timedelta(days=7)  # open through the 7th day after, not into the 8th's first minute
+    assert f"The evaluation is open until {last_day.month}/{last_day.day}/{last_day:%y}, 11:59\u202fPM." in page
 
 
 @pytest.mark.parametrize(("answers", "message"), [

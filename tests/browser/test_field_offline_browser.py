@@ -224,6 +224,7 @@ def test_field_pages_pass_axe_and_fit_a_small_phone(worker, live_server):
     assert axe_violations(page) == [] and horizontal_overflow(page) == 0
     page.goto(f"{live_server.url}/field/demo/upload")
     assert axe_violations(page) == [] and horizontal_overflow(page) == 0
+    assert page.locator("input[type=file]").bounding_box()["height"] >= 44  # a touch target, as every control
 
 
 def test_a_refused_response_stays_visible_with_its_reason_until_removed(worker, live_server, field):

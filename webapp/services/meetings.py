@@ -148,6 +148,12 @@ class MeetingInfo:
         """Whether evaluations are still taken."""
         return (now or utcnow()) < self.closes_at
 
+    @property
+    def open_through(self) -> dt.datetime:
+        """The last minute evaluations are taken, to write "open until" with: ``closes_at`` is the
+        midnight that ends the last day, which reads as if the next day counted."""
+        return self.closes_at - dt.timedelta(minutes=1)
+
 
 @dataclass(frozen=True)
 class ItemResult:

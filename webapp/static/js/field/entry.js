@@ -36,6 +36,7 @@
   }
 
   function say(message) { $("sync-message").textContent = message; }
+  var pageLanguage = document.documentElement.lang || undefined;  // times written as the page is, not as the device is
 
   function render() {
     var waiting = state.records.filter(function (r) { return r.state === "waiting"; });
@@ -51,7 +52,7 @@
       var title = document.createElement("p");
       var paper = record.fields.paper_number && record.fields.paper_number[0];
       title.textContent = (record.state === "conflict" ? words.conflict : words.invalid) + " " +
-        (paper ? words.paperLabel + " " + paper + " · " : "") + new Date(record.created_at).toLocaleString();
+        (paper ? words.paperLabel + " " + paper + " · " : "") + new Date(record.created_at).toLocaleString(pageLanguage);
       item.appendChild(title);
       Object.keys(record.errors || {}).forEach(function (name) {
         var line = document.createElement("p");
@@ -93,7 +94,7 @@
     return Promise.all([queue.all(), queue.getMeta("lastSync"), queue.getMeta("count:" + eventId)])
       .then(function (results) {
         state.records = results[0];
-        if (results[1]) { $("last-sync").textContent = new Date(results[1]).toLocaleString(); }
+        if (results[1]) { $("last-sync").textContent = new Date(results[1]).toLocaleString(pageLanguage); }
         if (typeof results[2] === "number" && results[2] > state.serverCount) { state.serverCount = results[2]; }
         render();
       });

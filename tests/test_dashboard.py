@@ -214,6 +214,13 @@ def test_the_brief_is_one_printable_page_of_the_essentials(client, campaign, lea
     assert "equity emphasis 2" in html
 
 
+def test_the_briefs_lists_are_joined_as_the_readers_language_joins_them(client, campaign, lead):
+    run_now(campaign, n_bootstrap=10)
+    html = client.get("/coalition/north/brief?lang=ar").get_data(as_text=True)
+    heard = html.split('class="brief-heard"', 1)[1].split("</section>", 1)[0]
+    assert " و" in heard and ", " not in heard and ";" not in html.split('class="brief-top"', 1)[1].split("</ol>")[0]
+
+
 def test_the_brief_is_in_the_leads_language(client, campaign, lead):
     run_now(campaign, n_bootstrap=10)
     html = client.get("/coalition/north/brief?lang=es").get_data(as_text=True)

@@ -7,7 +7,8 @@ from urllib.parse import urlencode
 
 from flask import Flask, g, request, url_for
 from werkzeug.urls import iri_to_uri
-from flask_babel import format_date, format_datetime, format_number, format_percent
+from babel.lists import format_list as babel_format_list
+from flask_babel import format_date, format_datetime, format_number, format_percent, get_locale
 
 from webapp.config import MAX_TEXT_LENGTH
 from webapp.i18n import LANGUAGES, current_language, offered_languages, remember_language
@@ -33,6 +34,11 @@ def switcher_url(code: str) -> str:
     """
     query = [(key, value) for key, value in request.args.items(multi=True) if key != "lang"] + [("lang", code)]
     return iri_to_uri(request.script_root + request.path) + "?" + urlencode(query)
+
+
+def format_list(items) -> str:
+    """Items joined as the reader's language joins a list ("a, b, and c"; "a، b وc"; "a、b和c")."""
+    return babel_format_list([str(item) for item in items], locale=get_locale())
 
 
 def _close_streamed_files(response):
@@ -63,7 +69,7 @@ def init_templating(app: Flask) -> None:
 
     app.jinja_env.globals.update(
         format_number=format_number, format_date=format_date, format_datetime=format_datetime,
-        format_percent=format_percent, max_text_length=MAX_TEXT_LENGTH, languages=LANGUAGES,
+        format_percent=format_percent, format_list=format_list, max_text_length=MAX_TEXT_LENGTH, languages=LANGUAGES,
     )
     app.after_request(remember_language)
     app.after_request(_close_streamed_files)  # registered after Compress: runs before it

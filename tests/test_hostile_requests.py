@@ -2,16 +2,21 @@
 belongs, HEAD, a NUL byte or a newline in a campaign's address. None may answer 500."""
 from __future__ import annotations
 
+import importlib
 import io
+import pkgutil
 import re
 from urllib.parse import parse_qsl, urlsplit
 
 import pytest
+from flask_wtf import FlaskForm
 from sqlalchemy import func, select
 
+import webapp.forms
 from tests.factories import make_user, ratings_for
 from tests.helpers import form_values
 from webapp.extensions import db
+from webapp.forms.fields import ChorusForm
 from webapp.models import Campaign, Response
 
 
@@ -86,3 +91,17 @@ def test_a_nul_byte_in_a_campaigns_address_is_not_found_by_staff_either(client, 
     auth.login_as(make_user(email="admin@example.org", role="admin"))
     for url in ("/coalition/%00/summary", "/admin/campaigns/%00/", "/field/%00/"):
         assert client.get(url).status_code in (403, 404), url
+
+
+def test_every_form_reads_files_only_for_its_file_fields(app):
+    for module in pkgutil.iter_modules(webapp.forms.__path__):  # every form class made at import
+        importlib.import_module(f"webapp.forms.{module.name}")
+
+    def subclasses(cls):
+        for sub in cls.__subclasses__():
+            yield sub
+            yield from subclasses(sub)
+
+    strays = [cls.__qualname__ for cls in subclasses(FlaskForm)
+              if cls.__module__.startswith("webapp.") and not issubclass(cls, ChorusForm)]
+    assert strays == []

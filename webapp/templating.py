@@ -5,10 +5,10 @@ import hashlib
 import os
 from urllib.parse import urlencode
 
-from flask import Flask, g, request, url_for
-from werkzeug.urls import iri_to_uri
 from babel.lists import format_list as babel_format_list
+from flask import Flask, g, request, url_for
 from flask_babel import format_date, format_datetime, format_number, format_percent, get_locale
+from werkzeug.urls import iri_to_uri
 
 from webapp.config import MAX_TEXT_LENGTH
 from webapp.i18n import LANGUAGES, current_language, offered_languages, remember_language

@@ -7,7 +7,6 @@ from fractions import Fraction
 
 from flask import Response, stream_with_context
 from flask_babel import format_decimal
-from wtforms import Field
 
 from webapp.services.exports import csv_rows
 
@@ -21,15 +20,6 @@ class FieldError:
     message: str
 
 
-def first_input_id(field: Field) -> str:
-    """Where an error's link goes: the field's input, or a radio or checkbox group's fieldset.
-
-    A link to a group's first input would scroll the question's name and its error out of
-    sight above it; the fieldset (``tabindex="-1"``) takes the focus with its legend in view.
-    """
-    return field.id
-
-
 def error_summary(form, labels: dict[str, str] | None = None) -> list[FieldError]:
     """Every field error of ``form``, in page order, with a link target and a label."""
     labels = labels or {}
@@ -37,7 +27,9 @@ def error_summary(form, labels: dict[str, str] | None = None) -> list[FieldError
     for field in form:
         for message in field.errors:
             label = labels.get(field.name) or getattr(form, "need_names", {}).get(field.name.removeprefix("need_"))
-            summary.append(FieldError(first_input_id(field), str(label or field.label.text), str(message)))
+            # the link goes to the field's id: its input, or a radio or checkbox group's fieldset, which takes
+            # the focus (tabindex="-1") with its name and error in view (its first radio would scroll them away)
+            summary.append(FieldError(field.id, str(label or field.label.text), str(message)))
     return summary
 
 

@@ -4,7 +4,7 @@ from __future__ import annotations
 import re
 import xml.etree.ElementTree as ET
 
-from webapp.charts import DASHES, MARKERS, bar_chart, heatmap, interval_chart, line_chart, paired_bar_chart
+from webapp.charts import DASHES, MARKERS, bar_chart, heatmap, interval_chart, line_chart, paired_bar_chart, text_width
 
 SVG = "{http://www.w3.org/2000/svg}"
 
@@ -60,7 +60,7 @@ def test_values_are_placed_on_the_scale():
 
 def test_bar_chart_labels_every_bar_with_its_value_and_centres_a_pyramid():
     svg = str(bar_chart([("Leading", 2), ("Informed", 4), ("Occasional", 0)], "Pyramid", centered=True))
-    assert "Leading: 2" in svg and "Informed: 4" in svg and "Occasional: 0" in svg
+    assert all(f"\u2066{label}\u2069: {n}" in svg for label, n in (("Leading", 2), ("Informed", 4), ("Occasional", 0)))
     widths = [float(w) for w in re.findall(r'<rect class="chart-bar" x="[\d.]+" y="[\d.]+" width="([\d.]+)"', svg)]
     xs = [float(x) for x in re.findall(r'<rect class="chart-bar" x="([\d.]+)"', svg)]
     assert widths[1] == 2 * widths[0]
@@ -101,8 +101,55 @@ def test_ordered_answers_are_charted_in_their_own_order(app):
 
 def test_interval_labels_keep_a_right_to_left_name_before_its_number():
     svg = str(interval_chart([("السكن", 4.41, 4.3, 4.5)], "Needs", 1, 5, chart_id="c"))
-    # the name is a bidi isolate, so in the left-to-right chart ": 4.41" stays after it
-    assert "\u2068السكن\u2069: 4.41" in svg and 'direction="ltr"' in svg
+    # the label is isolated left to right (LRI … PDI), so in the left-to-right chart ": 4.41" stays after it
+    assert "\u2066السكن\u2069: 4.41" in svg and 'direction="ltr"' in svg
+    rtl = str(interval_chart([("1. \u2068Housing\u2069", 4.41, 4.3, 4.5)], "Needs", 1, 5, chart_id="c", rtl=True))
+    # and right to left in a right-to-left chart, so "1." comes first and ": 4.41" last, read from the right
+    assert "\u20671. \u2068Housing\u2069\u2069: 4.41" in rtl and 'direction="rtl"' in rtl
+
+
+def xs_of(svg: str, tag: str, attribute: str = "x") -> list[float]:
+    return [float(x) for x in re.findall(rf'<{tag} [^>]*?\b{attribute}="([-\d.]+)"', svg)]
+
+
+def test_a_right_to_left_chart_is_the_mirror_image_of_the_left_to_right_one():
+    interval = [("a", 2.0, 1.5, 2.5), ("b", 4.0, 3.5, 4.5)]
+    ltr, rtl = (str(interval_chart(interval, "t", 1, 5, chart_id="c", rtl=flag)) for flag in (False, True))
+    assert xs_of(rtl, "line", "x1") == [400 - x for x in xs_of(ltr, "line", "x1")]  # 1 on the right, 5 on the left
+    assert xs_of(rtl, "text") == [400 - x for x in xs_of(ltr, "text")]  # labels start at the right-hand edge
+    assert 'direction="rtl"' in rtl
+
+    bars_ltr, bars_rtl = (str(bar_chart([("a", 2), ("b", 4)], "t", rtl=flag)) for flag in (False, True))
+    widths = xs_of(bars_ltr, "rect", "width")
+    assert xs_of(bars_ltr, "rect") == [0, 0]
+    assert [x + w for x, w in zip(xs_of(bars_rtl, "rect"), widths)] == [400, 400]  # bars grow from the right
+
+    line_ltr, line_rtl = (str(line_chart([("a", [1, 2, 3])], ["x", "y", "z"], "t", 1, 5, rtl=flag)) for flag in (False, True))
+    assert xs_of(line_rtl, "circle", "cx") == [400 - x for x in xs_of(line_ltr, "circle", "cx")]  # time runs leftwards
+    assert xs_of(line_rtl, "circle", "cx")[0] > xs_of(line_rtl, "circle", "cx")[-1]
+
+    grid = ([["a", "b"], ["one", "two"], [[1.0, 2.0], [3.0, None]], "t", 1, 5])
+    heat_ltr, heat_rtl = (str(heatmap(*grid, rtl=flag)) for flag in (False, True))
+    width = float(re.search(r'viewBox="0 0 ([\d.]+)', heat_ltr).group(1))
+    cells = xs_of(heat_rtl, "rect")
+    assert cells[0] > cells[1]  # the first column is the right-hand one
+    assert [x + 54 for x in cells] == [width - x for x in xs_of(heat_ltr, "rect")]
+    assert "rotate(40 " in heat_rtl and "rotate(-40 " in heat_ltr  # column names slant the other way
+
+    paired_ltr, paired_rtl = (str(paired_bar_chart([("a", 0.5, 0.25)], ("x", "y"), "t", rtl=flag))
+                              for flag in (False, True))
+    assert xs_of(paired_rtl, "text") == [400 - x for x in xs_of(paired_ltr, "text")]
+
+
+def test_x_labels_are_thinned_out_so_that_none_overlaps_the_next():
+    weeks = [f"{day} أكتوبر" for day in (5, 12, 19, 26)] + [f"{day} نوفمبر" for day in (2, 9, 16, 23, 30)]
+    svg = str(line_chart([("n", list(range(len(weeks))))], weeks, "t", 0, 10))
+    written = re.findall(r'<text x="([\d.]+)" y="[\d.]+" text-anchor="middle">([^<]+)</text>', svg)
+    assert 1 < len(written) < len(weeks) and written[0][1] == weeks[0] and written[-1][1] == weeks[-1]
+    for (x1, a), (x2, b) in zip(written, written[1:]):
+        assert float(x2) - float(x1) > (text_width(a, 13) + text_width(b, 13)) / 2  # a gap between neighbours
+    short = str(line_chart([("n", [1, 2, 3])], ["1", "2", "3"], "t", 0, 10))
+    assert len(re.findall(r'text-anchor="middle">', short)) == 3  # short labels all fit
 
 
 def test_the_paired_bar_legend_shows_each_bar_as_it_is_drawn():

@@ -183,7 +183,7 @@ def test_members_page_shows_counts_gaps_pyramid_and_flags(client, lead):
     assert "No member speaks Vietnamese, the language of 15% of residents’ answers." in html or \
         "No member speaks Vietnamese, the language of 15% of residents' answers." in html
     assert '<svg xmlns="http://www.w3.org/2000/svg" class="chart chart-bar"' in html  # the pyramid
-    assert "Help lead the coalition: 1" in html and "Keep me informed: 1" in html
+    assert "\u2066Help lead the coalition\u2069: 1" in html and "\u2066Keep me informed\u2069: 1" in html
     assert "Evening meetings" in html and 'lang="es"' in html  # open answers, marked with their language
     assert "style=" not in html and "<script>" not in html
 

@@ -6,11 +6,16 @@ attributes (the Content-Security-Policy forbids them): strokes and fills are pre
 attributes in ``currentColor``, so a chart prints in black and white, and the classes let
 the stylesheet colour it. Series are told apart by marker shape and dash pattern, never by
 colour alone. Pair every chart with a data table for the numbers.
+
+On a right-to-left page (``rtl=True``) a chart is drawn as its mirror image, as the page
+is: labels on the right, bars growing leftwards, scales and time running from right to
+left, and its text laid out right to left.
 """
 from __future__ import annotations
 
 import hashlib
 import math
+import unicodedata
 from collections.abc import Callable, Sequence
 
 from markupsafe import Markup, escape
@@ -31,13 +36,53 @@ def _chart_id(title: str, chart_id: str | None) -> str:
     return chart_id or "chart-" + hashlib.sha1(title.encode("utf-8")).hexdigest()[:8]
 
 
-def _open(chart_id: str, height: float, title: str, desc: str, kind: str) -> list[str]:
+class _Mirror:
+    """Horizontal positions in a chart ``width`` wide, as given or, for a right-to-left page, mirrored.
+
+    Text anchors need no change: with ``direction="rtl"`` on the chart, an anchor's "start"
+    is the right-hand end of the text, so mirrored text lines up as the original did.
+    """
+
+    def __init__(self, rtl: bool, width: float = WIDTH):
+        self.rtl, self.width = rtl, width
+        self.direction = "rtl" if rtl else "ltr"
+
+    def at(self, x: float) -> float:
+        """Where the point ``x`` of the left-to-right drawing goes."""
+        return self.width - x if self.rtl else x
+
+    def x(self, x: float) -> str:
+        """``at(x)``, written as a coordinate."""
+        return _number(self.at(x))
+
+    def left(self, x: float, length: float) -> str:
+        """The left edge of what spans ``x`` to ``x + length`` in the left-to-right drawing."""
+        return _number(self.width - x - length if self.rtl else x)
+
+    def isolate(self, label: str) -> str:
+        """``label`` escaped, and isolated in the chart's direction (LRI or RLI … PDI): text after it,
+        such as ": 4.4", stays after it whatever the label's script. Parts of the label in another
+        direction (a name in a label "1. name") are isolated by whoever writes the label."""
+        return ("\u2067" if self.rtl else "\u2066") + escape(label) + "\u2069"
+
+    def turn(self, degrees: float) -> str:
+        """A rotation as it looks in the mirror."""
+        return _number(-degrees if self.rtl else degrees)
+
+
+def _open(chart_id: str, height: float, title: str, desc: str, kind: str, mirror: _Mirror) -> list[str]:
     return [
         f'<svg xmlns="http://www.w3.org/2000/svg" class="chart chart-{kind}" viewBox="0 0 {WIDTH} {_number(height)}" '
-        f'role="img" focusable="false" direction="ltr" aria-labelledby="{chart_id}-title {chart_id}-desc">',
+        f'role="img" focusable="false" direction="{mirror.direction}" '
+        f'aria-labelledby="{chart_id}-title {chart_id}-desc">',
         f'<title id="{chart_id}-title">{escape(title)}</title>',
         f'<desc id="{chart_id}-desc">{escape(desc)}</desc>',
     ]
+
+
+def text_width(text: str, font_size: float) -> float:
+    """Roughly how wide ``text`` is drawn: wide (CJK) characters a full em, others about half of one."""
+    return sum(font_size if unicodedata.east_asian_width(c) in "WF" else 0.6 * font_size for c in text)
 
 
 def marker(shape: str, x: float, y: float, size: float = 4.5) -> str:
@@ -63,12 +108,14 @@ def marker(shape: str, x: float, y: float, size: float = 4.5) -> str:
 
 def line_chart(series: Sequence[tuple[str, Sequence[float | None]]], x_labels: Sequence[str], title: str,
                y_min: float, y_max: float, *, desc: str = "", chart_id: str | None = None,
-               y_ticks: Sequence[float] | None = None) -> Markup:
+               y_ticks: Sequence[float] | None = None, rtl: bool = False) -> Markup:
     """Lines over a shared x axis: ``series`` is [(name, values)], a value None leaves a gap.
 
-    With more than one series a legend names each by its marker and dash pattern.
+    With more than one series a legend names each by its marker and dash pattern. The x
+    labels are thinned out so that none overlaps the next.
     """
     chart_id = _chart_id(title, chart_id)
+    mirror = _Mirror(rtl)
     count = len(x_labels)
     legend_rows = math.ceil(len(series) / 2) if len(series) > 1 else 0
     left, right, top, plot_height = 34, 16, 14, 150
@@ -82,20 +129,18 @@ def line_chart(series: Sequence[tuple[str, Sequence[float | None]]], x_labels: S
     def y_at(value: float) -> float:
         return bottom - (value - y_min) / (y_max - y_min) * plot_height
 
-    parts = _open(chart_id, height, title, desc, "line")
+    parts = _open(chart_id, height, title, desc, "line", mirror)
     ticks = y_ticks if y_ticks is not None else range(math.ceil(y_min), math.floor(y_max) + 1)
     parts.append('<g class="chart-axis" font-size="13" fill="currentColor">')
     for tick in ticks:
         y = _number(y_at(tick))
-        parts.append(f'<line class="chart-grid" x1="{left}" x2="{WIDTH - right}" y1="{y}" y2="{y}" '
-                     f'stroke="currentColor" stroke-opacity="0.25"/>')
-        parts.append(f'<text x="{left - 8}" y="{y}" text-anchor="end" dominant-baseline="middle">'
+        parts.append(f'<line class="chart-grid" x1="{mirror.x(left)}" x2="{mirror.x(WIDTH - right)}" y1="{y}" '
+                     f'y2="{y}" stroke="currentColor" stroke-opacity="0.25"/>')
+        parts.append(f'<text x="{mirror.x(left - 8)}" y="{y}" text-anchor="end" dominant-baseline="middle">'
                      f'{escape(_number(tick))}</text>')
-    step = max(1, math.ceil(count / MAX_X_LABELS))
-    for index, label in enumerate(x_labels):
-        if index % step == 0 or index == count - 1:
-            parts.append(f'<text x="{_number(x_at(index))}" y="{bottom + 20}" text-anchor="middle">'
-                         f'{escape(label)}</text>')
+    for index in _spaced_labels(x_labels, x_at(1) - x_at(0) if count > 1 else plot_width, 13):
+        parts.append(f'<text x="{mirror.x(x_at(index))}" y="{bottom + 20}" text-anchor="middle">'
+                     f'{escape(x_labels[index])}</text>')
     parts.append("</g>")
     for number, (name, values) in enumerate(series):
         shape, dash = MARKERS[number % len(MARKERS)], DASHES[number % len(DASHES)]
@@ -104,7 +149,7 @@ def line_chart(series: Sequence[tuple[str, Sequence[float | None]]], x_labels: S
         segment: list[str] = []
         for index, value in enumerate([*values, None]):
             if value is not None:
-                segment.append(f"{_number(x_at(index))},{_number(y_at(value))}")
+                segment.append(f"{mirror.x(x_at(index))},{_number(y_at(value))}")
             elif segment:
                 if len(segment) > 1:
                     parts.append(f'<polyline class="chart-line" points="{" ".join(segment)}" fill="none" '
@@ -112,7 +157,7 @@ def line_chart(series: Sequence[tuple[str, Sequence[float | None]]], x_labels: S
                 segment = []
         for index, value in enumerate(values):
             if value is not None:
-                parts.append(marker(shape, x_at(index), y_at(value)))
+                parts.append(marker(shape, mirror.at(x_at(index)), y_at(value)))
         parts.append("</g>")
     for number, (name, _values) in enumerate(series if legend_rows else ()):
         x = left + (number % 2) * (plot_width / 2)
@@ -120,39 +165,53 @@ def line_chart(series: Sequence[tuple[str, Sequence[float | None]]], x_labels: S
         dash = DASHES[number % len(DASHES)]
         dash_attr = f' stroke-dasharray="{dash}"' if dash else ""
         parts.append(f'<g class="chart-legend chart-series-{number % len(MARKERS)}" font-size="12">'
-                     f'<line x1="{_number(x)}" x2="{_number(x + 28)}" y1="{y}" y2="{y}" stroke="currentColor" '
-                     f'stroke-width="2"{dash_attr}/>{marker(MARKERS[number % len(MARKERS)], x + 14, y)}'
-                     f'<text x="{_number(x + 36)}" y="{y}" dominant-baseline="middle" fill="currentColor">'
+                     f'<line x1="{mirror.x(x)}" x2="{mirror.x(x + 28)}" y1="{y}" y2="{y}" stroke="currentColor" '
+                     f'stroke-width="2"{dash_attr}/>{marker(MARKERS[number % len(MARKERS)], mirror.at(x + 14), y)}'
+                     f'<text x="{mirror.x(x + 36)}" y="{y}" dominant-baseline="middle" fill="currentColor">'
                      f'{escape(name)}</text></g>')
     parts.append("</svg>")
     return Markup("".join(parts))
 
 
+def _spaced_labels(labels: Sequence[str], spacing: float, font_size: float) -> list[int]:
+    """The positions of the x labels to write, ``spacing`` apart: every ``step``-th one, the step
+    the smallest that leaves a gap between neighbours (at most ``MAX_X_LABELS``); the last one
+    too, in place of the one before it."""
+    count = len(labels)
+    widest = max((text_width(label, font_size) for label in labels), default=0)
+    step = max(1, math.ceil(count / MAX_X_LABELS), math.ceil((widest + 6) / spacing))
+    chosen = list(range(0, count, step))
+    if len(chosen) > 1 and chosen[-1] != count - 1:
+        chosen[-1] = count - 1  # the last label is written in place of its neighbour, which is too near it
+    return chosen
+
+
 def bar_chart(bars: Sequence[tuple[str, float]], title: str, *, desc: str = "", chart_id: str | None = None,
-              centered: bool = False) -> Markup:
+              centered: bool = False, rtl: bool = False) -> Markup:
     """Horizontal bars, one per (label, value), each labelled with its name and value.
 
     ``centered`` centres every bar on the middle line, which draws a pyramid when the
     bars are ordered from top to bottom level.
     """
     chart_id = _chart_id(title, chart_id)
+    mirror = _Mirror(rtl)
     row, top, bar_height = 44, 6, 16
     height = top + row * len(bars) + 4
     largest = max((value for _label, value in bars), default=0) or 1
-    parts = _open(chart_id, height, title, desc, "bar")
+    parts = _open(chart_id, height, title, desc, "bar", mirror)
     parts.append('<g font-size="13" fill="currentColor">')
     for index, (label, value) in enumerate(bars):
         y = top + index * row
         width = max(value / largest * (WIDTH - 60), 0)
         x = (WIDTH - width) / 2 if centered else 0
         anchor, text_x = ("middle", WIDTH / 2) if centered else ("start", 0)
-        parts.append(f'<text x="{_number(text_x)}" y="{y + 13}" text-anchor="{anchor}">'
-                     f'{escape(label)}: {escape(_number(value))}</text>')
+        parts.append(f'<text x="{mirror.x(text_x)}" y="{y + 13}" text-anchor="{anchor}">'
+                     f'{mirror.isolate(label)}: {escape(_number(value))}</text>')
         if width:
-            parts.append(f'<rect class="chart-bar" x="{_number(x)}" y="{y + 20}" width="{_number(width)}" '
+            parts.append(f'<rect class="chart-bar" x="{mirror.left(x, width)}" y="{y + 20}" width="{_number(width)}" '
                          f'height="{bar_height}" fill="currentColor"/>')
         else:
-            parts.append(f'<line class="chart-zero" x1="{_number(x)}" x2="{_number(x)}" y1="{y + 20}" '
+            parts.append(f'<line class="chart-zero" x1="{mirror.x(x)}" x2="{mirror.x(x)}" y1="{y + 20}" '
                          f'y2="{y + 20 + bar_height}" stroke="currentColor"/>')
     parts.append("</g></svg>")
     return Markup("".join(parts))
@@ -168,7 +227,7 @@ def _pattern_defs(chart_id: str) -> str:
 def interval_chart(items: Sequence[tuple[str, float | None, float | None, float | None]], title: str,
                    x_min: float, x_max: float, *, desc: str = "", chart_id: str | None = None,
                    missing_text: str = "–", ticks: Sequence[float] | None = None,
-                   written: Callable[[float], str] = _number) -> Markup:
+                   written: Callable[[float], str] = _number, rtl: bool = False) -> Markup:
     """A ranked dot plot: per (label, value, low, high) a dot at the value and a bar over the interval.
 
     The label and the value (as ``written`` writes it, e.g. as the table beside it does) are
@@ -176,6 +235,7 @@ def interval_chart(items: Sequence[tuple[str, float | None, float | None, float 
     "too few to say").
     """
     chart_id = _chart_id(title, chart_id)
+    mirror = _Mirror(rtl)
     left, right, top, row = 8, 8, 22, 40
     height = top + row * len(items) + 8
     plot_width = WIDTH - left - right
@@ -183,10 +243,10 @@ def interval_chart(items: Sequence[tuple[str, float | None, float | None, float 
     def x_at(value: float) -> float:
         return left + (min(max(value, x_min), x_max) - x_min) / (x_max - x_min) * plot_width
 
-    parts = _open(chart_id, height, title, desc, "interval")
+    parts = _open(chart_id, height, title, desc, "interval", mirror)
     parts.append('<g class="chart-axis" font-size="11" fill="currentColor">')
     for tick in ticks if ticks is not None else range(math.ceil(x_min), math.floor(x_max) + 1):
-        x = _number(x_at(tick))
+        x = mirror.x(x_at(tick))
         parts.append(f'<line class="chart-grid" x1="{x}" x2="{x}" y1="{top - 4}" y2="{height - 6}" '
                      f'stroke="currentColor" stroke-opacity="0.2" stroke-dasharray="2 3"/>')
         parts.append(f'<text x="{x}" y="{top - 8}" text-anchor="middle">{escape(_number(tick))}</text>')
@@ -194,24 +254,24 @@ def interval_chart(items: Sequence[tuple[str, float | None, float | None, float 
     for index, (label, value, low, high) in enumerate(items):
         y = top + index * row
         shown = missing_text if value is None else written(value)
-        # the label isolated (FSI … PDI), so a right-to-left name keeps its number after it
-        parts.append(f'<text x="{left}" y="{y + 13}">\u2068{escape(label)}\u2069: {escape(shown)}</text>')
+        parts.append(f'<text x="{mirror.x(left)}" y="{y + 13}">{mirror.isolate(label)}: {escape(shown)}</text>')
         if value is None:
             continue
         middle = y + 26
         if low is not None and high is not None:
-            x1, x2 = _number(x_at(low)), _number(x_at(high))
+            x1, x2 = mirror.x(x_at(low)), mirror.x(x_at(high))
             parts.append(f'<path class="chart-interval" d="M{x1} {middle}H{x2}M{x1} {middle - 5}V{middle + 5}'
                          f'M{x2} {middle - 5}V{middle + 5}" stroke="currentColor" stroke-width="2" fill="none"/>')
-        parts.append(marker("diamond", x_at(value), middle, 5))
+        parts.append(marker("diamond", mirror.at(x_at(value)), middle, 5))
     parts.append("</g></svg>")
     return Markup("".join(parts))
 
 
 def paired_bar_chart(items: Sequence[tuple[str, float, float]], names: tuple[str, str], title: str, *,
-                     desc: str = "", chart_id: str | None = None, percent: bool = True) -> Markup:
+                     desc: str = "", chart_id: str | None = None, percent: bool = True, rtl: bool = False) -> Markup:
     """Two bars per (label, first, second): the first solid, the second hatched, each with its value written."""
     chart_id = _chart_id(title, chart_id)
+    mirror = _Mirror(rtl)
     top, row, bar = 34, 58, 14
     height = top + row * len(items) + 4
     largest = max((max(a, b) for _l, a, b in items), default=0) or 1
@@ -220,28 +280,30 @@ def paired_bar_chart(items: Sequence[tuple[str, float, float]], names: tuple[str
     def written(value: float) -> str:
         return f"{round(value * 100)}%" if percent else _number(value)
 
-    parts = _open(chart_id, height, title, desc, "paired")
+    parts = _open(chart_id, height, title, desc, "paired", mirror)
     parts.append(_pattern_defs(chart_id))
     parts.append('<g font-size="12" fill="currentColor" class="chart-legend">'
-                 '<rect class="chart-bar" x="0" y="4" width="14" height="14" fill="currentColor"/>'
-                 f'<text x="20" y="15">{escape(names[0])}</text>'
-                 f'<rect class="chart-bar" x="{WIDTH // 2}" y="4" width="14" height="14" fill="url(#{chart_id}-hatch)" '
-                 f'stroke="currentColor"/><text x="{WIDTH // 2 + 20}" y="15">{escape(names[1])}</text></g>')
+                 f'<rect class="chart-bar" x="{mirror.left(0, 14)}" y="4" width="14" height="14" fill="currentColor"/>'
+                 f'<text x="{mirror.x(20)}" y="15">{escape(names[0])}</text>'
+                 f'<rect class="chart-bar" x="{mirror.left(WIDTH // 2, 14)}" y="4" width="14" height="14" '
+                 f'fill="url(#{chart_id}-hatch)" stroke="currentColor"/>'
+                 f'<text x="{mirror.x(WIDTH // 2 + 20)}" y="15">{escape(names[1])}</text></g>')
     parts.append('<g font-size="12" fill="currentColor">')
     for index, (label, first, second) in enumerate(items):
         y = top + index * row
-        parts.append(f'<text x="0" y="{y + 10}" font-size="13">{escape(label)}</text>')
+        parts.append(f'<text x="{mirror.x(0)}" y="{y + 10}" font-size="13">{escape(label)}</text>')
         for offset, value, fill in ((14, first, "currentColor"), (14 + bar + 4, second, f"url(#{chart_id}-hatch)")):
             width = max(value * scale, 1)
-            parts.append(f'<rect class="chart-bar" x="0" y="{y + offset}" width="{_number(width)}" height="{bar}" '
-                         f'fill="{fill}" stroke="currentColor"/>')
-            parts.append(f'<text x="{_number(width + 4)}" y="{y + offset + 11}">{escape(written(value))}</text>')
+            parts.append(f'<rect class="chart-bar" x="{mirror.left(0, width)}" y="{y + offset}" width="{_number(width)}" '
+                         f'height="{bar}" fill="{fill}" stroke="currentColor"/>')
+            parts.append(f'<text x="{mirror.x(width + 4)}" y="{y + offset + 11}">{escape(written(value))}</text>')
     parts.append("</g></svg>")
     return Markup("".join(parts))
 
 
 def heatmap(row_labels: Sequence[str], column_labels: Sequence[str], values: Sequence[Sequence[float | None]],
-            title: str, v_min: float, v_max: float, *, desc: str = "", chart_id: str | None = None) -> Markup:
+            title: str, v_min: float, v_max: float, *, desc: str = "", chart_id: str | None = None,
+            rtl: bool = False) -> Markup:
     """A grid of cells shaded by value, each with its value written (a hatched dash when None)."""
     chart_id = _chart_id(title, chart_id)
     label_width, cell_width, cell_height = 150, 56, 26
@@ -249,32 +311,34 @@ def heatmap(row_labels: Sequence[str], column_labels: Sequence[str], values: Seq
     top = 16 + min(longest, 24) * 5  # column names are written at a slant above their cells
     width = label_width + cell_width * max(len(column_labels), 1) + int(min(longest, 24) * 5.5)
     height = top + cell_height * len(row_labels) + 4
+    mirror = _Mirror(rtl, width)
     parts = [
         f'<svg xmlns="http://www.w3.org/2000/svg" class="chart chart-heatmap" viewBox="0 0 {width} {height}" '
-        f'width="{round(width * 1.25)}" role="img" focusable="false" direction="ltr" '
+        f'width="{round(width * 1.25)}" role="img" focusable="false" direction="{mirror.direction}" '
         f'aria-labelledby="{chart_id}-title {chart_id}-desc">',
         f'<title id="{chart_id}-title">{escape(title)}</title>', f'<desc id="{chart_id}-desc">{escape(desc)}</desc>',
         _pattern_defs(chart_id), '<g font-size="12" fill="currentColor">',
     ]
     for c, label in enumerate(column_labels):
-        x, y = _number(label_width + c * cell_width + cell_width / 2 - 4), top - 6
+        x, y = mirror.x(label_width + c * cell_width + cell_width / 2 - 4), top - 6
         short = label if len(label) <= 24 else label[:23] + "…"
-        parts.append(f'<text x="{x}" y="{y}" transform="rotate(-40 {x} {y})">{escape(short)}</text>')
+        parts.append(f'<text x="{x}" y="{y}" transform="rotate({mirror.turn(-40)} {x} {y})">{escape(short)}</text>')
     for r, label in enumerate(row_labels):
         y = top + r * cell_height
         short = label if len(label) <= 22 else label[:21] + "…"
-        parts.append(f'<text x="0" y="{y + 17}">{escape(short)}</text>')
+        parts.append(f'<text x="{mirror.x(0)}" y="{y + 17}">{escape(short)}</text>')
         for c, value in enumerate(values[r]):
             x = label_width + c * cell_width
             if value is None:
-                parts.append(f'<rect x="{x + 1}" y="{y + 1}" width="{cell_width - 2}" height="{cell_height - 2}" '
-                             f'fill="url(#{chart_id}-hatch)" fill-opacity="0.25"/>'
-                             f'<text x="{_number(x + cell_width / 2)}" y="{y + 17}" text-anchor="middle">–</text>')
+                parts.append(f'<rect x="{mirror.left(x + 1, cell_width - 2)}" y="{y + 1}" width="{cell_width - 2}" '
+                             f'height="{cell_height - 2}" fill="url(#{chart_id}-hatch)" fill-opacity="0.25"/>'
+                             f'<text x="{mirror.x(x + cell_width / 2)}" y="{y + 17}" text-anchor="middle">–</text>')
                 continue
             level = (min(max(value, v_min), v_max) - v_min) / ((v_max - v_min) or 1)
-            parts.append(f'<rect class="chart-cell" x="{x + 1}" y="{y + 1}" width="{cell_width - 2}" '
-                         f'height="{cell_height - 2}" fill="currentColor" fill-opacity="{_number(0.05 + 0.45 * level)}"/>'
-                         f'<text x="{_number(x + cell_width / 2)}" y="{y + 17}" text-anchor="middle" '
+            parts.append(f'<rect class="chart-cell" x="{mirror.left(x + 1, cell_width - 2)}" y="{y + 1}" '
+                         f'width="{cell_width - 2}" height="{cell_height - 2}" fill="currentColor" '
+                         f'fill-opacity="{_number(0.05 + 0.45 * level)}"/>'
+                         f'<text x="{mirror.x(x + cell_width / 2)}" y="{y + 17}" text-anchor="middle" '
                          f'font-weight="{"bold" if level >= 0.5 else "normal"}">{escape(f"{value:.1f}")}</text>')
     parts.append("</g></svg>")
     return Markup("".join(parts))

@@ -120,6 +120,11 @@ def current_language() -> Language:
     return LANGUAGES[choose_language()]
 
 
+def right_to_left() -> bool:
+    """Whether this request's page reads right to left."""
+    return current_language().direction == "rtl"
+
+
 def set_language(code: str) -> None:
     """Switch this request to ``code`` (already validated), and refresh Babel's cache."""
     from flask_babel import refresh

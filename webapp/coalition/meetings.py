@@ -12,6 +12,7 @@ from webapp.coalition import bp
 from webapp.extensions import db
 from webapp.forms.meetings import ACCESS_CHOICES, ACCESS_TEXT, MEI_TEXT, MODE_LABELS, OPEN_QUESTIONS, MeetingForm
 from webapp.forms.members import language_name
+from webapp.i18n import right_to_left
 from webapp.links import public_url
 from webapp.models import utcnow
 from webapp.models.meetings import MEI_ITEMS
@@ -41,7 +42,7 @@ def trend_charts(results: list[MeetingResults]) -> list[tuple[str, object]]:
         name = str(MEI_TEXT[item][0])
         values = [None if mean is None else float(mean) for mean in means]
         charts.append((item, line_chart(
-            [(name, values)], labels, name, 1, 5, chart_id=f"trend-{item}",
+            [(name, values)], labels, name, 1, 5, chart_id=f"trend-{item}", rtl=right_to_left(),
             desc=_("Average score from 1 to 5 at each meeting, oldest first. A gap means fewer than %(min)s evaluations.",
                    min=MIN_EVALUATIONS),
         )))

@@ -10,6 +10,7 @@ from webapp.charts import bar_chart
 from webapp.coalition import bp
 from webapp.extensions import db
 from webapp.forms.members import COMPETENCY_SCALE, language_name, option_label
+from webapp.i18n import right_to_left
 from webapp.links import public_url
 from webapp.services import audit
 from webapp.services.flyers import qr_svg
@@ -37,7 +38,7 @@ def members(slug: str):
     form_url = public_url("survey.member_assessment", slug=campaign.slug)
     pyramid = bar_chart(
         [(option_label("involvement", level), count) for level, count in summary.pyramid],
-        _("How involved members want to be"), chart_id="pyramid", centered=True,
+        _("How involved members want to be"), chart_id="pyramid", centered=True, rtl=right_to_left(),
         desc=_("Members at each level, from helping lead (top) to keep me informed (bottom)."),
     )
     return render_template(

@@ -141,6 +141,39 @@ def test_the_needs_chart_writes_averages_as_the_table_does_and_weeks_in_the_read
     assert re.search(r">\d+월 \d+일<", chart("chart-weeks"))  # "10월 19일", not "19 10월"
 
 
+def test_who_counts_as_most_affected_is_listed_in_the_readers_words(client, campaign, lead):
+    run_now(campaign, n_bootstrap=10)  # with the shipped lens: low income, and five hardships
+    html = client.get("/coalition/north/summary?lang=es").get_data(as_text=True)
+    settings = html.split('id="settings-title"', 1)[1]
+    criteria = re.findall(r"<li>(.*?)</li>", settings.split('class="lens-criteria"', 1)[1].split("</ul>", 1)[0], re.S)
+    assert len(criteria) == 6  # the places criterion lists no place, so it counts for nothing and is left out
+    income = re.sub(r"<[^>]+>|\s+", " ", criteria[0])
+    assert "Low household income" in income  # the coalition's own name for the group, as written
+    assert "Ingreso del hogar: Menos de $25,000 o $25,000 a $49,999" in income  # the survey's words
+    assert "(peso 2)" in income and "under_25k" not in income
+    assert "Marcó «No tengo seguro médico»" in criteria[1]
+    assert re.search(r"\b25\s?%", settings.split('class="lens-criteria"', 1)[0].rsplit("<p>", 1)[1])  # the threshold
+    assert 'class="equity-text"' in settings  # and the lens as written, for whoever edits it
+
+
+def test_charts_of_a_right_to_left_page_are_drawn_right_to_left(client, campaign, lead):
+    run_now(campaign, n_bootstrap=10)
+    svgs = {lang: re.findall(r'<svg [^>]*class="chart [^>]*>', client.get(f"/coalition/north/summary?lang={lang}")
+                             .get_data(as_text=True)) for lang in ("ar", "en")}
+    assert svgs["ar"] and all('direction="rtl"' in svg for svg in svgs["ar"])
+    assert svgs["en"] and all('direction="ltr"' in svg for svg in svgs["en"])
+
+
+def test_settings_written_as_code_read_left_to_right_on_a_right_to_left_page(client, campaign, lead):
+    run_now(campaign, n_bootstrap=10)
+    summary = client.get("/coalition/north/summary?lang=ar").get_data(as_text=True)
+    assert '<pre class="equity-text" dir="ltr">' in summary  # not "# ... ,codes)" with its punctuation flipped
+    page = client.get("/coalition/north/summary/settings?lang=ar").get_data(as_text=True)
+    for name in ("margins_csv", "equity_toml"):
+        box = re.search(rf'<textarea[^>]*name="{name}"[^>]*>', page).group(0)
+        assert 'dir="ltr"' in box and 'spellcheck="false"' in box
+
+
 def test_recompute_now_stores_a_new_run_and_audits_it(client, campaign, lead):
     from tests.helpers import form_values
 

@@ -36,9 +36,10 @@ def switcher_url(code: str) -> str:
     return iri_to_uri(request.script_root + request.path) + "?" + urlencode(query)
 
 
-def format_list(items) -> str:
-    """Items joined as the reader's language joins a list ("a, b, and c"; "a، b وc"; "a、b和c")."""
-    return babel_format_list([str(item) for item in items], locale=get_locale())
+def format_list(items, style: str = "standard") -> str:
+    """Items joined as the reader's language joins a list ("a, b, and c"; "a، b وc"; "a、b和c"), or
+    alternatives with ``style="or"`` ("a, b, or c")."""
+    return babel_format_list([str(item) for item in items], style=style, locale=get_locale())
 
 
 def _close_streamed_files(response):

@@ -7,7 +7,7 @@ from flask_login import current_user
 
 from webapp.access import CAMPAIGN_LEAD, allow, current_campaign
 from webapp.coalition import bp
-from webapp.coalition.summary_charts import category_name, summary_charts, variable_name
+from webapp.coalition.summary_charts import category_name, lens_criteria, summary_charts, variable_name
 from webapp.extensions import db
 from webapp.forms.analysis import AnalysisSettingsForm
 from webapp.forms.members import language_name
@@ -30,13 +30,15 @@ def _summary_context(campaign):
     run = latest_run(campaign.id)
     pending = pending_run(campaign.id)
     failed = failed_run(campaign.id, run)
-    summary = None
+    summary = lens = None
     if run is not None:
-        default = parse_equity(run.settings.get("equity_toml", "")).emphasis
+        equity = parse_equity(run.settings.get("equity_toml", ""))
+        default = equity.emphasis
         emphasis = parse_emphasis(request.args.get("emphasis"), default if default in EMPHASIS_VALUES else 1.0)
         summary = build_summary(campaign, run, emphasis, current_language().code)
+        lens = {"threshold": equity.most_affected_threshold, "criteria": lens_criteria(equity)}
     return {
-        "campaign": campaign, "summary": summary, "pending": pending, "failed": failed,
+        "campaign": campaign, "summary": summary, "lens": lens, "pending": pending, "failed": failed,
         "margins_problem": _margins_problem(run),
         "failed_error": failed and _in_readers_language(failed.error_message, failed.error),
         "emphasis_values": EMPHASIS_VALUES, "one_decimal": one_decimal, "language_name": language_name,

@@ -1,16 +1,21 @@
-"""The summary's charts, built from its stored numbers (each paired with a table on the page)."""
+"""The summary's charts, built from its stored numbers (each paired with a table on the page), and the
+names of answers and criteria in the reader's words."""
 from __future__ import annotations
 
 import datetime as dt
+from dataclasses import dataclass
 
 from babel.dates import format_skeleton
 from flask_babel import get_locale
 from flask_babel import gettext as _
 
+from analysis.equity import EquityConfig
 from webapp.charts import heatmap, interval_chart, line_chart, paired_bar_chart
 from webapp.forms.members import language_name
-from webapp.forms.priority import AGE_BANDS, income_choices
+from webapp.forms.priority import AGE_BANDS, HARDSHIPS, RACE_ETHNICITY, income_choices
+from webapp.i18n import right_to_left
 from webapp.services.dashboard import Summary
+from webapp.templating import format_list
 from webapp.views import one_decimal
 
 VARIABLE_NAMES = {
@@ -44,7 +49,8 @@ def category_name(variable: str, category: str) -> str:
         return _("Not stated")
     if variable == "primary_language":
         return language_name(category)
-    labels = {"age_band": lambda: AGE_BANDS, "income_band": income_choices}.get(variable)
+    labels = {"age_band": lambda: AGE_BANDS, "income_band": income_choices,
+              "race_ethnicity": lambda: RACE_ETHNICITY}.get(variable)
     if labels:
         for choice in labels():
             if choice.value == category:
@@ -52,13 +58,39 @@ def category_name(variable: str, category: str) -> str:
     return category
 
 
+@dataclass(frozen=True)
+class LensCriterion:
+    """One criterion of an equity lens as a lead reads it."""
+
+    label: str | None  #: the coalition's own name for a group (None for places and hardships)
+    detail: str  #: what a resident answered to meet it ("Household income: Less than $25,000 or …")
+    weight: float
+
+
+def lens_criteria(config: EquityConfig) -> list[LensCriterion]:
+    """The criteria of an equity lens in the reader's language: the answers that meet each one
+    as the survey words them, not as the settings spell them."""
+    hardships = dict(HARDSHIPS)
+    criteria = []
+    for criterion in config.criteria:
+        if criterion.kind == "hardship":
+            detail = _("Checked “%(answer)s”", answer=hardships.get(criterion.column, criterion.column))
+        else:
+            answers = format_list([category_name(criterion.column, value) for value in criterion.values], style="or")
+            detail = _("%(question)s: %(answers)s", question=variable_name(criterion.column), answers=answers)
+        label = criterion.label if criterion.kind == "group" else None
+        criteria.append(LensCriterion(label, detail, criterion.weight))
+    return criteria
+
+
 def needs_chart(summary: Summary):
     """Ranked needs: equity-weighted mean importance with its interval."""
-    items = [(f"{row.rank}. \u2068{row.name}\u2069" if row.rank else row.name, row.mean,  # FSI/PDI: see charts.py
+    items = [(f"{row.rank}. \u2068{row.name}\u2069" if row.rank else row.name, row.mean,  # the name isolated (FSI…PDI)
               *(row.mean_interval or (None, None))) for row in summary.rows]
     return interval_chart(
         items, _("Needs ranked by importance to residents, most affected weighted up"), 1, 5,
         chart_id="chart-needs", missing_text=_("too few to say"), written=one_decimal,  # as the table has it
+        rtl=right_to_left(),
         desc=_("Average importance from 1 to 5 for each need, highest first; the bar is the 95 percent interval."),
     )
 
@@ -85,7 +117,7 @@ def heatmaps(summary: Summary) -> list[tuple[str, object, list[str], list[dict]]
         values = [[g["means"][j] for g in groups] for j in order]
         charts.append((title, heatmap(
             names, columns, values, _("Average importance of each need by group: %(groups)s", groups=title), 1, 5,
-            chart_id=f"chart-heat-{key}",
+            chart_id=f"chart-heat-{key}", rtl=right_to_left(),
             desc=_("Darker cells mean more important (1 to 5). A dash means too few to say."),
         ), columns, [[g["means"][j] for g in groups] for j in order]))
     return charts
@@ -102,7 +134,7 @@ def representation_charts(summary: Summary) -> list[tuple[str, object]]:
         charts.append((variable_name(variable), paired_bar_chart(
             items, (_("Who answered"), _("Community")),
             _("Who answered compared with the community: %(question)s", question=variable_name(variable)),
-            chart_id=f"chart-rep-{variable}",
+            chart_id=f"chart-rep-{variable}", rtl=right_to_left(),
             desc=_("Solid bars: share of respondents. Hatched bars: share of the community."),
         )))
     return charts
@@ -119,7 +151,7 @@ def weeks_chart(summary: Summary):
     top = max(values)
     step = max(1, int(top // 4) or 1)
     return line_chart([(_("Responses"), values)], labels, _("Responses per week"), 0, max(top, 1) * 1.1,
-                      chart_id="chart-weeks", y_ticks=list(range(0, int(top) + 1, step)),
+                      chart_id="chart-weeks", y_ticks=list(range(0, int(top) + 1, step)), rtl=right_to_left(),
                       desc=_("Number of responses each week (weeks start on Monday), oldest first."))
 
 

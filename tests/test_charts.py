@@ -148,6 +148,13 @@ def test_x_labels_are_thinned_out_so_that_none_overlaps_the_next():
     assert 1 < len(written) < len(weeks) and written[0][1] == weeks[0] and written[-1][1] == weeks[-1]
     for (x1, a), (x2, b) in zip(written, written[1:]):
         assert float(x2) - float(x1) > (text_width(a, 13) + text_width(b, 13)) / 2  # a gap between neighbours
+    dates = ["2026/10/1", "2026/10/15", "2026/10/29", "2026/11/12", "2026/11/19", "2026/11/26", "2026/12/3"]
+    for rtl in (False, True):
+        svg = str(line_chart([("n", list(range(7)))], dates, "t", 0, 10, rtl=rtl))
+        written = re.findall(r'<text x="([\d.]+)" y="[\d.]+" text-anchor="middle">([^<]+)</text>', svg)
+        assert written[-1][1] == dates[-1]
+        assert all(0 <= float(x) - text_width(t, 13) / 2 and float(x) + text_width(t, 13) / 2 <= 400
+                   for x, t in written)  # the labels under the first and last points are not cut off
     short = str(line_chart([("n", [1, 2, 3])], ["1", "2", "3"], "t", 0, 10))
     assert len(re.findall(r'text-anchor="middle">', short)) == 3  # short labels all fit
 

@@ -139,8 +139,9 @@ def line_chart(series: Sequence[tuple[str, Sequence[float | None]]], x_labels: S
         parts.append(f'<text x="{mirror.x(left - 8)}" y="{y}" text-anchor="end" dominant-baseline="middle">'
                      f'{escape(_number(tick))}</text>')
     for index in _spaced_labels(x_labels, x_at(1) - x_at(0) if count > 1 else plot_width, 13):
-        parts.append(f'<text x="{mirror.x(x_at(index))}" y="{bottom + 20}" text-anchor="middle">'
-                     f'{escape(x_labels[index])}</text>')
+        half = text_width(x_labels[index], 13) / 2  # a label under a point near an edge is moved in, not cut off
+        x = min(max(x_at(index), half + 2), WIDTH - half - 2)
+        parts.append(f'<text x="{mirror.x(x)}" y="{bottom + 20}" text-anchor="middle">{escape(x_labels[index])}</text>')
     parts.append("</g>")
     for number, (name, values) in enumerate(series):
         shape, dash = MARKERS[number % len(MARKERS)], DASHES[number % len(DASHES)]

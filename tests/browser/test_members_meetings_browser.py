@@ -109,6 +109,32 @@ def test_a_missing_answer_is_summarised_and_focused(live_server, phone):
     assert phone.input_value("#other_languages") == "Somali"
 
 
+def test_an_error_link_of_the_meeting_form_takes_focus_to_its_question(live_server, phone, meeting):
+    phone.goto(f"{live_server.url}/m/{meeting['code']}?lang=ar")
+    phone.locator("form button.button-primary[type=submit]").click()
+    summary = phone.locator("#error-summary")
+    summary.wait_for()
+    summary.get_by_role("link").first.click()
+    focused = phone.evaluate("document.activeElement.id")
+    assert focused and phone.evaluate("location.hash") == f"#{focused}"  # the question, not the page's body
+    assert phone.locator(f"#{focused} .field-error").is_visible()
+
+
+def test_text_boxes_read_as_written_and_keep_everything_pasted(live_server, phone):
+    phone.goto(f"{live_server.url}/members/demo?lang=ar")
+    style = "el => [getComputedStyle(el).direction, getComputedStyle(el).unicodeBidi]"
+    assert phone.eval_on_selector("#name", style) == ["rtl", "plaintext"]  # empty: the cursor starts on the right
+    assert phone.eval_on_selector("#help_involved", style) == ["rtl", "plaintext"]  # a line of English reads LTR
+    assert phone.eval_on_selector("#email", style)[0] == "ltr"
+    long_name = "Community Health Workers Association of the Greater Rainier Valley " * 4  # 272 characters
+    phone.fill("#organisation", long_name)
+    assert phone.input_value("#organisation") == long_name  # not cut at 200 without a word
+    phone.locator("form button.button-primary[type=submit]").click()
+    phone.locator("#error-summary").wait_for()
+    assert phone.input_value("#organisation") == long_name  # kept, with a message to shorten it
+    assert phone.locator(".text-question.has-error #organisation").count() == 1
+
+
 def test_forms_have_44_px_touch_targets(live_server, phone, meeting):
     for path in (f"/m/{meeting['code']}", "/members/demo"):
         phone.goto(live_server.url + path)

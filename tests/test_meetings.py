@@ -15,6 +15,7 @@ from tests.factories import make_campaign, make_user
 from tests.helpers import fill_and_post, form_values
 from webapp.extensions import db
 from webapp.models import Answer, AuditEvent, Meeting, MeetingEvaluation, Response, utcnow
+from webapp.models.meetings import MEI_ITEMS
 from webapp.services import meetings as meeting_service
 from webapp.services.exports import BOM
 from webapp.services.meetings import (
@@ -467,3 +468,12 @@ def test_any_evaluation_post_is_answered_without_error_or_partial_write(app, cam
         assert "<script>alert(1)</script>" not in response.get_data(as_text=True)
 
     post()
+
+
+def test_every_rating_of_the_evaluation_is_marked_required_on_a_focusable_question(
+        client, campaign):
+    meeting = meeting_of(campaign)
+    html = client.get(f"/m/{meeting.code}").get_data(as_text=True)
+    legends = re.findall(r'<fieldset class="question rating[^"]*" id="([a-z_]+)" tabindex="-1"[^>]*>\s*<legend>[^<]*'
+                         r'<span class="required-mark">\(required\)</span>', html)
+    assert legends == list(MEI_ITEMS)

@@ -287,3 +287,10 @@ def test_contact_boxes_read_left_to_right_and_free_text_goes_the_way_it_is_writt
     for name in ("name", "help_involved"):  # no dir: the page's, with each line laid out as typed (the stylesheet's
         tag = re.search(rf'<(input|textarea)[^>]*\bid="{name}"[^>]*>', html).group(0)  # unicode-bidi: plaintext)
         assert "dir=" not in tag and "maxlength" not in tag, tag
+
+
+def test_the_questions_that_must_be_answered_say_so(client, campaign):
+    html = client.get(URL + "?lang=ar").get_data(as_text=True)
+    marked = re.findall(r'<fieldset[^>]*id="([a-z_]+)"[^>]*>\s*<legend>[^<]*<span class="required-mark">\(مطلوب\)</span>', html)
+    assert marked == ["sector", "involvement"]  # as the page's introduction says: only those marked
+    assert "«مطلوب»" in html.split('class="intro"', 1)[1].split("</p>", 1)[0]

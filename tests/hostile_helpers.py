@@ -76,9 +76,9 @@ def refusal_text(html: str) -> str:
     """What a refusal tells the person: each line of the error summary, or the error page's explanation."""
     summary = re.search(r'<div class="error-summary".*?</ul>', html, re.S)
     if summary:
-        lines = re.findall(r'<li><a href="#[^"]*">([^<]*)</a></li>', summary.group(0))
-        assert lines and all(line.rsplit(": ", 1)[-1].strip() for line in lines), lines
-        return " ".join(lines)
+        lines = re.findall(r'<li><a href="#[^"]*">([^<]*)<br>([^<]*)</a></li>', summary.group(0))  # question, message
+        assert lines and all(message.strip() for _question, message in lines), lines
+        return " ".join(f"{question}: {message}" for question, message in lines)
     notices = re.findall(r'<p class="(?:lead|notice notice-error)"[^>]*>([^<]+)</p>', html)
     return " ".join(notices).strip()
 

@@ -294,3 +294,10 @@ def test_the_questions_that_must_be_answered_say_so(client, campaign):
     marked = re.findall(r'<fieldset[^>]*id="([a-z_]+)"[^>]*>\s*<legend>[^<]*<span class="required-mark">\(مطلوب\)</span>', html)
     assert marked == ["sector", "involvement"]  # as the page's introduction says: only those marked
     assert "«مطلوب»" in html.split('class="intro"', 1)[1].split("</p>", 1)[0]
+
+
+def test_the_error_summary_gives_each_question_a_line_then_what_to_do(client, campaign):
+    html = send(client, {}, url=URL + "?lang=ar").get_data(as_text=True)
+    summary = html.split('id="error-summary"', 1)[1].split("</ul>", 1)[0]
+    assert "؟<br>يُرجى اختيار قطاعك." in summary  # not "؟: يُرجى", a colon after the question mark
+    assert "؟:" not in summary

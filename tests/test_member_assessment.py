@@ -132,8 +132,8 @@ def test_who_a_member_is_is_not_kept_without_consent(client, campaign):
     ("sector", "astrology", "Please choose one of the options."),
     ("competency_leadership", "5", "Please choose one of the options."),
     ("competency_leadership", "x", "Please choose one of the options."),
-    ("help_involved", "x" * 2001, "Please shorten this answer to 2,000 characters or fewer."),
-    ("name", "x" * 121, "Please shorten this to 120 characters or fewer."),
+    ("help_involved", "x" * 2001, "Please shorten this answer to 2,000 characters or fewer. It has 2,001 characters now."),
+    ("name", "x" * 121, "Please shorten this to 120 characters or fewer. It has 121 characters now."),
 ])
 def test_bad_answers_are_refused_with_a_clear_message_and_kept(client, campaign, field, value, message):
     response = send(client, REQUIRED | {"directory_consent": "yes", field: value})
@@ -301,3 +301,8 @@ def test_the_error_summary_gives_each_question_a_line_then_what_to_do(client, ca
     summary = html.split('id="error-summary"', 1)[1].split("</ul>", 1)[0]
     assert "؟<br>يُرجى اختيار قطاعك." in summary  # not "؟: يُرجى", a colon after the question mark
     assert "؟:" not in summary
+
+
+def test_how_long_a_too_long_answer_is_is_said_in_the_readers_language(client, campaign):
+    html = send(client, REQUIRED | {"help_involved": "ن" * 5000}, url=URL + "?lang=ar").get_data(as_text=True)
+    assert "يحتوي الآن على 5,000 حرف." in html  # 5000 % 100 == 0: the "other" plural form

@@ -126,7 +126,7 @@ def test_free_text_over_2000_characters_is_refused_and_kept(client, demo):
     response = fill_and_post(client, "/s/demo", ratings_for(demo) | {"change": long_text})
     assert response.status_code == 422
     html = response.get_data(as_text=True)
-    assert "Please shorten this answer to 2,000 characters or fewer." in html
+    assert "Please shorten this answer to 2,000 characters or fewer. It has 2,001 characters now." in html  # how much
     assert form_values(html)["change"] == [long_text]
     assert count(Response) == 0
 

@@ -7,6 +7,7 @@ import uuid
 from flask_babel import format_number
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
+from flask_babel import ngettext
 from flask import request
 from flask_wtf import FlaskForm
 from werkzeug.datastructures import CombinedMultiDict, MultiDict
@@ -215,7 +216,9 @@ class MaxLength:
     def __call__(self, form, field):
         if field.data and len(field.data) > self.limit:
             message = self.message or _("Please shorten this to %(max)s characters or fewer.")
-            raise ValidationError(str(message) % {"max": format_number(self.limit)})
+            count = len(field.data)  # how much to cut, for a resident who pasted a long text on a phone
+            raise ValidationError(str(message) % {"max": format_number(self.limit)} + " " + ngettext(
+                "It has %(count)s character now.", "It has %(count)s characters now.", count, count=format_number(count)))
 
 
 def free_text_length() -> MaxLength:

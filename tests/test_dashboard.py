@@ -164,6 +164,36 @@ def test_charts_of_a_right_to_left_page_are_drawn_right_to_left(client, campaign
     assert svgs["en"] and all('direction="ltr"' in svg for svg in svgs["en"])
 
 
+def test_a_lens_in_the_coalitions_own_words_is_listed_inert(client, campaign, lead):
+    from tests.helpers import fill_and_post
+
+    lens_toml = ('[[groups]]\nlabel = "<script>alert(1)</script>"\ncolumn = "place"\nvalues = ["<b>98118</b>", "98122"]\n'
+                 'weight = 1\n[hardships]\nuninsured = 1\n')
+    response = fill_and_post(client, "/coalition/north/summary/settings", {"equity_toml": lens_toml, "trim_ratio": "5"},
+                             form_id="analysis-settings")
+    assert response.status_code == 302
+    run_now(campaign, n_bootstrap=0)
+    html = client.get("/coalition/north/summary").get_data(as_text=True)
+    lens = html.split('class="lens-criteria"', 1)[1].split("</ul>", 1)[0]
+    assert "<script>" not in lens and "<b>" not in lens
+    assert "&lt;script&gt;alert(1)&lt;/script&gt;" in lens and "&lt;b&gt;98118&lt;/b&gt; or 98122" in lens
+    assert "Checked “I do not have health insurance”" in lens
+
+
+def test_a_lens_naming_an_answer_the_survey_does_not_ask_is_refused_when_saved(client, campaign, lead):
+    from tests.helpers import fill_and_post
+    from webapp.models import AnalysisSettings
+
+    response = fill_and_post(client, "/coalition/north/summary/settings?lang=es",
+                             {"equity_toml": "[hardships]\nhomeless = 1\n", "trim_ratio": "5"}, form_id="analysis-settings")
+    assert response.status_code == 422  # not saved, to make every computation fail afterwards
+    html = response.get_data(as_text=True)
+    assert "homeless" in html.split('id="equity_toml-error"', 1)[1].split("</p>", 1)[0]
+    assert "[hardships]\nhomeless = 1" in html  # what was typed is kept
+    assert db.session.get(AnalysisSettings, campaign.id) is None or "homeless" not in (
+        db.session.get(AnalysisSettings, campaign.id).equity_toml or "")
+
+
 def test_settings_written_as_code_read_left_to_right_on_a_right_to_left_page(client, campaign, lead):
     run_now(campaign, n_bootstrap=10)
     summary = client.get("/coalition/north/summary?lang=ar").get_data(as_text=True)

@@ -412,3 +412,17 @@ def test_a_run_under_way_is_shown_and_the_button_waits_for_it(client, campaign, 
     html = client.get("/coalition/north/summary").get_data(as_text=True)
     assert "A new summary is being computed" in html and "As of" in html
     assert re.search(r'<button type="submit" class="button-secondary" disabled>', html)
+
+
+def test_recompute_and_the_emphasis_form_keep_the_lead_where_they_were(client, campaign, lead):
+    from tests.helpers import form_values
+
+    run_now(campaign, n_bootstrap=10)
+    html = client.get("/coalition/north/summary?emphasis=2").get_data(as_text=True)
+    recompute = form_values(html, "recompute")
+    assert recompute["emphasis"] == ["2"]
+    response = client.post("/coalition/north/summary/recompute", data={k: v[0] for k, v in recompute.items()})
+    assert response.headers["Location"].endswith("/coalition/north/summary?emphasis=2")
+    assert 'action="/coalition/north/summary#needs-title" id="emphasis-form"' in html  # "Show": the ranking in view
+    gap = re.search(r"<bdi>([+−]?\d\.\d)</bdi>", html)
+    assert gap, "the gap's sign and number are one unit, so Arabic keeps the sign before the number"

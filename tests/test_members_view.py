@@ -203,6 +203,7 @@ def test_directory_search_on_the_page(client, lead):
     directory = html[html.index('id="directory"'):]
     assert "Bo Li" in directory and "Ana Ruiz" not in directory
     assert 'value="zh"' in html and "1 listed member matches." in html
+    assert 'action="/coalition/north/members#directory-title"' in html  # results open in view, not at the page's top
 
 
 def test_members_csv_round_trips(client, lead, campaign):

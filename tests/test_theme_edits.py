@@ -166,3 +166,24 @@ def test_refitting_starts_the_themes_afresh(app, campaign):
     run = run_now(campaign, n_bootstrap=0, refit_themes=True)
     assert run.results["themes"]["fitted"]
     assert "Edited" not in [t.label for t in live_themes(campaign)]
+
+
+def test_an_edit_is_confirmed_beside_its_theme_at_the_emphasis_being_read(client, campaign, lead):
+    first, second, *_ = live_themes(campaign)
+    response = post(client, "rename", {"theme_id": first.id, "label": "Rent", "emphasis": "2"})
+    assert response.status_code == 302
+    assert response.headers["Location"].endswith(f"/coalition/north/summary?emphasis=2#theme-{first.id}")
+    html = client.get("/coalition/north/summary?emphasis=2").get_data(as_text=True)
+    article = html.split(f'id="theme-{first.id}"', 1)[1].split("</article>", 1)[0]
+    assert "The theme is renamed." in article  # where the page opens, not thousands of pixels above it
+    assert html.count("The theme is renamed.") == 1
+    assert 'name="emphasis" value="2"' in article  # the next edit comes back at emphasis 2 too
+
+
+def test_a_refused_edit_says_so_at_the_top_of_the_themes(client, campaign, lead):
+    first = live_themes(campaign)[0]
+    response = post(client, "rename", {"theme_id": first.id, "label": "   ", "emphasis": "not-a-number"})
+    assert response.headers["Location"].endswith("/coalition/north/summary#themes-title")  # the lens's emphasis
+    html = client.get("/coalition/north/summary").get_data(as_text=True)
+    themes = html.split('id="themes-title"', 1)[1].split("</p>", 1)[0]
+    assert 'role="alert">That theme could not be renamed. Give it a name, and try again.' in themes

@@ -21,7 +21,14 @@ from webapp.services.analysis_runs import (
     save_analysis_settings,
     start_run,
 )
-from webapp.services.dashboard import build_summary, failed_run, latest_run, parse_emphasis, pending_run
+from webapp.services.dashboard import (
+    build_summary,
+    emphasis_param,
+    failed_run,
+    latest_run,
+    parse_emphasis,
+    pending_run,
+)
 from webapp.views import error_summary, one_decimal
 
 
@@ -80,7 +87,8 @@ def recompute(slug: str):
         audit.record("analysis.requested", actor=current_user, target=campaign, detail={"run": run.id})
         db.session.commit()
         flash(_("The summary is being computed. Reload this page in a minute to see it."), "info")
-    return redirect(url_for("coalition.summary", slug=campaign.slug))
+    return redirect(url_for("coalition.summary", slug=campaign.slug,  # at the emphasis the lead was reading
+                            emphasis=emphasis_param(request.form.get("emphasis"))))
 
 
 @bp.route("/<slug>/brief")

@@ -8,11 +8,17 @@ from flask_login import current_user
 from webapp.access import CAMPAIGN_LEAD, allow, current_campaign
 from webapp.coalition import bp
 from webapp.services import themes_store
+from webapp.services.dashboard import emphasis_param
 from webapp.services.themes_store import ThemeEditError
 
 
-def _back(campaign, anchor: str | None = None):
-    return redirect(url_for("coalition.summary", slug=campaign.slug, _anchor=anchor or "themes-title"))
+def _back(campaign, message: str, theme_id: int | None = None):
+    """Back to the summary, at the emphasis the lead was reading, and to the theme edited, where ``message`` is
+    shown (the page's own messages are thousands of pixels above it); without one, to the themes' heading, where
+    the message is shown as a problem."""
+    flash(message, f"theme-{theme_id}" if theme_id is not None else "themes")
+    return redirect(url_for("coalition.summary", slug=campaign.slug, emphasis=emphasis_param(request.form.get("emphasis")),
+                            _anchor=f"theme-{theme_id}" if theme_id is not None else "themes-title"))
 
 
 @bp.route("/<slug>/themes/rename", methods=["POST"])
@@ -24,10 +30,8 @@ def rename_theme(slug: str):
         theme = themes_store.rename_theme(campaign, request.form.get("theme_id"), request.form.get("label", ""),
                                           actor=current_user)
     except ThemeEditError:
-        flash(_("That theme could not be renamed. Give it a name, and try again."), "error")
-        return _back(campaign)
-    flash(_("The theme is renamed."), "info")
-    return _back(campaign, f"theme-{theme.id}")
+        return _back(campaign, _("That theme could not be renamed. Give it a name, and try again."))
+    return _back(campaign, _("The theme is renamed."), theme.id)
 
 
 @bp.route("/<slug>/themes/merge", methods=["POST"])
@@ -39,10 +43,8 @@ def merge_themes(slug: str):
         into = themes_store.merge_themes(campaign, request.form.get("theme_id"), request.form.get("into_id"),
                                          actor=current_user)
     except ThemeEditError:
-        flash(_("Those themes could not be merged. Reload the page and try again."), "error")
-        return _back(campaign)
-    flash(_("The themes are merged."), "info")
-    return _back(campaign, f"theme-{into.id}")
+        return _back(campaign, _("Those themes could not be merged. Reload the page and try again."))
+    return _back(campaign, _("The themes are merged."), into.id)
 
 
 @bp.route("/<slug>/themes/move", methods=["POST"])
@@ -54,7 +56,5 @@ def move_quote(slug: str):
         link = themes_store.move_answer(campaign, request.form.get("answer_id"), request.form.get("theme_id"),
                                         actor=current_user)
     except ThemeEditError:
-        flash(_("That quote could not be moved. Reload the page and try again."), "error")
-        return _back(campaign)
-    flash(_("The quote is moved."), "info")
-    return _back(campaign, f"theme-{link.theme_id}")
+        return _back(campaign, _("That quote could not be moved. Reload the page and try again."))
+    return _back(campaign, _("The quote is moved."), link.theme_id)

@@ -119,6 +119,11 @@ def failed_run(campaign_id: int, after: AnalysisRun | None) -> AnalysisRun | Non
     return db.session.scalar(query.order_by(AnalysisRun.id.desc()).limit(1))
 
 
+def emphasis_param(value: str | None) -> str | None:
+    """The emphasis a form sent back, for the summary's URL (None, the lens's own, when it is not one runs compute)."""
+    return value if value in {f"{emphasis:g}" for emphasis in EMPHASIS_VALUES} else None
+
+
 def parse_emphasis(value: str | None, default: float = 1.0) -> float:
     """The emphasis asked for in the URL, when it is one the run computed; else ``default``."""
     try:

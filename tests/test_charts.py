@@ -164,3 +164,14 @@ def test_the_paired_bar_legend_shows_each_bar_as_it_is_drawn():
     legend = svg[svg.index('class="chart-legend"'):svg.index("</g>")]
     swatches = re.findall(r"<rect [^>]*>", legend)
     assert len(swatches) == 2 and all('class="chart-bar"' in swatch for swatch in swatches)  # the bars' colour
+
+
+def test_heatmap_names_get_the_room_they_need_and_a_name_cut_short_is_whole_in_its_tooltip():
+    need = "Tiếp cận chăm sóc sức khỏe"  # 26 characters: cut to 21 before
+    group = "Người bị ảnh hưởng nhiều nhất và gia đình họ"
+    svg = str(heatmap([need, "x" * 60], [group], [[4.0], [3.25]], "t", 1, 5,
+                      written=lambda value: f"{value:.1f}".replace(".", ",")))
+    assert f">{need}</text>" in svg  # whole
+    assert f"…<title>{'x' * 60}</title></text>" in svg and f"…<title>{group}</title></text>" in svg
+    assert ">4,0</text>" in svg and ">3,2</text>" in svg  # the values written as the page writes numbers
+    parse(svg)  # well-formed

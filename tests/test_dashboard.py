@@ -426,3 +426,12 @@ def test_recompute_and_the_emphasis_form_keep_the_lead_where_they_were(client, c
     assert 'action="/coalition/north/summary#needs-title" id="emphasis-form"' in html  # "Show": the ranking in view
     gap = re.search(r"<bdi>([+−]?\d\.\d)</bdi>", html)
     assert gap, "the gap's sign and number are one unit, so Arabic keeps the sign before the number"
+
+
+def test_heatmap_values_are_written_as_the_readers_language_writes_numbers(client, campaign, lead):
+    run_now(campaign, n_bootstrap=10)
+    html = client.get("/coalition/north/summary?lang=vi").get_data(as_text=True)
+    heat = html[html.index('id="chart-heat-most_affected-title"'):]
+    heat = heat[:heat.index("</svg>")]
+    cells = re.findall(r'text-anchor="middle" font-weight="\w+">([^<]+)</text>', heat)
+    assert cells and all(re.fullmatch(r"\d,\d", cell) for cell in cells), cells  # 4,2 as the table beside it

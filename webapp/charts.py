@@ -25,6 +25,9 @@ WIDTH = 400
 MARKERS = ("circle", "square", "triangle", "diamond", "cross", "triangle-down")
 DASHES = ("", "6 3", "2 3", "8 3 2 3", "1 2", "10 4")
 MAX_X_LABELS = 8
+#: the most room a heatmap gives its row names, and its slanted column names (in the chart's units)
+MAX_LABEL_WIDTH = 230
+MAX_COLUMN_LABEL_WIDTH = 170
 
 
 def _number(value: float) -> str:
@@ -81,8 +84,17 @@ def _open(chart_id: str, height: float, title: str, desc: str, kind: str, mirror
 
 
 def text_width(text: str, font_size: float) -> float:
-    """Roughly how wide ``text`` is drawn: wide (CJK) characters a full em, others about half of one."""
-    return sum(font_size if unicodedata.east_asian_width(c) in "WF" else 0.6 * font_size for c in text)
+    """Roughly how wide ``text`` is drawn: wide (CJK) characters a full em, joined Arabic letters under half
+    of one, marks drawn on another letter nothing, others about half of one."""
+    return font_size * sum(_em(c) for c in text)
+
+
+def _em(character: str) -> float:
+    if unicodedata.east_asian_width(character) in "WF":
+        return 1.0
+    if unicodedata.category(character) == "Mn":
+        return 0.0
+    return 0.45 if "\u0600" <= character <= "\u06ff" else 0.6
 
 
 def marker(shape: str, x: float, y: float, size: float = 4.5) -> str:
@@ -304,13 +316,18 @@ def paired_bar_chart(items: Sequence[tuple[str, float, float]], names: tuple[str
 
 def heatmap(row_labels: Sequence[str], column_labels: Sequence[str], values: Sequence[Sequence[float | None]],
             title: str, v_min: float, v_max: float, *, desc: str = "", chart_id: str | None = None,
-            rtl: bool = False) -> Markup:
-    """A grid of cells shaded by value, each with its value written (a hatched dash when None)."""
+            rtl: bool = False, written: Callable[[float], str] = lambda value: f"{value:.1f}") -> Markup:
+    """A grid of cells shaded by value, each with its value ``written`` (a hatched dash when None).
+
+    The row names get the room the longest needs, up to ``MAX_LABEL_WIDTH``; a longer name, or
+    a column name past ``MAX_COLUMN_LABEL_WIDTH``, is cut short with "…" and whole in its tooltip.
+    """
     chart_id = _chart_id(title, chart_id)
-    label_width, cell_width, cell_height = 150, 56, 26
-    longest = max((len(label[:24]) for label in column_labels), default=4)
-    top = 16 + min(longest, 24) * 5  # column names are written at a slant above their cells
-    width = label_width + cell_width * max(len(column_labels), 1) + int(min(longest, 24) * 5.5)
+    cell_width, cell_height, font_size = 56, 26, 12
+    label_width = min(max((text_width(label, font_size) for label in row_labels), default=0), MAX_LABEL_WIDTH) + 10
+    longest = min(max((text_width(label, font_size) for label in column_labels), default=24), MAX_COLUMN_LABEL_WIDTH)
+    top = 16 + round(longest * 0.65)  # column names are written at a slant (40°) above their cells
+    width = round(label_width + cell_width * max(len(column_labels), 1) + longest * 0.75)
     height = top + cell_height * len(row_labels) + 4
     mirror = _Mirror(rtl, width)
     parts = [
@@ -318,16 +335,15 @@ def heatmap(row_labels: Sequence[str], column_labels: Sequence[str], values: Seq
         f'width="{round(width * 1.25)}" role="img" focusable="false" direction="{mirror.direction}" '
         f'aria-labelledby="{chart_id}-title {chart_id}-desc">',
         f'<title id="{chart_id}-title">{escape(title)}</title>', f'<desc id="{chart_id}-desc">{escape(desc)}</desc>',
-        _pattern_defs(chart_id), '<g font-size="12" fill="currentColor">',
+        _pattern_defs(chart_id), f'<g font-size="{font_size}" fill="currentColor">',
     ]
     for c, label in enumerate(column_labels):
         x, y = mirror.x(label_width + c * cell_width + cell_width / 2 - 4), top - 6
-        short = label if len(label) <= 24 else label[:23] + "…"
-        parts.append(f'<text x="{x}" y="{y}" transform="rotate({mirror.turn(-40)} {x} {y})">{escape(short)}</text>')
+        parts.append(f'<text x="{x}" y="{y}" transform="rotate({mirror.turn(-40)} {x} {y})">'
+                     f'{_fitted(label, MAX_COLUMN_LABEL_WIDTH, font_size)}</text>')
     for r, label in enumerate(row_labels):
         y = top + r * cell_height
-        short = label if len(label) <= 22 else label[:21] + "…"
-        parts.append(f'<text x="{mirror.x(0)}" y="{y + 17}">{escape(short)}</text>')
+        parts.append(f'<text x="{mirror.x(0)}" y="{y + 17}">{_fitted(label, MAX_LABEL_WIDTH, font_size)}</text>')
         for c, value in enumerate(values[r]):
             x = label_width + c * cell_width
             if value is None:
@@ -340,6 +356,16 @@ def heatmap(row_labels: Sequence[str], column_labels: Sequence[str], values: Seq
                          f'width="{cell_width - 2}" height="{cell_height - 2}" fill="currentColor" '
                          f'fill-opacity="{_number(0.05 + 0.45 * level)}"/>'
                          f'<text x="{mirror.x(x + cell_width / 2)}" y="{y + 17}" text-anchor="middle" '
-                         f'font-weight="{"bold" if level >= 0.5 else "normal"}">{escape(f"{value:.1f}")}</text>')
+                         f'font-weight="{"bold" if level >= 0.5 else "normal"}">{escape(written(value))}</text>')
     parts.append("</g></svg>")
     return Markup("".join(parts))
+
+
+def _fitted(label: str, room: float, font_size: float) -> str:
+    """``label`` escaped, cut short with "…" when it would be wider than ``room``, then whole in a tooltip."""
+    if text_width(label, font_size) <= room:
+        return escape(label)
+    short = label
+    while short and text_width(short + "…", font_size) > room:
+        short = short[:-1]
+    return f"{escape(short.rstrip())}…<title>{escape(label)}</title>"

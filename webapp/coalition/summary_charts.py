@@ -117,7 +117,7 @@ def heatmaps(summary: Summary) -> list[tuple[str, object, list[str], list[dict]]
         values = [[g["means"][j] for g in groups] for j in order]
         charts.append((title, heatmap(
             names, columns, values, _("Average importance of each need by group: %(groups)s", groups=title), 1, 5,
-            chart_id=f"chart-heat-{key}", rtl=right_to_left(),
+            chart_id=f"chart-heat-{key}", rtl=right_to_left(), written=one_decimal,
             desc=_("Darker cells mean more important (1 to 5). A dash means too few to say."),
         ), columns, [[g["means"][j] for g in groups] for j in order]))
     return charts

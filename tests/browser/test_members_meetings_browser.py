@@ -196,3 +196,17 @@ def test_a_long_email_in_the_members_directory_fits_a_small_phone(live_server, p
         assert horizontal_overflow(page) == 0
     finally:
         page.close()
+
+
+@pytest.mark.parametrize("path", ["/coalition/demo/meetings", "/coalition/demo/meetings/{id}",
+                                  "/coalition/demo/members", "/coalition/demo/summary"])
+def test_a_link_standing_on_its_own_is_a_44_px_target(live_server, lead_context, meeting, path):
+    page = lead_context.new_page()
+    page.goto(live_server.url + path.format(id=meeting["id"]))
+    too_small = page.evaluate(
+        """() => Array.from(document.querySelectorAll('main a'))
+              .filter(a => a.offsetParent !== null && a.parentElement.textContent.trim() === a.textContent.trim())
+              .map(a => [a.textContent.trim().slice(0, 40), Math.round(a.getBoundingClientRect().height)])
+              .filter(([, h]) => h < 44)""")
+    page.close()
+    assert too_small == []  # a link inside a sentence may be smaller (WCAG 2.5.8's exception)

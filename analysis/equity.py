@@ -32,6 +32,7 @@ from __future__ import annotations
 import json
 import math
 import os
+import re
 import tomllib
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
@@ -188,13 +189,22 @@ def equity_config_from_dict(settings: Mapping, *, text: str | None = None, sourc
     )
 
 
+_TOML_POSITION = re.compile(r"\(at line (\d+), column (\d+)\)")
+
+
 def _parse_toml(text: str, source: str | Message) -> EquityConfig:
     """Parse TOML text into a validated configuration, keeping the text verbatim."""
     try:
         settings = tomllib.loads(text)
     except tomllib.TOMLDecodeError as exc:
-        raise InputError(N_("equity configuration '%(source)s' is not valid TOML: %(problem)s"),
-                         source=source, problem=exc) from None
+        # the parser's own words are English: a reader in any language is given the place instead
+        where = _TOML_POSITION.search(str(exc))
+        if where:
+            line, column = int(where[1]), int(where[2])
+        else:  # "(at end of document)"
+            line, column = text.count("\n") + 1, len(text.rsplit("\n", 1)[-1]) + 1
+        raise InputError(N_("equity configuration '%(source)s' is not valid TOML: see line %(line)s, column %(column)s"),
+                         source=source, line=line, column=column) from None
     except RecursionError:  # tomllib parses nested arrays and tables recursively: thousands of "[" exhaust it
         raise InputError(N_("equity configuration '%(source)s' is not valid TOML: %(problem)s"),
                          source=source, problem="nested too deeply") from None

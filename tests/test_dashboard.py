@@ -391,6 +391,17 @@ def test_why_settings_cannot_be_read_is_said_in_the_readers_language(client, cam
     assert margins_error in html and lens_error in html
 
 
+def test_a_lens_that_is_not_toml_is_pointed_at_in_the_readers_language(client, campaign, lead):
+    from tests.helpers import fill_and_post
+
+    response = fill_and_post(client, "/coalition/north/summary/settings?lang=ar",
+                             {"equity_toml": "[[groups]\ncolumn = 1\n"}, form_id="analysis-settings")
+    assert response.status_code == 422
+    error = response.get_data(as_text=True).split('id="equity_toml-error"', 1)[1].split("</p>", 1)[0]
+    assert "«إعدادات الملخص» ليس بصيغة TOML صحيحة: انظر السطر 1، العمود 9" in error  # named as the page is
+    assert "Expected" not in error  # the parser's English is left out
+
+
 def test_why_figures_failed_in_a_run_is_said_in_the_readers_language(client, campaign, lead):
     from webapp.models import AnalysisSettings
 

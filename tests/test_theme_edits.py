@@ -186,4 +186,4 @@ def test_a_refused_edit_says_so_at_the_top_of_the_themes(client, campaign, lead)
     assert response.headers["Location"].endswith("/coalition/north/summary#themes-title")  # the lens's emphasis
     html = client.get("/coalition/north/summary").get_data(as_text=True)
     themes = html.split('id="themes-title"', 1)[1].split("</p>", 1)[0]
-    assert 'role="alert">That theme could not be renamed. Give it a name, and try again.' in themes
+    assert 'notice-error" role="status">That theme could not be renamed. Give it a name, and try again.' in themes

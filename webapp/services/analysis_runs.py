@@ -93,7 +93,7 @@ def parse_margins(text: str):
 
 def parse_equity(text: str):
     """The equity lens from TOML text (the shipped default when empty)."""
-    return equity_config_from_toml(text, Message(N_("campaign settings"))) if text.strip() else default_equity_config()
+    return equity_config_from_toml(text, Message(N_("summary settings"))) if text.strip() else default_equity_config()
 
 
 def run_settings(campaign: Campaign, n_bootstrap: int | None = None) -> dict:

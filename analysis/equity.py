@@ -197,17 +197,16 @@ def _parse_toml(text: str, source: str | Message) -> EquityConfig:
     try:
         settings = tomllib.loads(text)
     except tomllib.TOMLDecodeError as exc:
-        # the parser's own words are English: a reader in any language is given the place instead
         where = _TOML_POSITION.search(str(exc))
-        if where:
-            line, column = int(where[1]), int(where[2])
-        else:  # "(at end of document)"
-            line, column = text.count("\n") + 1, len(text.rsplit("\n", 1)[-1]) + 1
-        raise InputError(N_("equity configuration '%(source)s' is not valid TOML: see line %(line)s, column %(column)s"),
-                         source=source, line=line, column=column) from None
+        if where:  # the parser's own words are English: a reader in any language is given the place instead
+            raise InputError(N_("equity configuration '%(source)s' is not valid TOML: see line %(line)s, column "
+                                "%(column)s"), source=source, line=int(where[1]), column=int(where[2])) from None
+        # "(at end of document)", which is also where tomllib places a key given twice: its reason, untranslated
+        raise InputError(N_("equity configuration '%(source)s' is not valid TOML: %(problem)s"),
+                         source=source, problem=exc) from None
     except RecursionError:  # tomllib parses nested arrays and tables recursively: thousands of "[" exhaust it
         raise InputError(N_("equity configuration '%(source)s' is not valid TOML: %(problem)s"),
-                         source=source, problem="nested too deeply") from None
+                         source=source, problem=Message(N_("nested too deeply"))) from None
     return equity_config_from_dict(settings, text=text, source=str(source))
 
 

@@ -127,6 +127,7 @@ def test_a_right_to_left_chart_is_the_mirror_image_of_the_left_to_right_one():
     line_ltr, line_rtl = (str(line_chart([("a", [1, 2, 3])], ["x", "y", "z"], "t", 1, 5, rtl=flag)) for flag in (False, True))
     assert xs_of(line_rtl, "circle", "cx") == [400 - x for x in xs_of(line_ltr, "circle", "cx")]  # time runs leftwards
     assert xs_of(line_rtl, "circle", "cx")[0] > xs_of(line_rtl, "circle", "cx")[-1]
+    assert xs_of(line_rtl, "text") == [400 - x for x in xs_of(line_ltr, "text")]  # y scale on the right, x labels too
 
     grid = ([["a", "b"], ["one", "two"], [[1.0, 2.0], [3.0, None]], "t", 1, 5])
     heat_ltr, heat_rtl = (str(heatmap(*grid, rtl=flag)) for flag in (False, True))
@@ -135,6 +136,7 @@ def test_a_right_to_left_chart_is_the_mirror_image_of_the_left_to_right_one():
     assert cells[0] > cells[1]  # the first column is the right-hand one
     assert [x + 54 for x in cells] == [width - x for x in xs_of(heat_ltr, "rect")]
     assert "rotate(40 " in heat_rtl and "rotate(-40 " in heat_ltr  # column names slant the other way
+    assert xs_of(heat_rtl, "text") == [width - x for x in xs_of(heat_ltr, "text")]  # names on the right
 
     paired_ltr, paired_rtl = (str(paired_bar_chart([("a", 0.5, 0.25)], ("x", "y"), "t", rtl=flag))
                               for flag in (False, True))
@@ -155,6 +157,10 @@ def test_x_labels_are_thinned_out_so_that_none_overlaps_the_next():
         assert written[-1][1] == dates[-1]
         assert all(0 <= float(x) - text_width(t, 13) / 2 and float(x) + text_width(t, 13) / 2 <= 400
                    for x, t in written)  # the labels under the first and last points are not cut off
+    for count in (4, 5, 7, 12):  # labels as wide as a few points apart, the ones at the ends moved in from the sides
+        svg = str(line_chart([("n", list(range(count)))], ["abcdefghijkl"] * count, "t", 0, 10))
+        written = [float(x) for x in re.findall(r'<text x="([\d.]+)" y="[\d.]+" text-anchor="middle">', svg)]
+        assert all(b - a > text_width("abcdefghijkl", 13) for a, b in zip(written, written[1:])), (count, written)
     short = str(line_chart([("n", [1, 2, 3])], ["1", "2", "3"], "t", 0, 10))
     assert len(re.findall(r'text-anchor="middle">', short)) == 3  # short labels all fit
 

@@ -180,6 +180,19 @@ def test_a_lens_in_the_coalitions_own_words_is_listed_inert(client, campaign, le
     assert "Checked “I do not have health insurance”" in lens
 
 
+def test_a_lens_group_is_named_by_its_answers_when_the_coalition_gave_it_no_name(client, campaign, lead):
+    from tests.helpers import fill_and_post
+
+    lens_toml = '[[groups]]\ncolumn = "income_band"\nvalues = [" Under_25K ", "Eastside"]\nweight = 1\n'
+    assert fill_and_post(client, "/coalition/north/summary/settings", {"equity_toml": lens_toml, "trim_ratio": "5"},
+                         form_id="analysis-settings").status_code == 302
+    run_now(campaign, n_bootstrap=0)
+    html = client.get("/coalition/north/summary").get_data(as_text=True)
+    (criterion,) = re.findall(r"<li>(.*?)</li>", html.split('class="lens-criteria"', 1)[1].split("</ul>", 1)[0], re.S)
+    assert "<strong>" not in criterion and "income_band" not in criterion  # no code name standing in for a label
+    assert "Household income: Less than $25,000 or Eastside" in criterion  # matched as the lens matches answers
+
+
 def test_a_lens_naming_an_answer_the_survey_does_not_ask_is_refused_when_saved(client, campaign, lead):
     from tests.helpers import fill_and_post
     from webapp.models import AnalysisSettings

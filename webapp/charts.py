@@ -85,14 +85,14 @@ def _open(chart_id: str, height: float, title: str, desc: str, kind: str, mirror
 
 def text_width(text: str, font_size: float) -> float:
     """Roughly how wide ``text`` is drawn: wide (CJK) characters a full em, joined Arabic letters under half
-    of one, marks drawn on another letter nothing, others about half of one."""
+    of one, marks and invisible formatting characters nothing, others about half of one."""
     return font_size * sum(_em(c) for c in text)
 
 
 def _em(character: str) -> float:
     if unicodedata.east_asian_width(character) in "WF":
         return 1.0
-    if unicodedata.category(character) == "Mn":
+    if unicodedata.category(character) in ("Mn", "Cf"):  # marks drawn on a letter; direction marks in dates
         return 0.0
     return 0.45 if "\u0600" <= character <= "\u06ff" else 0.6
 
@@ -150,7 +150,8 @@ def line_chart(series: Sequence[tuple[str, Sequence[float | None]]], x_labels: S
                      f'y2="{y}" stroke="currentColor" stroke-opacity="0.25"/>')
         parts.append(f'<text x="{mirror.x(left - 8)}" y="{y}" text-anchor="end" dominant-baseline="middle">'
                      f'{escape(_number(tick))}</text>')
-    for index in _spaced_labels(x_labels, x_at(1) - x_at(0) if count > 1 else plot_width, 13):
+    edge_room = min(x_at(0), WIDTH - x_at(count - 1))  # from the outermost points to the chart's sides
+    for index in _spaced_labels(x_labels, x_at(1) - x_at(0) if count > 1 else plot_width, 13, edge_room):
         half = text_width(x_labels[index], 13) / 2  # a label under a point near an edge is moved in, not cut off
         x = min(max(x_at(index), half + 2), WIDTH - half - 2)
         parts.append(f'<text x="{mirror.x(x)}" y="{bottom + 20}" text-anchor="middle">{escape(x_labels[index])}</text>')
@@ -186,13 +187,15 @@ def line_chart(series: Sequence[tuple[str, Sequence[float | None]]], x_labels: S
     return Markup("".join(parts))
 
 
-def _spaced_labels(labels: Sequence[str], spacing: float, font_size: float) -> list[int]:
+def _spaced_labels(labels: Sequence[str], spacing: float, font_size: float, edge_room: float) -> list[int]:
     """The positions of the x labels to write, ``spacing`` apart: every ``step``-th one, the step
-    the smallest that leaves a gap between neighbours (at most ``MAX_X_LABELS``); the last one
-    too, in place of the one before it."""
+    the smallest that leaves a gap between neighbours (at most ``MAX_X_LABELS``), counting the
+    label at either end moved in from the chart's side when ``edge_room`` is too little for its
+    half; the last one too, in place of the one before it."""
     count = len(labels)
     widest = max((text_width(label, font_size) for label in labels), default=0)
-    step = max(1, math.ceil(count / MAX_X_LABELS), math.ceil((widest + 6) / spacing))
+    moved_in = max(0.0, widest / 2 + 2 - edge_room)
+    step = max(1, math.ceil(count / MAX_X_LABELS), math.ceil((widest + 6 + moved_in) / spacing))
     chosen = list(range(0, count, step))
     if len(chosen) > 1 and chosen[-1] != count - 1:
         chosen[-1] = count - 1  # the last label is written in place of its neighbour, which is too near it

@@ -111,3 +111,10 @@ def test_a_lead_downloads_the_data(summary_server, lead_page, tmp_path):
     book = openpyxl.load_workbook(path, read_only=True)
     assert book["responses"].max_row == 151
     book.close()
+
+
+def test_settings_written_as_code_are_laid_out_left_to_right_on_an_arabic_page(summary_server, lead_page):
+    lead_page.goto(f"{summary_server.url}/coalition/demo/summary/settings?lang=ar")
+    for box in ("#equity_toml", "#margins_csv"):  # a line of Arabic comment or value must not flip the line
+        assert lead_page.eval_on_selector(box, "el => [getComputedStyle(el).direction, getComputedStyle(el).unicodeBidi]") \
+            == ["ltr", "isolate"], box

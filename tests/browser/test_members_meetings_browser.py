@@ -124,7 +124,7 @@ def test_text_boxes_read_as_written_and_keep_everything_pasted(live_server, phon
     phone.goto(f"{live_server.url}/members/demo?lang=ar")
     style = "el => [getComputedStyle(el).direction, getComputedStyle(el).unicodeBidi]"
     assert phone.eval_on_selector("#name", style) == ["rtl", "plaintext"]  # empty: the cursor starts on the right
-    assert phone.eval_on_selector("#help_involved", style) == ["rtl", "plaintext"]  # a line of English reads LTR
+    assert phone.eval_on_selector("#help_involved", style) == ["rtl", "plaintext"]  # each line by its own letters
     assert phone.eval_on_selector("#email", style)[0] == "ltr"
     long_name = "Community Health Workers Association of the Greater Rainier Valley " * 4  # 272 characters
     phone.fill("#organisation", long_name)

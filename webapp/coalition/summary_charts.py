@@ -76,11 +76,19 @@ def lens_criteria(config: EquityConfig) -> list[LensCriterion]:
         if criterion.kind == "hardship":
             detail = _("Checked “%(answer)s”", answer=hardships.get(criterion.column, criterion.column))
         else:
-            answers = format_list([category_name(criterion.column, value) for value in criterion.values], style="or")
+            answers = format_list([_answer_name(criterion.column, value) for value in criterion.values], style="or")
             detail = _("%(question)s: %(answers)s", question=variable_name(criterion.column), answers=answers)
-        label = criterion.label if criterion.kind == "group" else None
+        label = criterion.label if criterion.kind == "group" and criterion.label != criterion.column else None
         criteria.append(LensCriterion(label, detail, criterion.weight))
     return criteria
+
+
+def _answer_name(column: str, value: str) -> str:
+    """A lens's value as the survey words it, matched as the lens matches answers (case and spaces aside);
+    as written when the survey has no words for it (a ZIP code, a neighbourhood)."""
+    code = value.strip().casefold()
+    named = category_name(column, code)
+    return value if named == code else named
 
 
 def needs_chart(summary: Summary):

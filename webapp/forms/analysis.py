@@ -7,14 +7,12 @@ from wtforms import DecimalField, TextAreaField
 from wtforms.validators import NumberRange, Optional, StopValidation, ValidationError
 
 from analysis.errors import InputError
-from analysis.survey_data import HARDSHIPS, PROFILE_COLUMNS
+from analysis.survey_data import PROFILE_COLUMNS
 from webapp.forms.fields import ChorusForm, MaxLength
 from webapp.i18n import translated_message
 
 #: profile columns margins may be given for
 MARGIN_VARIABLES = PROFILE_COLUMNS
-#: the answers an equity lens's criteria may name: the profile's and the hardships'
-LENS_COLUMNS = (*PROFILE_COLUMNS, *HARDSHIPS)
 
 
 def _valid_margins(form, field):
@@ -32,17 +30,17 @@ def _valid_margins(form, field):
 
 
 def _valid_equity(form, field):
-    from webapp.services.analysis_runs import parse_equity
+    from webapp.services.analysis_runs import PROFILE_FIELDS, parse_equity  # the answers a run gives the lens
 
     try:
         lens = parse_equity(field.data or "")
     except InputError as problem:
         raise ValidationError(_("This lens cannot be read: %(problem)s",
                                 problem=translated_message(problem.message))) from None
-    unknown = sorted({criterion.column for criterion in lens.criteria} - set(LENS_COLUMNS))
+    unknown = sorted({criterion.column for criterion in lens.criteria} - set(PROFILE_FIELDS))
     if unknown:  # else it is saved, and every computation with it fails
         raise ValidationError(_("The lens can use the answers %(known)s, not %(unknown)s.",
-                                known=", ".join(LENS_COLUMNS), unknown=", ".join(unknown)))
+                                known=", ".join(PROFILE_FIELDS), unknown=", ".join(unknown)))
 
 
 #: the one complaint about the weight cap, whatever was typed instead of a number in range

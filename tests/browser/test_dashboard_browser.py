@@ -118,3 +118,11 @@ def test_settings_written_as_code_are_laid_out_left_to_right_on_an_arabic_page(s
     for box in ("#equity_toml", "#margins_csv"):  # a line of Arabic comment or value must not flip the line
         assert lead_page.eval_on_selector(box, "el => [getComputedStyle(el).direction, getComputedStyle(el).unicodeBidi]") \
             == ["ltr", "isolate"], box
+
+
+def test_a_refused_settings_form_takes_focus_to_its_error_summary_without_a_script(summary_server, lead_page):
+    lead_page.goto(f"{summary_server.url}/coalition/demo/summary/settings?lang=ar")
+    lead_page.fill("#equity_toml", "[[groups]\nx = 1")
+    lead_page.locator("#analysis-settings button[type=submit]").click()
+    lead_page.locator("#error-summary").wait_for()
+    assert lead_page.evaluate("document.activeElement.id") == "error-summary"  # staff pages load no script

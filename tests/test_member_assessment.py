@@ -82,6 +82,8 @@ def test_thanks_page_gives_a_reference_code_that_deletes_the_assessment(client, 
                                         "help_involved": "More notice"})
     html = client.get(response.headers["Location"]).get_data(as_text=True)
     code = re.search(r'<bdi class="code">([0-9A-F-]+)</bdi>', html).group(1)
+    title = re.search(r"<title>(.*?)</title>", html, re.S).group(1)
+    assert "<" not in title and code not in title  # the tab's title is the page's name, not the reference paragraph
     (found,) = find_by_reference(code)
     assert found.instrument == "member"
     delete_response(found.id, actor=None, reason="asked by the member")

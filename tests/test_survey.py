@@ -323,3 +323,9 @@ def test_a_post_without_the_writing_language_uses_the_page_language(client, demo
                                                                             "text_language": None})
     assert response.status_code == 302
     assert db.session.scalars(select(Answer)).one().language == "es"
+
+
+def test_a_too_long_answers_two_sentences_are_joined_as_chinese_joins_sentences(client, demo):
+    response = fill_and_post(client, "/s/demo?lang=zh", ratings_for(demo) | {"change": "字" * 2001})
+    error = response.get_data(as_text=True).split('id="change-error"', 1)[1].split("</p>", 1)[0]
+    assert "。现在有 2,001 个字符。" in error  # no space after the full stop

@@ -89,3 +89,13 @@ def test_switching_language_in_the_browser_keeps_typed_answers(live_server, phon
     assert phone.get_attribute("html", "lang") == "es"
     assert phone.input_value("#barrier") == "Rent keeps going up"
     assert phone.locator("#need_affordable_housing-3").is_checked()
+
+
+@pytest.mark.parametrize("code", ["ht", "tl", "en"])
+def test_the_skip_link_is_out_of_sight_until_focused_however_many_lines_it_takes(live_server, phone, code):
+    phone.goto(f"{live_server.url}/s/demo?lang={code}")
+    box = phone.locator(".skip-link").bounding_box()
+    assert box["y"] + box["height"] <= 0  # "Ale nan kontni prensipal la" takes two lines on a phone
+    phone.keyboard.press("Tab")
+    assert phone.evaluate("document.activeElement.className") == "skip-link"
+    assert phone.locator(".skip-link").bounding_box()["y"] >= 0

@@ -217,8 +217,11 @@ class MaxLength:
         if field.data and len(field.data) > self.limit:
             message = self.message or _("Please shorten this to %(max)s characters or fewer.")
             count = len(field.data)  # how much to cut, for a resident who pasted a long text on a phone
-            raise ValidationError(str(message) % {"max": format_number(self.limit)} + " " + ngettext(
-                "It has %(count)s character now.", "It has %(count)s characters now.", count, count=format_number(count)))
+            size = ngettext("It has %(count)s character now.", "It has %(count)s characters now.", count,
+                            count=format_number(count))
+            # TRANSLATORS: two sentences of one message, joined as your language joins sentences
+            raise ValidationError(_("%(request)s %(size)s", request=str(message) % {"max": format_number(self.limit)},
+                                    size=size))
 
 
 def free_text_length() -> MaxLength:

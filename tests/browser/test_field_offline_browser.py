@@ -153,6 +153,22 @@ def test_a_paper_number_sent_a_moment_ago_is_flagged_before_saving_again(worker,
     assert waiting(page) == "0"
 
 
+def test_a_page_reloaded_offline_still_counts_and_flags_what_was_sent_since_it_was_saved(worker, live_server):
+    page = worker
+    enter_response(page, "KEPT-1")
+    assert [r.paper_number for r in wait_stored(live_server, "KEPT-", 1)] == ["KEPT-1"]
+    expect(page.locator("#waiting-count")).to_have_text("0", timeout=20000)
+    count = page.locator("#event-count").inner_text()
+    page.context.set_offline(True)
+    assert page.reload().from_service_worker  # the copy saved when the page was first opened
+    expect(page.locator("#event-count")).to_have_text(count, timeout=20000)
+    page.fill("#paper_number", "KEPT-1")
+    page.get_by_role("button", name="Save and start the next one").click()
+    assert page.get_by_text("This paper form number is already entered for this event.").first.is_visible()
+    assert waiting(page) == "0"
+    page.context.set_offline(False)
+
+
 def test_exported_waiting_responses_upload_once_however_often(browser, live_server, field, signed_in, tmp_path):
     context, page = new_worker_page(browser, live_server, field, signed_in, field["workers"][0])
     context.set_offline(True)
@@ -283,6 +299,9 @@ def test_two_workers_typing_the_same_paper_number_offline_are_told_which_one_los
     expect(second.locator("#waiting-count")).to_have_text("0", timeout=20000)
     expect(second.locator("#problem-list")).to_contain_text(
         "Paper form number (if any): This paper form number is already entered for this event.")
+    # never "All waiting responses are sent" over a refusal
+    assert second.locator("#sync-message").inner_text() == \
+        "Sent, except the responses under “Responses that need attention”."
     assert len(wait_stored(live_server, "SAME-", 1)) == 1
     first_context.close()
     second_context.close()

@@ -91,11 +91,15 @@
   }
 
   function readAndRender() {
-    return Promise.all([queue.all(), queue.getMeta("lastSync"), queue.getMeta("count:" + eventId)])
+    return Promise.all([queue.all(), queue.getMeta("lastSync"), queue.getMeta("count:" + eventId),
+                        queue.getMeta("paper:" + eventId)])
       .then(function (results) {
         state.records = results[0];
         if (results[1]) { $("last-sync").textContent = new Date(results[1]).toLocaleString(pageLanguage); }
         if (typeof results[2] === "number" && results[2] > state.serverCount) { state.serverCount = results[2]; }
+        (results[3] || []).forEach(function (paper) {  // sent since this page was saved for offline use
+          if (state.paperNumbers.indexOf(paper) === -1) { state.paperNumbers.push(paper); }
+        });
         render();
       });
   }
@@ -216,8 +220,15 @@
       state.token = status.csrf_token;
       state.serverCount = status.count;
       state.paperNumbers = status.paper_numbers;
-      return queue.setMeta("count:" + eventId, status.count);
+      return remember();
     });
+  }
+
+  // What the server holds of this event, kept on the device: a page reloaded offline (from the copy
+  // saved when it was first opened) still counts them and flags their paper numbers.
+  function remember() {
+    return Promise.all([queue.setMeta("count:" + eventId, state.serverCount),
+                        queue.setMeta("paper:" + eventId, state.paperNumbers)]);
   }
 
   function post(records, retried) {
@@ -271,7 +282,11 @@
         }
         return chain;
       }).then(function () {
-        if (waiting.length) { say(words.sent); }
+        return Promise.all([queue.all(), remember()]);
+      }).then(function (results) {
+        var sent = waiting.map(function (r) { return r.uuid; });
+        var refused = results[0].some(function (r) { return r.state !== "waiting" && sent.indexOf(r.uuid) !== -1; });
+        if (waiting.length) { say(refused ? words.sentExcept : words.sent); }  // never "all sent" over a refusal
         return queue.setMeta("lastSync", new Date().toISOString());
       });
     })["catch"](function (error) {

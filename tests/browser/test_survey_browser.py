@@ -94,6 +94,20 @@ def test_missing_rating_shows_error_summary_and_keeps_answers(live_server, phone
     phone.screenshot(path=artifacts / "survey-error-360.png", full_page=True)
 
 
+def test_an_error_link_to_a_text_box_focuses_it_with_its_question_and_message_in_view(live_server, phone):
+    phone.goto(f"{live_server.url}/s/demo")
+    rate_every_need(phone, 3)
+    phone.fill("#change", "x" * 2001)
+    phone.get_by_role("button", name="Send my answers").click()
+    summary = phone.locator("#error-summary")
+    summary.wait_for()
+    summary.get_by_role("link").first.click()
+    assert phone.evaluate("document.activeElement.id") == "change"  # ready to shorten
+    question = phone.locator(".question:has(#change)")
+    assert question.locator("label").bounding_box()["y"] >= 0  # not scrolled above the screen
+    assert question.locator(".field-error").bounding_box()["y"] >= 0
+
+
 def test_survey_works_with_javascript_disabled(live_server, browser):
     context = browser.new_context(viewport={"width": 360, "height": 740}, java_script_enabled=False)
     page = context.new_page()

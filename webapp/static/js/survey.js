@@ -2,7 +2,18 @@
 (function () {
   "use strict";
   var summary = document.getElementById("error-summary");
-  if (summary) { summary.focus(); }
+  if (summary) {
+    summary.focus();
+    // A link to a text box: the box takes focus with its question and message in view, not scrolled above it.
+    summary.addEventListener("click", function (event) {
+      var link = event.target.closest("a[href^='#']");
+      var box = link && document.getElementById(link.hash.slice(1));
+      if (!box || !/^(INPUT|TEXTAREA|SELECT)$/.test(box.tagName)) { return; }
+      event.preventDefault();
+      (box.closest(".question") || box).scrollIntoView();
+      box.focus({ preventScroll: true });
+    });
+  }
 
   // Top three: once three are ticked, the others are disabled until one is unticked.
   var group = document.getElementById("top_three");

@@ -329,3 +329,15 @@ def test_a_too_long_answers_two_sentences_are_joined_as_chinese_joins_sentences(
     response = fill_and_post(client, "/s/demo?lang=zh", ratings_for(demo) | {"change": "字" * 2001})
     error = response.get_data(as_text=True).split('id="change-error"', 1)[1].split("</p>", 1)[0]
     assert "。现在有 2,001 个字符。" in error  # no space after the full stop
+
+
+def test_needs_left_unrated_are_one_line_of_the_error_summary(client, demo):
+    response = fill_and_post(client, "/s/demo", {"change": "Keep this"})  # not one need rated
+    html = response.get_data(as_text=True)
+    summary = html.split('id="error-summary"', 1)[1].split("</div>", 1)[0]
+    lines = re.findall(r"<li>(.*?)</li>", summary, re.S)
+    needs = re.findall(r'<fieldset class="question rating[^"]*" id="(need_[a-z_]+)"', html)
+    assert f"Please fix {len(needs)} things before sending" in summary  # still counts every question
+    assert len(lines) == 1 and f'href="#{needs[0]}"' in lines[0]  # one line, linked to the first
+    assert lines[0].count(" · ") == len(needs) - 1 and "Affordable housing" in lines[0]  # naming each need
+    assert lines[0].count("Please choose how important this is.") == 1

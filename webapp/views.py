@@ -1,6 +1,7 @@
 """Small helpers shared by the views of every blueprint."""
 from __future__ import annotations
 
+import itertools
 from collections.abc import Iterable
 from dataclasses import dataclass
 from fractions import Fraction
@@ -10,6 +11,9 @@ from flask_babel import format_decimal
 
 from webapp.services.exports import csv_rows
 
+#: this many questions in a row with the same complaint are one line of the error summary
+SAME_MESSAGE_RUN = 3
+
 
 @dataclass(frozen=True)
 class FieldError:
@@ -18,6 +22,7 @@ class FieldError:
     anchor: str
     label: str
     message: str
+    count: int = 1  #: the questions it stands for
 
 
 def error_summary(form, labels: dict[str, str] | None = None) -> list[FieldError]:
@@ -30,7 +35,21 @@ def error_summary(form, labels: dict[str, str] | None = None) -> list[FieldError
             # the link goes to the field's id: its input, or a radio or checkbox group's fieldset, which takes
             # the focus (tabindex="-1") with its name and error in view (its first radio would scroll them away)
             summary.append(FieldError(field.id, str(label or field.label.text), str(message)))
-    return summary
+    return _runs_joined(summary)
+
+
+def _runs_joined(errors: list[FieldError]) -> list[FieldError]:
+    """A run of questions with the same complaint (fourteen needs not rated) as one line naming them all,
+    linked to the first: a resident on a phone reads one line, not two screens of the same sentence."""
+    lines = []
+    for message, run in itertools.groupby(errors, key=lambda error: error.message):
+        run = list(run)
+        if len(run) < SAME_MESSAGE_RUN:
+            lines.extend(run)
+        else:
+            # " · ", not the language's "and": in Arabic that is و, and need names have و of their own
+            lines.append(FieldError(run[0].anchor, " · ".join(error.label for error in run), message, len(run)))
+    return lines
 
 
 def csv_download(filename: str, header: list[str], rows: Iterable) -> Response:

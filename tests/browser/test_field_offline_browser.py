@@ -13,6 +13,7 @@ from sqlalchemy import select
 
 from tests.browser.conftest import PHONE, STAFF_PASSWORD, axe_violations, horizontal_overflow, sign_in
 from webapp.extensions import db
+from webapp.i18n import LANGUAGES
 from webapp.models import Campaign, Response
 
 pytestmark = pytest.mark.browser
@@ -358,3 +359,16 @@ def test_signing_out_makes_the_device_forget_the_kept_field_pages(browser, live_
         assert page.evaluate(KEPT_FIELD_PAGES) == []
     finally:
         context.close()
+
+
+def test_offline_a_page_is_served_in_the_language_it_was_kept_in(worker, live_server):
+    page = worker
+    entry = page.url.split("?", 1)[0]
+    for code in ("vi", "zh"):  # both kept while online
+        page.goto(f"{entry}?lang={code}")
+        expect(page.locator("html")).to_have_attribute("lang", LANGUAGES[code].html_lang)
+    page.goto(f"{entry}?lang=vi")
+    page.context.set_offline(True)
+    assert page.goto(f"{entry}?lang=zh").from_service_worker
+    assert page.get_attribute("html", "lang") == LANGUAGES["zh"].html_lang  # not the Vietnamese copy
+    page.context.set_offline(False)

@@ -46,7 +46,10 @@ function fallbackPage(words) {
 function pageFromNetworkOrCache(request) {
   return fetch(request).then(function (response) { return keepPage(request, response); })
     .catch(function () {
-      return caches.match(request, { ignoreSearch: true }).then(function (hit) {
+      // this very page (?lang=zh is not the Vietnamese page), else the same page with another query
+      return caches.match(request).then(function (hit) {
+        return hit || caches.match(request, { ignoreSearch: true });
+      }).then(function (hit) {
         if (hit) { return hit; }
         return caches.match(FALLBACK).then(function (words) {
           return words ? words.json().then(fallbackPage)

@@ -234,11 +234,19 @@ def test_two_workers_at_the_same_event_are_each_counted_and_credited(browser, li
         context.close()
 
 
+STANDALONE_LINKS = """() => Array.from(document.querySelectorAll('main a'))
+    .filter(a => a.offsetParent !== null && a.parentElement.textContent.trim() === a.textContent.trim()
+                 && a.parentElement.tagName !== 'H3')
+    .map(a => [a.textContent.trim(), Math.round(a.getBoundingClientRect().height)]).filter(([, h]) => h < 44)"""
+
+
 def test_field_pages_pass_axe_and_fit_a_small_phone(worker, live_server):
     page = worker
     assert axe_violations(page) == []
+    assert page.evaluate(STANDALONE_LINKS) == []  # "Other events", "Upload…": touch targets of their own
     page.goto(f"{live_server.url}/field/demo/")
     assert axe_violations(page) == [] and horizontal_overflow(page) == 0
+    assert page.evaluate(STANDALONE_LINKS) == []  # an event's title link excepted: its button is the target
     page.goto(f"{live_server.url}/field/demo/upload")
     assert axe_violations(page) == [] and horizontal_overflow(page) == 0
     assert page.locator("input[type=file]").bounding_box()["height"] >= 44  # a touch target, as every control

@@ -2,8 +2,7 @@
 (function () {
   "use strict";
   var summary = document.getElementById("error-summary");
-  if (summary) {
-    summary.focus();
+  if (summary) {  // it has the focus already (autofocus)
     // A link to a text box: the box takes focus with its question and message in view, not scrolled above it.
     summary.addEventListener("click", function (event) {
       var link = event.target.closest("a[href^='#']");

@@ -86,6 +86,14 @@ def test_the_error_summary_lists_the_problems_in_page_order(client, demo):
     assert links == ["need_healthy_food", "change", "hardships"]
 
 
+@pytest.mark.parametrize("lang, prefix", [("en", "Error: "), ("zh", "错误："), ("ar", "خطأ: ")])
+def test_a_refused_page_title_says_error_as_its_language_punctuates(client, demo, lang, prefix):
+    client.get(f"/s/demo?lang={lang}")
+    html = fill_and_post(client, "/s/demo", ratings_for(demo) | {"need_healthy_food": None}).get_data(as_text=True)
+    title = re.search(r"<title>(.*?)</title>", html, re.S).group(1)
+    assert title.startswith(prefix) and not title.startswith(prefix + " ")
+
+
 def test_missing_rating_shows_summary_and_keeps_every_value(client, demo):
     answers = ratings_for(demo, 2) | {
         "need_healthy_food": None,

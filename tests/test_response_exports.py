@@ -87,6 +87,7 @@ def test_the_xlsx_opens_with_openpyxl_and_round_trips(client, lead):
     response = client.get("/coalition/north/export.xlsx")
     assert response.status_code == 200 and response.is_streamed
     assert response.mimetype.endswith("spreadsheetml.sheet")
+    assert response.headers["Content-Disposition"] == 'attachment; filename="north-all.xlsx"'  # all five tables
     book = openpyxl.load_workbook(io.BytesIO(response.get_data()), read_only=True)
     assert book.sheetnames == ["responses", "ratings", "answers", "members", "codebook"]
     answers = list(book["answers"].iter_rows(values_only=True))
@@ -121,10 +122,14 @@ def test_contact_fields_are_left_out_for_leads(client, lead):
 
 def test_an_admin_may_include_contact_fields_and_that_is_audited(client, admin):
     assert "Download everything with contact details" in client.get("/coalition/north/exports").get_data(as_text=True)
-    members = read_csv(client.get("/coalition/north/export.csv?table=members&include_contact=1"))
+    response = client.get("/coalition/north/export.csv?table=members&include_contact=1")
+    assert response.headers["Content-Disposition"].endswith('filename="north-members-with-contacts.csv"')
+    members = read_csv(response)
     row = dict(zip(members[0], members[1]))
     assert row["email"] == "ana@example.org" and row["phone"] == "'-555 0100"
-    book = openpyxl.load_workbook(io.BytesIO(client.get("/coalition/north/export.xlsx?include_contact=1").get_data()))
+    response = client.get("/coalition/north/export.xlsx?include_contact=1")
+    assert response.headers["Content-Disposition"] == 'attachment; filename="north-all-with-contacts.xlsx"'
+    book = openpyxl.load_workbook(io.BytesIO(response.get_data()))
     assert "email" in [c.value for c in book["members"][1]]
     events = db.session.scalars(select(AuditEvent).where(AuditEvent.action == "export.downloaded")
                                 .order_by(AuditEvent.id)).all()

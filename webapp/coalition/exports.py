@@ -48,7 +48,7 @@ def export_csv(slug: str):
     include_contact = _include_contact()
     _audit(campaign, "csv", table, include_contact)
     header, rows = table_rows(campaign, table, include_contact)
-    return csv_download(f"{campaign.slug}-{table}.csv", header, rows)
+    return csv_download(f"{_file_stem(campaign, table, include_contact)}.csv", header, rows)
 
 
 @bp.route("/<slug>/export.xlsx")
@@ -68,5 +68,10 @@ def export_xlsx(slug: str):
             handle.close()
 
     response = Response(stream_with_context(chunks()), mimetype=XLSX_TYPE)
-    response.headers["Content-Disposition"] = f'attachment; filename="{campaign.slug}-responses.xlsx"'
+    response.headers["Content-Disposition"] = f'attachment; filename="{_file_stem(campaign, "all", include_contact)}.xlsx"'
     return response
+
+
+def _file_stem(campaign, what: str, include_contact: bool) -> str:
+    """A download's name: the campaign, what it holds, and a warning when it holds contact details."""
+    return f"{campaign.slug}-{what}{'-with-contacts' if include_contact else ''}"

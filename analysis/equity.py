@@ -197,13 +197,18 @@ def _parse_toml(text: str, source: str | Message) -> EquityConfig:
     try:
         settings = tomllib.loads(text)
     except tomllib.TOMLDecodeError as exc:
+        # the parser's own words are English: a reader in any language is given the place instead
         where = _TOML_POSITION.search(str(exc))
-        if where:  # the parser's own words are English: a reader in any language is given the place instead
-            raise InputError(N_("equity configuration '%(source)s' is not valid TOML: see line %(line)s, column "
-                                "%(column)s"), source=source, line=int(where[1]), column=int(where[2])) from None
-        # "(at end of document)", which is also where tomllib places a key given twice: its reason, untranslated
-        raise InputError(N_("equity configuration '%(source)s' is not valid TOML: %(problem)s"),
-                         source=source, problem=exc) from None
+        if where:
+            line, column = int(where[1]), int(where[2])
+        elif str(exc).endswith("(at end of document)"):  # a key given twice on the last line, say
+            last_line = text.splitlines()[-1] if text.strip() else ""
+            line, column = len(text.splitlines()) or 1, len(last_line) + 1
+        else:
+            raise InputError(N_("equity configuration '%(source)s' is not valid TOML: %(problem)s"),
+                             source=source, problem=exc) from None
+        raise InputError(N_("equity configuration '%(source)s' is not valid TOML: see line %(line)s, column "
+                            "%(column)s"), source=source, line=line, column=column) from None
     except RecursionError:  # tomllib parses nested arrays and tables recursively: thousands of "[" exhaust it
         raise InputError(N_("equity configuration '%(source)s' is not valid TOML: %(problem)s"),
                          source=source, problem=Message(N_("nested too deeply"))) from None

@@ -159,6 +159,17 @@ def test_invalid_toml_is_one_clear_line(tmp_path):
     assert "\n" not in str(caught.value)
 
 
+@pytest.mark.parametrize("text, line, column", [
+    ("emphasis = 2\nemphasis = 3", 2, 13),  # tomllib says "at end of document": the place is given all the same
+    ("emphasis = 2\nemphasis = 3\n", 2, 13),
+    ("[[groups]]\ncolumn = 'age_band'\nvalues = ['x'", 3, 14),
+])
+def test_invalid_toml_names_the_place_not_the_parsers_english(text, line, column):
+    with pytest.raises(InputError) as caught:
+        equity_config_from_toml(text)
+    assert str(caught.value) == f"equity configuration 'text' is not valid TOML: see line {line}, column {column}"
+
+
 @pytest.mark.parametrize("text", ["a = " + "[" * 5000, "a = " + "{b = " * 5000], ids=["arrays", "tables"])
 def test_toml_nested_too_deeply_is_one_clear_line(text):
     with pytest.raises(InputError, match="is not valid TOML: nested too deeply") as caught:

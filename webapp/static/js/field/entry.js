@@ -155,6 +155,36 @@
     return fields;
   }
 
+  // --- a draft of the form, kept in this tab (draft.js) ----------------------------------
+  var draft = new window.FormDraft(form, "chorus-field-draft:" + data.campaign + ":" + eventId + ":" + data.worker);
+  var draftNote = null;
+
+  function keepDraft() {
+    if (!saving) { draft.keep(); }  // while saving, the answers are on their way into the queue
+  }
+
+  function dropDraft() {
+    clearTimeout(draftNote);
+    $("draft-status").textContent = "";
+    draft.drop();
+  }
+
+  function restoreDraft() {
+    if (!draft.restore()) { return; }
+    $("top_three").dispatchEvent(new Event("change", { bubbles: true }));  // survey.js: no more than three
+    // a moment after loading, so that a screen reader has met the live region before it speaks
+    draftNote = setTimeout(function () {
+      var note = document.createElement("p");
+      note.className = "notice";
+      note.textContent = words.draftKept;
+      $("draft-status").appendChild(note);
+    }, 400);
+  }
+
+  restoreDraft();
+  form.addEventListener("input", keepDraft);
+  form.addEventListener("change", keepDraft);
+
   var saving = false;  // a double tap must not queue the same answers twice under two UUIDs,
   var savedAt = 0, touched = true;  // nor, landing just after the save, show the fresh form's errors
   var SETTLE_MS = 2000;
@@ -178,6 +208,7 @@
       return;
     }
     saving = true;
+    dropDraft();  // the answers belong to the queue now: a reload must not bring them back as a second response
     var language = $("respondent_language").value;
     var record = { uuid: window.ResponseQueue.newUUID(), event_id: eventId, entered_by: parseInt(data.worker, 10),
                    created_at: new Date().toISOString(), fields: fields };
@@ -194,6 +225,7 @@
       return refresh();
     }, function (error) {
       saving = false;  // not saved: the answers stay in the form to save again
+      keepDraft();
       say(String(error));
     }).then(sync);
   });

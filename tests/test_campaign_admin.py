@@ -251,3 +251,64 @@ def test_lead_edits_their_own_campaign_but_not_another(client, auth):
     south = db.session.scalar(select(Campaign).where(Campaign.slug == "south"))
     assert south.texts["es"].title == "Survey south [es]"
     assert client.get("/admin/campaigns/new").status_code == 403
+
+
+@pytest.mark.parametrize("url", ["/admin/campaigns/new", "/admin/campaigns/north/needs",
+                                 "/admin/campaigns/north/content/es", "/admin/users/new"])
+def test_admin_text_boxes_do_not_silently_cut_pasted_text(client, admin, url):
+    make_campaign(slug="north")
+    html = client.get(url).get_data(as_text=True)
+    assert "maxlength" not in html  # the server says what is too long and keeps it for the writer to shorten
+
+
+def test_a_too_long_title_is_refused_and_kept_for_shortening(client, admin):
+    title = "Health priorities " * 20
+    response = fill_and_post(client, "/admin/campaigns/new", {"slug": "long", "title": title}, form_id="campaign")
+    html = response.get_data(as_text=True)
+    assert response.status_code == 422 and "Please shorten this to 200 characters or fewer." in html
+    assert form_values(html, "campaign")["title"] == [title]
+
+
+def test_the_web_address_example_reads_left_to_right_in_arabic(client, admin):
+    html = client.get("/admin/campaigns/new?lang=ar").get_data(as_text=True)
+    assert '<bdi dir="ltr">/s/county-2027</bdi>' in html
+    slug = re.search(r'<input[^>]*id="slug"[^>]*>', html).group(0)
+    assert 'dir="ltr"' in slug and 'autocapitalize="none"' in slug  # a phone would capitalize the first letter
+
+
+def test_the_new_account_email_box_brings_up_the_email_keyboard(client, admin):
+    html = client.get("/admin/users/new?lang=ar").get_data(as_text=True)
+    email = re.search(r'<input[^>]*id="email"[^>]*>', html).group(0)
+    assert 'inputmode="email"' in email and 'autocapitalize="none"' in email and 'dir="ltr"' in email
+
+
+def test_the_need_error_summary_says_which_language_each_name_is_in(client, admin):
+    make_campaign(slug="north")
+    response = fill_and_post(client, "/admin/campaigns/north/needs", {"name_en": "x" * 201, "name_es": "y" * 201},
+                             form_id="need")
+    html = response.get_data(as_text=True)
+    assert response.status_code == 422
+    assert '<a href="#name_en">English<br>' in html and '<a href="#name_es">Español<br>' in html
+
+
+def test_the_wording_error_summary_names_each_need(client, admin):
+    campaign = make_campaign(slug="north")
+    cleared = {f"need_{need.id}_name": "" for need in campaign.needs}
+    response = fill_and_post(client, "/admin/campaigns/north/content/en", cleared, form_id="content")
+    html = response.get_data(as_text=True)
+    assert response.status_code == 422 and "Name · Name" not in html
+    assert f'<a href="#need_{campaign.needs[0].id}_name">housing [en] · food [en] · transport [en]<br>' in html
+
+
+def test_adding_a_need_shows_the_new_need(client, admin):
+    make_campaign(slug="north")
+    response = fill_and_post(client, "/admin/campaigns/north/needs", {"name_en": "Parks"}, form_id="need")
+    need = db.session.scalar(select(Need).where(Need.key == "parks"))
+    assert response.status_code == 302 and response.headers["Location"].endswith(f"/needs#need-{need.id}")
+
+
+def test_the_one_time_link_page_keeps_the_email_address_whole_in_arabic(client, admin):
+    response = fill_and_post(client, "/admin/users/new?lang=ar",
+                             {"email": "1234.worker@example.org", "role": "outreach"}, form_id="user")
+    html = response.get_data(as_text=True)
+    assert response.status_code == 200 and '<bdi dir="ltr">1234.worker@example.org</bdi>' in html

@@ -64,14 +64,19 @@ def test_admin_sets_up_a_campaign_on_a_small_phone(live_server, phone, artifacts
         db.session.remove()
 
 
-def test_staff_pages_keep_touch_targets_at_least_44_px(live_server, phone):
+SMALL_TARGETS = """() => Array.from(document.querySelectorAll(
+        'main a, main button, nav a, nav button, label.option, input[type=text], select, textarea'))
+    .filter(el => el.offsetParent !== null)
+    // a link inside a sentence is exempt (WCAG 2.5.8); one that stands alone is not
+    .filter(el => !(el.tagName === 'A' && el.closest('p') && el.closest('p').textContent.trim() !== el.textContent.trim()))
+    .map(el => [el.textContent.trim().slice(0, 30) || el.id, el.getBoundingClientRect().height])
+    .filter(([, h]) => h < 44)"""
+
+
+@pytest.mark.parametrize("path", ["/admin/campaigns/demo/needs", "/admin/campaigns/demo/", "/admin/?lang=ar",
+                                  "/admin/?lang=zh"])
+def test_staff_pages_keep_touch_targets_at_least_44_px(live_server, phone, path):
     staff_account(live_server, ADMIN)
     sign_in(phone, live_server, ADMIN)
-    phone.goto(f"{live_server.url}/admin/campaigns/demo/needs")
-    too_small = phone.evaluate(
-        """() => Array.from(document.querySelectorAll('main a, main button, nav a, nav button, label.option, input[type=text], select, textarea'))
-              .filter(el => el.offsetParent !== null)
-              .map(el => [el.textContent.trim().slice(0, 30) || el.id, el.getBoundingClientRect().height])
-              .filter(([, h]) => h < 44)"""
-    )
-    assert too_small == []
+    phone.goto(f"{live_server.url}{path}")
+    assert phone.evaluate(SMALL_TARGETS) == []

@@ -16,6 +16,7 @@ from webapp.forms.campaigns import (
     build_need_form,
     campaign_error,
 )
+from webapp.i18n import LANGUAGES
 from webapp.models import User
 from webapp.services.campaigns import (
     CampaignError,
@@ -103,9 +104,11 @@ def needs(slug: str):
                  for code in campaign.languages}
         need = add_need(campaign, words, actor=current_user)
         flash(_("Added “%(name)s”.", name=need.texts[campaign.default_language].name), "info")
-        return redirect(url_for("admin.needs", slug=slug) + "#needs")
+        return redirect(url_for("admin.needs", slug=slug) + f"#need-{need.id}")  # the new need, at the list's end
+    # every language's box is labelled "Name": the summary says which language each complaint is about
+    labels = {f"{part}_{code}": LANGUAGES[code].name for code in campaign.languages for part in ("name", "description")}
     return render_template("admin/needs.html", campaign=campaign, form=form,
-                           errors=error_summary(form)), 422 if form.errors else 200
+                           errors=error_summary(form, labels)), 422 if form.errors else 200
 
 
 def _need_or_404(campaign, need_id: int):

@@ -132,6 +132,13 @@ def test_login_starts_a_fresh_session(client, auth):
         assert "planted" not in session and session["_user_id"]
 
 
+def test_the_signed_in_address_reads_whole_on_a_right_to_left_page(client, auth):
+    auth.login_as(make_user(email="1234.worker-a@example.org", role="lead"))
+    html = client.get("/staff/?lang=ar").get_data(as_text=True)
+    # isolated and left to right, or Arabic text around it would show "worker-a.1234"
+    assert '<bdi dir="ltr">1234.worker-a@example.org</bdi>' in html
+
+
 def test_session_cookie_is_httponly_and_samesite_and_secure_in_production():
     from webapp.config import settings_from_env
 

@@ -50,6 +50,33 @@ def test_restore_refuses_without_yes(runner, app, tmp_path):
     assert result.exit_code != 0 and "--yes" in result.output
 
 
+def test_a_backup_is_readable_by_its_owner_only(runner, app, tmp_path):
+    backup = tmp_path / "chorus.backup"
+    result = runner.invoke(args=["data", "backup", str(backup)])
+    assert result.exit_code == 0, result.output
+    assert backup.stat().st_mode & 0o077 == 0
+
+
+def test_backup_of_a_missing_sqlite_database_says_so_and_writes_nothing(tmp_path):
+    from tests.conftest import make_app
+
+    missing, backup = tmp_path / "chorus.db", tmp_path / "chorus.backup"  # e.g. a mistyped DATABASE_URL
+    app = make_app(f"sqlite:///{missing}")
+    with app.app_context():
+        result = app.test_cli_runner().invoke(args=["data", "backup", str(backup)])
+        db.engine.dispose()
+    assert result.exit_code == 1 and "no SQLite database" in result.output, result.output
+    assert not missing.exists() and not backup.exists()
+
+
+def test_restoring_a_file_that_is_not_a_backup_says_so_and_changes_nothing(app, demo, runner, tmp_path):
+    not_a_backup = tmp_path / "notes.txt"
+    not_a_backup.write_text("not a backup\n")
+    result = runner.invoke(args=["data", "restore", str(not_a_backup), "--yes"])
+    assert result.exit_code == 1 and result.output.startswith("Error: "), result.output
+    assert db.session.scalar(select(func.count()).select_from(Campaign)) == 1
+
+
 def test_thank_you_page_shows_the_reference_code(client, demo):
     response = answer(client, demo)
     stored = db.session.scalars(select(Response)).one()

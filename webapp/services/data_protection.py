@@ -44,28 +44,66 @@ def _pg_environment() -> dict:
     return env
 
 
+def _private_file(path: Path) -> bool:
+    """Make ``path`` readable and writable by its owner only (a backup holds everything people
+    told us); True when this call created it."""
+    try:
+        os.close(os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600))
+        return True
+    except FileExistsError:
+        os.chmod(path, 0o600)
+        return False
+
+
+def _sqlite_path() -> Path:
+    """The SQLite database file, which must exist (sqlite3 would quietly make an empty one)."""
+    path = Path(db.engine.url.database or "")
+    if not path.is_file():
+        raise DataProtectionError(f"no SQLite database at {path} (check DATABASE_URL)")
+    return path
+
+
+def _sqlite_copy(source: Path, target: Path, not_a_database: str, read_only_source: bool = False) -> None:
+    """Copy SQLite database ``source`` into ``target`` with the online backup API."""
+    try:
+        reader = sqlite3.connect(f"file:{source}?mode=ro", uri=True) if read_only_source else sqlite3.connect(source)
+        writer = sqlite3.connect(target)
+        try:
+            with writer:
+                reader.backup(writer)
+        finally:
+            writer.close()
+            reader.close()
+    except sqlite3.DatabaseError as error:
+        if "not a database" in str(error):
+            raise DataProtectionError(not_a_database) from None
+        raise DataProtectionError(f"SQLite: {error}") from None
+
+
 def backup_database(destination: Path) -> Path:
-    """Write a consistent backup of the whole database to ``destination``."""
+    """Write a consistent backup of the whole database to ``destination`` (owner-only access)."""
     destination = Path(destination)
     destination.parent.mkdir(parents=True, exist_ok=True)
-    if _backend() == "sqlite":
-        source = sqlite3.connect(db.engine.url.database)
-        target = sqlite3.connect(destination)
-        try:
-            with target:
-                source.backup(target)
-        finally:
-            target.close()
-            source.close()
-    elif _backend() == "postgresql":
-        if shutil.which("pg_dump") is None:
-            raise DataProtectionError("pg_dump is not installed (Debian package postgresql-client)")
-        result = subprocess.run(["pg_dump", "--format=custom", "--no-owner", f"--file={destination}"],
-                                env=_pg_environment(), capture_output=True, text=True)
-        if result.returncode != 0:
-            raise DataProtectionError(f"pg_dump failed: {result.stderr.strip()[-500:]}")
-    else:
-        raise DataProtectionError(f"no backup method for {_backend()}")
+    backend = _backend()
+    if backend not in ("sqlite", "postgresql"):
+        raise DataProtectionError(f"no backup method for {backend}")
+    if backend == "sqlite":
+        source_path = _sqlite_path()
+    elif shutil.which("pg_dump") is None:
+        raise DataProtectionError("pg_dump is not installed (Debian package postgresql-client)")
+    created = _private_file(destination)
+    try:
+        if backend == "sqlite":
+            _sqlite_copy(source_path, destination, f"{destination} is not a SQLite database; not overwritten")
+        else:
+            result = subprocess.run(["pg_dump", "--format=custom", "--no-owner", f"--file={destination}"],
+                                    env=_pg_environment(), capture_output=True, text=True)
+            if result.returncode != 0:
+                raise DataProtectionError(f"pg_dump failed: {result.stderr.strip()[-500:]}")
+    except DataProtectionError:
+        if created:
+            destination.unlink(missing_ok=True)
+        raise
     return destination
 
 
@@ -77,14 +115,8 @@ def restore_database(source: Path) -> None:
     db.session.remove()
     db.engine.dispose()
     if _backend() == "sqlite":
-        backup = sqlite3.connect(f"file:{source}?mode=ro", uri=True)
-        live = sqlite3.connect(db.engine.url.database)
-        try:
-            with live:
-                backup.backup(live)
-        finally:
-            live.close()
-            backup.close()
+        _sqlite_copy(source, Path(db.engine.url.database), f"{source} is not a SQLite backup; nothing restored",
+                     read_only_source=True)
     elif _backend() == "postgresql":
         result = subprocess.run(
             ["pg_restore", "--clean", "--if-exists", "--no-owner", "--single-transaction",

@@ -106,3 +106,18 @@ def test_the_real_command_line_creates_the_first_admin(tmp_path):
     assert result.returncode == 0, result.stderr
     listed = subprocess.run(flask + ["users", "list"], env=env, capture_output=True, text=True, check=True)
     assert listed.stdout.strip() == "first@example.org\tadmin\tactive\t-"
+
+
+def test_run_flask_works_in_production_with_the_key_run_serve_made(tmp_path):
+    """``./run flask …`` (the README's admin and backup commands) reads instance/secret_key, as ``./run serve`` does."""
+    import os
+    import subprocess
+    from pathlib import Path
+
+    root = Path(__file__).resolve().parent.parent
+    env = {name: value for name, value in os.environ.items() if name not in ("SECRET_KEY", "CHORUS_ENV")}
+    env["DATABASE_URL"] = f"sqlite:///{tmp_path / 'chorus.db'}"
+    result = subprocess.run([str(root / "run"), "flask", "db", "upgrade"], env=env, capture_output=True, text=True,
+                            timeout=300)
+    assert result.returncode == 0, result.stderr[-2000:]
+    assert (root / "instance" / "secret_key").stat().st_mode & 0o077 == 0  # the key: its owner's alone

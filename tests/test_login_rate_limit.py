@@ -114,6 +114,22 @@ def test_redis_storage_is_shared_between_hosts(app_with):
         connection.close()
 
 
+def test_with_redis_unreachable_sign_in_works_and_is_still_limited(app_with):
+    from webapp.extensions import limiter
+
+    host = app_with(RATELIMIT_STORAGE_URI="redis://127.0.0.1:1/0", LOGIN_LIMIT_PER_ADDRESS="3 per minute")
+    try:
+        with host.app_context():
+            client = host.test_client()
+            make_user(email="lead@example.org")
+            assert login_post(client, "lead@example.org", PASSWORD, address="10.0.3.1").status_code == 302  # no 500
+            for _ in range(3):
+                assert login_post(client, "a@example.org", "wrong password!").status_code == 401
+            assert login_post(client, "a@example.org", "wrong password!").status_code == 429  # counted in memory
+    finally:  # one limiter serves every app of this test process: the next app's storage is not down
+        limiter._storage_dead = False
+
+
 def test_every_limited_view_is_known_to_the_limiters_hooks(app):
     """The limiter's hooks skip views ``rate_limited`` did not mark; a limit added another way would go unchecked."""
     from webapp.extensions import _LIMITED_VIEWS, limiter

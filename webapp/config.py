@@ -98,6 +98,9 @@ def rate_limit_settings(env: Mapping[str, str]) -> dict:
         "RATELIMIT_STORAGE_URI": env.get("RATELIMIT_STORAGE_URI") or "memory://",
         "RATELIMIT_KEY_PREFIX": env.get("RATELIMIT_KEY_PREFIX", "chorus"),
         "RATELIMIT_HEADERS_ENABLED": True,
+        # Redis unreachable: keep counting sign-ins in this process's memory (and go back to Redis
+        # when it answers again) rather than failing every sign-in with an error
+        "RATELIMIT_IN_MEMORY_FALLBACK_ENABLED": True,
         "LOGIN_LIMIT_PER_ADDRESS": env.get("LOGIN_LIMIT_PER_ADDRESS", "10 per minute"),
         "LOGIN_LIMIT_PER_ACCOUNT": env.get("LOGIN_LIMIT_PER_ACCOUNT", "5 per minute; 20 per hour"),
     }

@@ -28,6 +28,13 @@ def test_production_refuses_to_start_without_secret_key(monkeypatch):
         create_app()
 
 
+@pytest.mark.parametrize("zone", ["Mars/Olympus", "../../etc/passwd", "America/Chicago "])
+def test_an_unknown_time_zone_is_refused_at_start_not_when_a_meeting_is_added(monkeypatch, zone):
+    monkeypatch.setenv("CHORUS_TIMEZONE", zone)
+    with pytest.raises(RuntimeError, match="is not a time zone"):
+        create_app({"CHORUS_ENV": "testing"})
+
+
 def test_production_starts_with_secret_key_from_environment(monkeypatch, tmp_path):
     monkeypatch.setenv("CHORUS_ENV", "production")
     monkeypatch.setenv("SECRET_KEY", "from-the-environment")

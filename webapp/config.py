@@ -124,7 +124,14 @@ def engine_options(database_url: str) -> dict:
 
 
 def check_settings(settings: Mapping) -> None:
-    """Refuse to start with settings that would be unsafe outside development."""
+    """Refuse to start with settings that would be unsafe outside development, or fail later."""
+    import zoneinfo
+
+    try:
+        zoneinfo.ZoneInfo(settings.get("BABEL_DEFAULT_TIMEZONE") or "UTC")
+    except (zoneinfo.ZoneInfoNotFoundError, ValueError):
+        raise RuntimeError(f"CHORUS_TIMEZONE={settings['BABEL_DEFAULT_TIMEZONE']!r} is not a time zone; "
+                           "use a name such as America/Chicago or UTC.") from None
     if not settings.get("SECRET_KEY"):
         if settings.get("CHORUS_ENV") not in RELAXED_ENVIRONMENTS:
             raise RuntimeError(

@@ -190,4 +190,6 @@ def choose_k(Z: np.ndarray, embedding: np.ndarray, candidates, random_state: int
     if not scores:
         return candidates[0]
     best = max(scores.values())
-    return min(k for k, score in scores.items() if score >= tolerance * best)
+    # measured down from |best|: a plain ``tolerance * best`` lies above a
+    # negative best (answers with nothing in common) and would exclude every k
+    return min(k for k, score in scores.items() if score >= best - (1 - tolerance) * abs(best))

@@ -67,7 +67,7 @@ class AnswerAnalyzer:
         their English headword); character n-grams are taken from them.
         """
         features = _Tokens()
-        if not text or not text.strip():
+        if not text or not text.strip() or textnorm.is_non_answer(text):
             return features, features.words
         language = self.language_of(text, language)
         latin_language = language if language in LATIN_LANGUAGES else "en"

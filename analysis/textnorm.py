@@ -5,8 +5,8 @@ Every language the app ships is handled without any download at run time:
 ========  ==============================================================
 ``en``    NFKC + casefold, accents stripped, Snowball English stemmer
 ``es``    accents stripped after the Snowball Spanish stemmer
-``ar``    harakat and tatweel removed, alef/ya/ta-marbuta forms unified,
-          Snowball Arabic stemmer
+``ar``    harakat and tatweel removed, Snowball Arabic stemmer, then
+          alef/ya/ta-marbuta forms unified
 ``zh``    no spaces: character runs split at function words, then
           character bigrams (unigrams for single characters); codebook
           words are found inside the run by longest match
@@ -19,7 +19,8 @@ Every language the app ships is handled without any download at run time:
 ========  ==============================================================
 
 URLs, e-mail addresses, numbers, emoji and punctuation carry no theme and are
-dropped. Stop-word lists are project-made (``analysis/data/stopwords``).
+dropped; so is a whole answer that only says "don't know" or "nothing"
+(:func:`is_non_answer`). Stop-word lists are project-made (``analysis/data/stopwords``).
 Language codes are normalised (``zh_Hans``, ``zh-CN`` → ``zh``); an unknown or
 missing code is guessed from the script and from stop-word hits.
 """
@@ -39,6 +40,10 @@ SNOWBALL = {"en": "english", "es": "spanish", "ar": "arabic"}
 STRIP_ACCENTS = {"en", "es", "tl"}
 
 _URL = re.compile(r"(?:https?://|www\.)\S+|\S+@\S+\.\w+", re.IGNORECASE)
+#: HTML tags, and the whole of script/style elements (pasted markup is not an answer)
+_MARKUP = re.compile(r"<(script|style)\b.*?(?:</\1\s*>|$)|</?[a-z][a-z0-9]*\b[^<>]*>", re.IGNORECASE | re.DOTALL)
+#: a letter written three or more times in a row (*sooooo*, *pleeease*)
+_STRETCHED = re.compile(r"([^\W\d_])\1{2,}")
 _WORD = re.compile(r"[^\W\d_]+(?:['’][^\W\d_]+)*")
 _HAN = re.compile(r"[\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff]")
 _HANGUL = re.compile(r"[\uac00-\ud7af\u1100-\u11ff\u3130-\u318f]")
@@ -69,9 +74,21 @@ def strip_accents(text: str) -> str:
 
 
 def normalize_text(text: str) -> str:
-    """NFKC, casefold, and blank out URLs and e-mail addresses."""
+    """NFKC, casefold, and blank out HTML markup, URLs and e-mail addresses."""
     text = unicodedata.normalize("NFKC", text or "").casefold()
-    return _URL.sub(" ", text)
+    return _URL.sub(" ", _MARKUP.sub(" ", text))
+
+
+def unstretch(token: str, language: str) -> str:
+    """Undo letters held for emphasis: *sooooo* → *so*, *fooood* → *food*.
+
+    A run of three or more becomes two (English and Spanish never triple a
+    letter), or one when that gives a stop word (*sooo*, *noooo*, *tooo*).
+    """
+    if not _STRETCHED.search(token):
+        return token
+    single = _STRETCHED.sub(r"\1", token)
+    return single if _fold_word(single, language) in stop_words(language) else _STRETCHED.sub(r"\1\1", token)
 
 
 @functools.cache
@@ -86,6 +103,24 @@ def stop_words(language: str) -> frozenset[str]:
         if line and not line.startswith("#"):
             words.add(_fold_word(normalize_text(line), language))
     return frozenset(words)
+
+
+def _answer_key(text: str) -> str:
+    """Casefolded words of ``text`` without accents, Arabic marks or punctuation."""
+    folded = strip_accents(_fold_word(normalize_text(text), "ar"))
+    return " ".join(re.sub(r"[\W_]+", " ", folded).split())
+
+
+@functools.cache
+def _non_answers() -> frozenset[str]:
+    path = resources.files("analysis") / "data" / "nonanswers.txt"
+    lines = (line.strip() for line in path.read_text(encoding="utf-8").splitlines())
+    return frozenset(_answer_key(line) for line in lines if line and not line.startswith("#"))
+
+
+def is_non_answer(text: str) -> bool:
+    """True when the whole answer only says "don't know", "nothing", "n/a" … (any language)."""
+    return _answer_key(text) in _non_answers()
 
 
 def guess_language(text: str) -> str:
@@ -140,7 +175,11 @@ def stem(word: str, language: str) -> str:
 
 def stem_word(folded: str, surface: str, language: str) -> str:
     """Stem one word. Spanish is stemmed with its accents (the stemmer's rules
-    expect them: *lloverá*), other languages from the folded form."""
+    expect them: *lloverá*), Arabic before its letter forms are unified (the
+    stemmer strips *ة* but not the *ه* it folds to, so *العيادة* and *عيادة*
+    stemmed apart), other languages from the folded form."""
+    if language == "ar":
+        return stem(_ARABIC_MARKS.sub("", surface), language).translate(_ARABIC_FOLD)
     return stem(surface if language == "es" else folded, language)
 
 
@@ -164,8 +203,10 @@ def words(text: str, language: str) -> list[tuple[str, str]]:
     come back as runs, which :func:`han_units` splits further.
     """
     pairs = []
-    for match in _WORD.finditer(normalize_text(text)):
-        token = match.group().replace("’", "'")
+    # harakat are combining marks, not word characters: left in, they would
+    # split every vocalised Arabic word into fragments
+    for match in _WORD.finditer(_ARABIC_MARKS.sub("", normalize_text(text))):
+        token = unstretch(match.group().replace("’", "'"), language)
         if "'" in token:
             if language == "en":
                 token = token.replace("'", "")

@@ -25,7 +25,8 @@ class Theme:
     size : int
         Number of answers assigned to the theme.
     examples : list of str
-        Three to five representative answers, verbatim, in their own language.
+        Three to five representative answers, verbatim, in their own language
+        (show them through :func:`mask_contact_details`).
     example_languages : list of str
         Language code of each example.
     weighted_size : float
@@ -85,12 +86,35 @@ def make_label(terms: list[str]) -> str:
     return " / ".join(picked) if picked else "(no words)"
 
 
+_EMAIL = re.compile(r"[\w.+-]+@[\w-]+(?:\.[\w-]+)+")
+#: digit runs with phone-like separators; 7+ digits, so prices, years and
+#: "2 hours" are left alone (a year span is ruled out in mask_contact_details)
+_PHONE = re.compile(r"(?<![\w+])\+?\(?\d[\d\s().-]{5,}\d(?!\w)")
+_YEAR_SPAN = re.compile(r"\d{4}\s*-\s*\d{4}")
+
+
+def mask_contact_details(text: str) -> str:
+    """Replace e-mail addresses and phone numbers by ``[email]`` / ``[phone]``.
+
+    Quotes are shown to coalition leads and exported; a resident's contact
+    details must not travel with them.
+    """
+    def phone(match):
+        digits = sum(c.isdigit() for c in match.group())
+        if digits < 7 or digits > 15 or _YEAR_SPAN.fullmatch(match.group().strip()):
+            return match.group()
+        return "[phone]"
+    return _PHONE.sub(phone, _EMAIL.sub("[email]", text))
+
+
 def _dedupe_key(text: str) -> str:
+    """The same answer up to case, spacing and punctuation has the same key."""
     return re.sub(r"\W+", " ", text.casefold()).strip()
 
 
 def representative_examples(X, rows: np.ndarray, texts, languages, n_examples: int = 5):
-    """Up to ``n_examples`` de-duplicated answers closest to the theme's centroid.
+    """Up to ``n_examples`` de-duplicated answers closest to the theme's centroid,
+    verbatim (callers find the answers by their text; mask them when shown).
 
     When a second or third language holds at least a tenth of the theme, its
     best answer takes the last place(s), so a lead sees that the theme crosses

@@ -194,11 +194,16 @@ class ThemeModel:
     # -- steps ------------------------------------------------------------------
     def _analyse(self, analyzer, texts, languages, report):
         docs, chars, codes = [], [], []
+        done: dict[tuple[str, str | None], tuple[str, str, str]] = {}
         for i, (text, language) in enumerate(zip(texts, languages)):
-            codes.append(analyzer.language_of(text, language) if text.strip() else normalize_language(language))
-            features, words = analyzer.analyze_both(text, codes[-1])
-            docs.append(" ".join(features))
-            chars.append(" ".join(words))
+            if (text, language) not in done:  # once per distinct answer: many residents write the same words
+                code = analyzer.language_of(text, language) if text.strip() else normalize_language(language)
+                features, words = analyzer.analyze_both(text, code)
+                done[text, language] = (code, " ".join(features), " ".join(words))
+            code, doc, char = done[text, language]
+            codes.append(code)
+            docs.append(doc)
+            chars.append(char)
             if (i + 1) % 1000 == 0 or i + 1 == len(texts):
                 report("analyse", i + 1, len(texts))
         return docs, chars, codes

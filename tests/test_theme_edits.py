@@ -187,3 +187,13 @@ def test_a_refused_edit_says_so_at_the_top_of_the_themes(client, campaign, lead)
     html = client.get("/coalition/north/summary").get_data(as_text=True)
     themes = html.split('id="themes-title"', 1)[1].split("</p>", 1)[0]
     assert 'notice-error" role="status">That theme could not be renamed. Give it a name, and try again.' in themes
+
+
+def test_a_quote_shows_no_phone_number_or_email_address(client, campaign, lead):
+    quote = db.session.scalars(select(AnswerTheme).where(AnswerTheme.quote.is_(True))).first()
+    answer = db.session.get(Answer, quote.answer_id)
+    answer.text = "The rent is too high, call me at (617) 555-0100 or maria.lopez@example.org"
+    db.session.commit()
+    html = client.get("/coalition/north/summary").get_data(as_text=True)
+    assert "The rent is too high, call me at [phone] or [email]" in html  # the summary is shared and printed
+    assert "555-0100" not in html and "maria.lopez" not in html

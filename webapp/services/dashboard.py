@@ -10,6 +10,7 @@ from dataclasses import dataclass, field
 
 from sqlalchemy import func, select
 
+from analysis.theme_summary import mask_contact_details
 from webapp.extensions import db
 from webapp.models import AnalysisRun, Answer, AnswerTheme, Campaign, RespondentWeight, Theme
 from webapp.models.analysis import EMPHASIS_VALUES
@@ -41,7 +42,8 @@ class NeedRow:
 
 @dataclass(frozen=True)
 class Quote:
-    """A theme's representative answer, verbatim, in the language it was written in."""
+    """A theme's representative answer, as written and in its language, but with any e-mail address
+    or phone number in it masked: the summary is shared and printed, a resident's contacts must not be."""
 
     answer_id: int
     text: str
@@ -191,7 +193,7 @@ def theme_views(campaign_id: int, run: AnalysisRun, emphasis: float) -> list[The
         .where(Theme.campaign_id == campaign_id, AnswerTheme.quote.is_(True)).order_by(Answer.id))
     for theme_id, answer_id, text, language in quotes:
         if theme_id in views:
-            views[theme_id].quotes.append(Quote(answer_id, text, language))
+            views[theme_id].quotes.append(Quote(answer_id, mask_contact_details(text), language))
     for view in views.values():
         view.share = view.weighted / total if total else None
     return sorted((v for v in views.values() if v.size), key=lambda v: (-v.weighted, -v.size, v.id))

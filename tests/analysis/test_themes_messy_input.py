@@ -81,3 +81,13 @@ def test_arabic_with_article_or_diacritics_finds_the_codebook_word(variant):
 def test_vocalised_arabic_reads_like_unvocalised():
     analyzer = AnswerAnalyzer()
     assert analyzer.analyze("الحافِلَة دائِمًا مُتأخِّرة", "ar") == analyzer.analyze("الحافلة دائما متأخرة", "ar")
+
+
+@pytest.mark.parametrize("text, language", [
+    ("The bus never comes", "en"), ("El autobús no pasa", "es"), ("Không có xe buýt", "vi"), ("公交车太少", "zh"),
+    ("لا توجد حافلة", "ar"), ("버스가 안 와요", "ko"), ("Walang bus dito", "tl"), ("Pa gen bis", "ht"),
+])
+def test_the_bus_is_one_word_in_every_language(text, language):
+    # English "bus" was its own word while 公交, xe buýt and حافلة were only "transport": bus answers split by language
+    features, _words = AnswerAnalyzer().analyze_both(text, language)
+    assert "bus" in features

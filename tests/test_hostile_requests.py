@@ -105,3 +105,51 @@ def test_every_form_reads_files_only_for_its_file_fields(app):
     strays = [cls.__qualname__ for cls in subclasses(FlaskForm)
               if cls.__module__.startswith("webapp.") and not issubclass(cls, ChorusForm)]
     assert strays == []
+
+
+@pytest.mark.parametrize("body", [b"not json", b"5", b"[1, 2]", b'"ab"', b'{"change": 5, "barrier": [1, 2]}'])
+@pytest.mark.parametrize("with_token", [False, True])
+def test_a_json_body_posted_to_a_form_is_as_if_nothing_was_sent(client, demo, body, with_token):
+    page = client.get("/s/demo").get_data(as_text=True)
+    headers = {"X-CSRFToken": form_values(page)["csrf_token"][0]} if with_token else {}
+    response = client.post("/s/demo?lang=es", data=body, content_type="application/json", headers=headers)
+    assert response.status_code in (200, 400, 422), response.status_code  # not a 500 from reading JSON as the form
+    assert db.session.scalar(select(func.count()).select_from(Response)) == 0
+
+
+def test_json_sent_to_the_sign_in_form_gets_the_forms_own_message(client):
+    token = form_values(client.get("/login").get_data(as_text=True), "login")["csrf_token"][0]
+    response = client.post("/login", data=b'{"email": 5, "password": 7}', content_type="application/json",
+                           headers={"X-CSRFToken": token})
+    assert response.status_code in (200, 422), response.status_code
+
+
+class MalformedChunkedBody:
+    """The request body as gunicorn hands it over when the client's chunked encoding is broken:
+    the first read raises, later ones find nothing."""
+
+    def __init__(self):
+        self.failed = False
+
+    def read(self, *_size):
+        from gunicorn.http.errors import InvalidChunkSize
+
+        if self.failed:
+            return b""
+        self.failed = True
+        raise InvalidChunkSize(b"zz")
+
+
+@pytest.mark.parametrize("url", ["/s/demo", "/members/demo", "/login"])
+def test_a_body_the_server_cannot_read_is_refused_with_400(client, demo, url):
+    response = client.post(url, content_type="application/x-www-form-urlencoded", environ_overrides={
+        "wsgi.input": MalformedChunkedBody(), "wsgi.input_terminated": True, "HTTP_TRANSFER_ENCODING": "chunked"})
+    assert response.status_code == 400, response.status_code
+
+
+@pytest.mark.parametrize("host", ["a..b", "a" * 64 + ".org"])
+def test_a_host_header_that_is_no_host_name_gets_a_400_with_the_security_headers(client, demo, host):
+    response = client.get("/s/demo?lang=es", headers={"Host": host})
+    assert response.status_code == 400, response.status_code
+    assert "frame-ancestors 'none'" in response.headers["Content-Security-Policy"]
+    assert "No pudimos usar lo que se envió." in response.get_data(as_text=True)  # the message, translated

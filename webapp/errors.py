@@ -4,11 +4,12 @@ from __future__ import annotations
 import logging
 from typing import Callable, TypeVar
 
-from flask import Flask, current_app, flash, g, jsonify, make_response, render_template, request
+from flask import Flask, Response, current_app, flash, g, jsonify, make_response, render_template, request
 from flask_babel import gettext as _
 from flask_wtf.csrf import CSRFError
+from gunicorn.http.errors import ParseException as UnreadableBody
 from sqlalchemy.exc import DBAPIError, OperationalError
-from werkzeug.exceptions import HTTPException
+from werkzeug.exceptions import BadHost, BadRequest, HTTPException
 
 from webapp.database import rollback_or_drop
 
@@ -28,6 +29,8 @@ def error_page(status: int, title: str, message: str):
     """Render the error page (or a JSON body) with ``status``."""
     if wants_json():
         return jsonify({"error": message, "status": status}), status
+    if isinstance(request.routing_exception, BadHost):  # a Host header Werkzeug cannot read: no link can be built
+        return Response(f"{title}\n\n{message}\n", status, mimetype="text/plain")
     return render_template("errors/error.html", title=title, message=message, status=status), status
 
 
@@ -96,6 +99,15 @@ def handle_database_error(error: DBAPIError):
     return response
 
 
+def handle_unreadable_body(error: UnreadableBody):
+    """A body gunicorn could not read (a malformed chunked upload) is the client's fault: 400.
+
+    Werkzeug turns the server's read errors it knows (OSError, ValueError) into a 400; gunicorn
+    raises its own, which would otherwise be a 500 with a traceback in the log."""
+    log.info("unreadable request body on %s %s: %s", request.method, request.path, error.__class__.__name__)
+    return handle_http_error(BadRequest())
+
+
 def handle_server_error(error):
     """Anything unexpected: log it, apologise, never show a traceback."""
     log.exception("unhandled error on %s %s", request.method, request.path, exc_info=error)
@@ -113,4 +125,5 @@ def init_errors(app: Flask) -> None:
     app.register_error_handler(CSRFError, handle_csrf_error)
     app.register_error_handler(DBAPIError, handle_database_error)
     app.register_error_handler(HTTPException, handle_http_error)
+    app.register_error_handler(UnreadableBody, handle_unreadable_body)
     app.register_error_handler(Exception, handle_server_error)

@@ -10,6 +10,7 @@ from flask_babel import lazy_gettext as _l
 from flask_babel import ngettext
 from flask import request
 from flask_wtf import FlaskForm
+from flask_wtf.form import _Auto
 from werkzeug.datastructures import CombinedMultiDict, MultiDict
 from wtforms import FileField, RadioField, SelectChoice, SelectField, SelectMultipleField, StringField, widgets
 from wtforms.csrf.core import CSRFTokenField
@@ -71,10 +72,16 @@ class ChorusForm(FlaskForm):
     under a text field's name would reach that field's validators, which expect text (a
     500). Here a form reads the posted text, plus the files sent under its own file fields'
     names; a file anywhere else is as if nothing had been sent there.
+
+    A JSON body is not a form post either (Flask-WTF would read it as one, handing fields
+    numbers, lists and objects, or failing on JSON that does not parse: a 500): it is as if
+    nothing had been sent. Forms the sync API fills from JSON are given their data explicitly.
     """
 
     class Meta:
         def wrap_formdata(self, form, formdata):
+            if formdata is _Auto and request.is_json:
+                return None  # as Flask-WTF answers for an empty form post
             formdata = super().wrap_formdata(form, formdata)
             if not isinstance(formdata, CombinedMultiDict):
                 return formdata

@@ -3,6 +3,7 @@ from __future__ import annotations
 
 import datetime as dt
 import re
+from pathlib import Path
 
 from sqlalchemy import select
 
@@ -264,6 +265,46 @@ def test_reset_link_cannot_be_used_twice_even_from_a_form_opened_before(app, cli
     assert other_tab.post(f"/reset/{token}", data=second).status_code == 410
     db.session.refresh(user)
     assert verify_password(user.password_hash, NEW_PASSWORD)
+
+
+def test_a_reset_page_sends_only_its_origin_as_referrer_and_still_works_over_https(app, client):
+    user = make_user(email="worker@example.org")
+    token = issue_reset_token(user, actor=None)
+    https = {"wsgi.url_scheme": "https"}
+    page = client.get(f"/reset/{token}", environ_base=https)
+    assert page.headers["Referrer-Policy"] == "origin"  # the token is not sent with its CSS and its form
+    data = form_values(page.get_data(as_text=True), "reset") | {"new_password": [NEW_PASSWORD],
+                                                                 "confirm": [NEW_PASSWORD]}
+    # what a browser sends under that policy; Flask-WTF's HTTPS check of the referrer accepts it
+    response = client.post(f"/reset/{token}", data=data, environ_base=https, headers={"Referer": "https://localhost/"})
+    assert response.status_code == 302
+    db.session.refresh(user)
+    assert verify_password(user.password_hash, NEW_PASSWORD)
+
+
+def test_one_time_link_tokens_are_kept_out_of_the_access_log(tmp_path):
+    from types import SimpleNamespace
+
+    from gunicorn.config import Config
+
+    from webapp.access_log import RedactingLogger
+
+    config = Config()
+    config.set("accesslog", str(tmp_path / "access.log"))
+    logger = RedactingLogger(config)
+    token = "s3cret-T0ken_value"
+    environ = {"REQUEST_METHOD": "GET", "RAW_URI": f"/reset/{token}?lang=es", "PATH_INFO": f"/reset/{token}",
+               "QUERY_STRING": "lang=es", "SERVER_PROTOCOL": "HTTP/1.1", "REMOTE_ADDR": "10.0.0.1",
+               "HTTP_REFERER": f"https://survey.example.org/reset/{token}"}
+    response = SimpleNamespace(status="200 OK", sent=120, headers=[("Content-Type", "text/html")])
+    request = SimpleNamespace(headers=[("REFERER", f"https://survey.example.org/reset/{token}")])
+    logger.access(response, request, environ, dt.timedelta(milliseconds=3))
+    for handler in logger.access_log.handlers:
+        handler.flush()
+    line = (tmp_path / "access.log").read_text()
+    assert "GET /reset/…?lang=es HTTP/1.1" in line and token not in line
+    run_script = (Path(__file__).resolve().parent.parent / "run").read_text()
+    assert "--logger-class webapp.access_log.RedactingLogger" in run_script  # ./run serve logs through it
 
 
 def test_reset_link_expires(client):

@@ -11,6 +11,7 @@ from gunicorn.http.errors import ParseException as UnreadableBody
 from sqlalchemy.exc import DBAPIError, OperationalError
 from werkzeug.exceptions import BadHost, BadRequest, HTTPException
 
+from webapp.access_log import redacted
 from webapp.database import rollback_or_drop
 
 log = logging.getLogger(__name__)
@@ -92,7 +93,7 @@ def handle_database_error(error: DBAPIError):
     if not database_unavailable(error):
         return handle_server_error(error)
     rollback_or_drop()
-    log.error("database unavailable on %s %s: %s", request.method, request.path, error.__class__.__name__)
+    log.error("database unavailable on %s %s: %s", request.method, redacted(request.path), error.__class__.__name__)
     response = make_response(error_page(
         503, _("Please try again"), _("We cannot reach our records right now. Please try again in a moment.")))
     response.headers["Retry-After"] = "5"
@@ -104,13 +105,13 @@ def handle_unreadable_body(error: UnreadableBody):
 
     Werkzeug turns the server's read errors it knows (OSError, ValueError) into a 400; gunicorn
     raises its own, which would otherwise be a 500 with a traceback in the log."""
-    log.info("unreadable request body on %s %s: %s", request.method, request.path, error.__class__.__name__)
+    log.info("unreadable request body on %s %s: %s", request.method, redacted(request.path), error.__class__.__name__)
     return handle_http_error(BadRequest())
 
 
 def handle_server_error(error):
     """Anything unexpected: log it, apologise, never show a traceback."""
-    log.exception("unhandled error on %s %s", request.method, request.path, exc_info=error)
+    log.exception("unhandled error on %s %s", request.method, redacted(request.path), exc_info=error)
     return error_page(500, _("Something went wrong"), _("Something went wrong on our side. Please try again in a moment."))
 
 

@@ -1,7 +1,7 @@
 """Signing in and out, passwords, and the page every signed-in account starts from."""
 from __future__ import annotations
 
-from flask import current_app, flash, g, redirect, render_template, request, session, url_for
+from flask import current_app, flash, g, make_response, redirect, render_template, request, session, url_for
 from flask_babel import gettext as _
 from flask_login import current_user, login_user, logout_user
 
@@ -113,8 +113,11 @@ def reset_password(token: str):
             session.clear()
             flash(_("Your password is set. Please sign in."), "info")
             return redirect(url_for("auth.login"))
-    response = render_template("auth/reset.html", form=form, email=stored.user.email, errors=error_summary(form))
-    return response, 422 if form.errors else 200
+    response = make_response(render_template("auth/reset.html", form=form, email=stored.user.email,
+                                             errors=error_summary(form)), 422 if form.errors else 200)
+    # its address is a secret: its CSS and form send only the origin (which the CSRF check over HTTPS needs)
+    response.headers["Referrer-Policy"] = "origin"
+    return response
 
 
 @bp.after_request

@@ -65,3 +65,69 @@ def test_each_event_has_one_entry_link_that_its_name_describes(worker_client, wo
     links = re.findall(rf'<a class="button-primary" href="{entry_url(world)}"\s+aria-describedby="([^"]+)">', html)
     assert len(links) == 1 and html.count(f'href="{entry_url(world)}"') == 1  # the name is not a second, smaller link
     assert f'<h3 id="{links[0]}">Pantry day</h3>' in html
+
+
+def test_the_entry_screen_carries_what_the_offline_script_needs(worker_client, world):
+    html = worker_client.get(entry_url(world)).get_data(as_text=True)
+    assert '<meta name="csrf-token"' in html
+    assert 'data-sw-url="/field/sw.js"' in html and "js/field/entry.js" in html
+    assert 'id="respondent_language"' in html and 'id="paper_number"' in html
+    assert "<script>" not in html and "style=" not in html
+
+
+def test_the_entry_screen_saves_without_javascript_and_counts(worker_client, world):
+    for paper in ("A-1", "A-2"):
+        response = fill_and_post(worker_client, entry_url(world),
+                                 {**ratings(world), "respondent_language": "es", "paper_number": paper},
+                                 form_id="entry")
+        assert response.status_code == 302
+    page = worker_client.get(entry_url(world)).get_data(as_text=True)
+    assert '<strong id="event-count">2</strong>' in page
+    stored = db.session.scalars(select(Response)).all()
+    assert {(r.channel, r.entered_by_id, r.event_id, r.language) for r in stored} == {
+        ("paper", world.worker.id, world.event.id, "es")}
+
+
+def test_a_duplicate_paper_number_is_flagged_before_saving(worker_client, world):
+    fill_and_post(worker_client, entry_url(world), {**ratings(world), "respondent_language": "en",
+                                                    "paper_number": "B-7"}, form_id="entry")
+    response = fill_and_post(worker_client, entry_url(world), {**ratings(world, "2"), "respondent_language": "en",
+                                                               "paper_number": "B-7"}, form_id="entry")
+    assert response.status_code == 422
+    assert "This paper form number is already entered for this event." in response.get_data(as_text=True)
+    assert stored_count() == 1
+    # the entry screen knows the numbers already used, so its script flags them before saving
+    page = worker_client.get(entry_url(world)).get_data(as_text=True)
+    assert 'data-paper-numbers="[&#34;B-7&#34;]"' in page
+
+
+def test_the_entry_screen_keeps_what_was_typed_when_something_is_missing(worker_client, world):
+    response = fill_and_post(worker_client, entry_url(world),
+                             {"need_housing": "5", "respondent_language": "es", "barrier": "Sin autobús"},
+                             form_id="entry")
+    assert response.status_code == 422
+    values = form_values(response.get_data(as_text=True), "entry")
+    assert values["barrier"] == ["Sin autobús"] and values["need_housing"] == ["5"]
+    assert stored_count() == 0
+
+
+def test_an_event_of_another_campaign_is_not_found(worker_client, world):
+    import datetime as dt
+
+    from webapp.services.field import create_event
+
+    elsewhere = create_event(world.other_campaign, name="South fair", date=dt.date(2026, 11, 1))
+    assert worker_client.get(f"/field/{world.campaign.slug}/events/{elsewhere.id}/entry").status_code == 404
+
+
+def test_the_public_survey_never_registers_the_service_worker(client, world):
+    html = client.get(f"/s/{world.campaign.slug}").get_data(as_text=True)
+    assert "sw.js" not in html and "js/field/" not in html
+
+
+def test_the_service_worker_is_served_for_the_field_scope(client):
+    response = client.get("/field/sw.js")
+    assert response.status_code == 200 and response.mimetype == "text/javascript"
+    assert response.headers["Service-Worker-Allowed"] == "/field/"
+    script = response.get_data(as_text=True)
+    assert "__ASSETS__" not in script and "/static/js/field/entry.js?v=" in script

@@ -130,6 +130,26 @@ def test_with_redis_unreachable_sign_in_works_and_is_still_limited(app_with):
         limiter._storage_dead = False
 
 
+def test_a_redis_that_never_answers_holds_sign_in_for_about_a_second_not_minutes(app_with):
+    import socket
+    import time
+
+    from webapp.extensions import limiter
+
+    silent = socket.socket()  # takes connections (the kernel's backlog) and never answers
+    silent.bind(("127.0.0.1", 0))
+    silent.listen(8)
+    host = app_with(RATELIMIT_STORAGE_URI=f"redis://127.0.0.1:{silent.getsockname()[1]}/0")
+    try:
+        with host.app_context():
+            started = time.monotonic()
+            assert login_post(host.test_client(), "a@example.org", "wrong password!").status_code == 401
+            assert time.monotonic() - started < 10
+    finally:
+        limiter._storage_dead = False
+        silent.close()
+
+
 def test_every_limited_view_is_known_to_the_limiters_hooks(app):
     """The limiter's hooks skip views ``rate_limited`` did not mark; a limit added another way would go unchecked."""
     from webapp.extensions import _LIMITED_VIEWS, limiter

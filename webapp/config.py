@@ -98,9 +98,12 @@ def rate_limit_settings(env: Mapping[str, str]) -> dict:
         "RATELIMIT_STORAGE_URI": env.get("RATELIMIT_STORAGE_URI") or "memory://",
         "RATELIMIT_KEY_PREFIX": env.get("RATELIMIT_KEY_PREFIX", "chorus"),
         "RATELIMIT_HEADERS_ENABLED": True,
-        # Redis unreachable: keep counting sign-ins in this process's memory (and go back to Redis
+        # Redis unreachable: keep counting sign-ins in each worker's memory (and go back to Redis
         # when it answers again) rather than failing every sign-in with an error
         "RATELIMIT_IN_MEMORY_FALLBACK_ENABLED": True,
+        # ... and find out within a second: without timeouts, a Redis host that drops packets
+        # would hold each sign-in for the system's connect timeout (minutes)
+        "RATELIMIT_STORAGE_OPTIONS": {"socket_connect_timeout": 1, "socket_timeout": 1},
         "LOGIN_LIMIT_PER_ADDRESS": env.get("LOGIN_LIMIT_PER_ADDRESS", "10 per minute"),
         "LOGIN_LIMIT_PER_ACCOUNT": env.get("LOGIN_LIMIT_PER_ACCOUNT", "5 per minute; 20 per hour"),
     }

@@ -361,10 +361,13 @@ def test_signing_out_makes_the_device_forget_the_kept_field_pages(browser, live_
     context, page = new_worker_page(browser, live_server, field, signed_in, field["workers"][1])
     try:
         assert field["entry"] in page.evaluate(KEPT_FIELD_PAGES)  # they name the worker and the event
+        page.fill("#barrier", "A resident's words, half entered")
+        assert len(page.evaluate(DRAFT_KEYS)) == 1
         page.get_by_role("button", name="Sign out").click()
         page.wait_for_url("**/login")
         page.wait_for_function(f"({KEPT_FIELD_PAGES})().then((kept) => kept.length === 0)", timeout=10000)
         assert page.evaluate(KEPT_FIELD_PAGES) == []
+        assert page.evaluate(DRAFT_KEYS) == []  # nor does the tab keep the half-entered response
     finally:
         context.close()
 

@@ -88,9 +88,12 @@ def make_label(terms: list[str]) -> str:
 
 _EMAIL = re.compile(r"[\w.+-]+@[\w-]+(?:\.[\w-]+)+")
 #: digit runs with phone-like separators; 7+ digits, so prices, years and
-#: "2 hours" are left alone (a year span is ruled out in mask_contact_details)
+#: "2 hours" are left alone (mask_contact_details rules out more)
 _PHONE = re.compile(r"(?<![\w+])\+?\(?\d[\d\s().-]{5,}\d(?!\w)")
 _YEAR_SPAN = re.compile(r"\d{4}\s*-\s*\d{4}")
+#: digit groups split by spaces alone are a phone number only in a phone's shape
+#: (555 0100, 617 555 0100, 06 12 34 56 78); "1200 1500 1800" or "born 1990 1991" are numbers
+_SPACED_PHONE = re.compile(r"(?:\d{3} )?\d{3} \d{4}|\d{2}(?: \d{2}){3,6}")
 
 
 def mask_contact_details(text: str) -> str:
@@ -100,8 +103,12 @@ def mask_contact_details(text: str) -> str:
     details must not travel with them.
     """
     def phone(match):
-        digits = sum(c.isdigit() for c in match.group())
-        if digits < 7 or digits > 15 or _YEAR_SPAN.fullmatch(match.group().strip()):
+        found = match.group().strip()
+        digits = sum(c.isdigit() for c in found)
+        if digits < 7 or digits > 15 or _YEAR_SPAN.fullmatch(found):
+            return match.group()
+        if not found.startswith(("+", "(")) and not re.search(r"[().-]", found) and " " in found \
+                and not _SPACED_PHONE.fullmatch(" ".join(found.split())):
             return match.group()
         return "[phone]"
     return _PHONE.sub(phone, _EMAIL.sub("[email]", text))

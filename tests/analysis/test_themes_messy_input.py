@@ -55,7 +55,15 @@ def test_labels_never_hold_contact_details_and_quotes_mask_them_when_shown(answe
     assert not any(any(c.isdigit() or "@" in c for c in t.label) for t in model.themes_)
 
 
-@pytest.mark.parametrize("text", ["rent went from 1200 to 1500", "rent is $1,200", "2023-2024 was bad"])
+@pytest.mark.parametrize("text", ["call 617 555 0100", "call 555 0100", "(617) 555-0100", "+1 617 555 0100",
+                                  "617-555-0100", "6175550100", "06 12 34 56 78"])
+def test_phone_numbers_in_their_usual_shapes_are_masked(text):
+    from analysis.theme_summary import mask_contact_details
+    assert not any(c.isdigit() for c in mask_contact_details(text)) and "[phone]" in mask_contact_details(text)
+
+
+@pytest.mark.parametrize("text", ["rent went from 1200 to 1500", "rent is $1,200", "2023-2024 was bad",
+                                  "rent 1200 1500 1800", "born 1990 1991", "800 900 1000 1100"])
 def test_prices_and_years_in_quotes_are_not_mistaken_for_phone_numbers(text):
     from analysis.theme_summary import mask_contact_details
     assert mask_contact_details(text) == text

@@ -109,15 +109,26 @@ def test_the_real_command_line_creates_the_first_admin(tmp_path):
 
 
 def test_run_flask_works_in_production_with_the_key_run_serve_made(tmp_path):
-    """``./run flask …`` (the README's admin and backup commands) reads instance/secret_key, as ``./run serve`` does."""
+    """``./run flask …`` (the README's admin and backup commands) reads instance/secret_key, as ``./run serve`` does.
+
+    Run in a copy of the checkout (the code and the installed .venv linked, the catalogs copied), so that
+    its instance/ and its compiled catalogs are its own, not those the other tests are reading.
+    """
     import os
+    import shutil
     import subprocess
     from pathlib import Path
 
     root = Path(__file__).resolve().parent.parent
+    checkout = tmp_path / "checkout"
+    checkout.mkdir()
+    for name in (".venv", "webapp", "analysis", "migrations", "pyproject.toml", "wsgi.py"):
+        (checkout / name).symlink_to(root / name)
+    shutil.copy2(root / "run", checkout / "run")
+    shutil.copytree(root / "translations", checkout / "translations", ignore=shutil.ignore_patterns("*.mo"))
     env = {name: value for name, value in os.environ.items() if name not in ("SECRET_KEY", "CHORUS_ENV")}
     env["DATABASE_URL"] = f"sqlite:///{tmp_path / 'chorus.db'}"
-    result = subprocess.run([str(root / "run"), "flask", "db", "upgrade"], env=env, capture_output=True, text=True,
-                            timeout=300)
+    result = subprocess.run([str(checkout / "run"), "flask", "db", "upgrade"], env=env, capture_output=True,
+                            text=True, timeout=300)
     assert result.returncode == 0, result.stderr[-2000:]
-    assert (root / "instance" / "secret_key").stat().st_mode & 0o077 == 0  # the key: its owner's alone
+    assert (checkout / "instance" / "secret_key").stat().st_mode & 0o077 == 0  # the key: its owner's alone

@@ -125,6 +125,9 @@ def test_an_admin_may_include_contact_fields_and_that_is_audited(client, admin):
     response = client.get("/coalition/north/export.csv?table=members&include_contact=1")
     assert response.headers["Content-Disposition"].endswith('filename="north-members-with-contacts.csv"')
     members = read_csv(response)
+    others = client.get("/coalition/north/export.csv?table=responses&include_contact=1")  # no contact columns
+    assert others.headers["Content-Disposition"].endswith('filename="north-responses.csv"')
+    read_csv(others)
     row = dict(zip(members[0], members[1]))
     assert row["email"] == "ana@example.org" and row["phone"] == "'-555 0100"
     response = client.get("/coalition/north/export.xlsx?include_contact=1")
@@ -133,7 +136,7 @@ def test_an_admin_may_include_contact_fields_and_that_is_audited(client, admin):
     assert "email" in [c.value for c in book["members"][1]]
     events = db.session.scalars(select(AuditEvent).where(AuditEvent.action == "export.downloaded")
                                 .order_by(AuditEvent.id)).all()
-    assert [e.detail["include_contact"] for e in events] == [True, True]
+    assert [e.detail["include_contact"] for e in events] == [True, True, True]
     assert all(e.actor_id == admin.id for e in events)
 
 

@@ -8,7 +8,7 @@ from webapp.access import CAMPAIGN_LEAD, allow, current_campaign
 from webapp.coalition import bp
 from webapp.extensions import db
 from webapp.services import audit
-from webapp.services.response_exports import TABLE_NAMES, TABLES, table_rows, write_xlsx
+from webapp.services.response_exports import COLUMNS, TABLE_NAMES, TABLES, table_rows, write_xlsx
 from webapp.views import csv_download
 
 XLSX_TYPE = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
@@ -48,7 +48,8 @@ def export_csv(slug: str):
     include_contact = _include_contact()
     _audit(campaign, "csv", table, include_contact)
     header, rows = table_rows(campaign, table, include_contact)
-    return csv_download(f"{_file_stem(campaign, table, include_contact)}.csv", header, rows)
+    holds_contact = include_contact and any(column.contact for column in COLUMNS.get(table, ()))  # members
+    return csv_download(f"{_file_stem(campaign, table, holds_contact)}.csv", header, rows)
 
 
 @bp.route("/<slug>/export.xlsx")

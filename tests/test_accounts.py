@@ -271,8 +271,9 @@ def test_a_reset_page_sends_only_its_origin_as_referrer_and_still_works_over_htt
     user = make_user(email="worker@example.org")
     token = issue_reset_token(user, actor=None)
     https = {"wsgi.url_scheme": "https"}
-    page = client.get(f"/reset/{token}", environ_base=https)
+    page = client.get(f"/reset/{token}?lang=ar", environ_base=https)
     assert page.headers["Referrer-Policy"] == "origin"  # the token is not sent with its CSS and its form
+    assert '<bdi dir="ltr">worker@example.org</bdi>' in page.get_data(as_text=True)  # whole in Arabic
     data = form_values(page.get_data(as_text=True), "reset") | {"new_password": [NEW_PASSWORD],
                                                                  "confirm": [NEW_PASSWORD]}
     # what a browser sends under that policy; Flask-WTF's HTTPS check of the referrer accepts it

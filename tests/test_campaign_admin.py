@@ -289,6 +289,9 @@ def test_the_need_error_summary_says_which_language_each_name_is_in(client, admi
     html = response.get_data(as_text=True)
     assert response.status_code == 422
     assert '<a href="#name_en">English<br>' in html and '<a href="#name_es">Español<br>' in html
+    described = fill_and_post(client, "/admin/campaigns/north/needs", {"name_en": "Clean air",
+                                                                       "description_en": "z" * 2001}, form_id="need")
+    assert '<a href="#description_en">English — Description (optional)<br>' in described.get_data(as_text=True)
 
 
 def test_the_wording_error_summary_names_each_need(client, admin):

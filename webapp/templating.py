@@ -8,6 +8,7 @@ from urllib.parse import urlencode
 from babel.lists import format_list as babel_format_list
 from flask import Flask, g, request, url_for
 from flask_babel import format_date, format_datetime, format_number, format_percent, get_locale
+from markupsafe import Markup
 from werkzeug.urls import iri_to_uri
 
 from webapp.config import MAX_TEXT_LENGTH
@@ -72,5 +73,12 @@ def init_templating(app: Flask) -> None:
         format_number=format_number, format_date=format_date, format_datetime=format_datetime,
         format_percent=format_percent, format_list=format_list, max_text_length=MAX_TEXT_LENGTH, languages=LANGUAGES,
     )
+    app.jinja_env.filters["ltr"] = left_to_right
     app.after_request(remember_language)
     app.after_request(_close_streamed_files)  # registered after Compress: runs before it
+
+
+def left_to_right(text) -> Markup:
+    """``text`` (escaped) isolated and laid out left to right: an e-mail address or a link stays whole
+    and in order inside a right-to-left sentence (``{{ user.email|ltr }}``)."""
+    return Markup('<bdi dir="ltr">%s</bdi>') % text

@@ -106,7 +106,11 @@ def needs(slug: str):
         flash(_("Added “%(name)s”.", name=need.texts[campaign.default_language].name), "info")
         return redirect(url_for("admin.needs", slug=slug) + f"#need-{need.id}")  # the new need, at the list's end
     # every language's box is labelled "Name": the summary says which language each complaint is about
-    labels = {f"{part}_{code}": LANGUAGES[code].name for code in campaign.languages for part in ("name", "description")}
+    labels = {}
+    for code in campaign.languages:
+        labels[f"name_{code}"] = LANGUAGES[code].name
+        labels[f"description_{code}"] = _("%(name)s — %(part)s", name=LANGUAGES[code].name,
+                                          part=form[f"description_{code}"].label.text)
     return render_template("admin/needs.html", campaign=campaign, form=form,
                            errors=error_summary(form, labels)), 422 if form.errors else 200
 

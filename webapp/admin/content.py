@@ -47,16 +47,20 @@ def edit_content(slug: str, language: str):
         "admin/content.html", campaign=campaign, form=form, needs=needs, editing=LANGUAGES[language],
         default=LANGUAGES[campaign.default_language], completeness=completeness,
         current=next(c for c in completeness if c.language == language),
-        errors=error_summary(form, _need_labels(campaign)),
+        errors=error_summary(form, _need_labels(campaign, form)),
     ), 422 if form.errors else 200
 
 
-def _need_labels(campaign) -> dict[str, str]:
+def _need_labels(campaign, form) -> dict[str, str]:
     """Each need's boxes as the error summary names them: by the need's name in the default language."""
     labels = {}
     for need in campaign.active_needs():
         reference = need.texts.get(campaign.default_language)
-        labels[f"need_{need.id}_name"] = labels[f"need_{need.id}_description"] = reference.name if reference else need.key
+        called = reference.name if reference else need.key
+        labels[f"need_{need.id}_name"] = called
+        if f"need_{need.id}_description" in form:
+            labels[f"need_{need.id}_description"] = _("%(name)s — %(part)s", name=called,
+                                                      part=form[f"need_{need.id}_description"].label.text)
     return labels
 
 

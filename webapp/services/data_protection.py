@@ -94,7 +94,8 @@ def backup_database(destination: Path) -> Path:
     created = _private_file(destination)
     try:
         if backend == "sqlite":
-            _sqlite_copy(source_path, destination, f"{destination} is not a SQLite database; not overwritten")
+            _sqlite_copy(source_path, destination,
+                         f"{source_path} (the database) or {destination} is not a SQLite database; nothing written")
         else:
             result = subprocess.run(["pg_dump", "--format=custom", "--no-owner", f"--file={destination}"],
                                     env=_pg_environment(), capture_output=True, text=True)

@@ -88,6 +88,18 @@ def test_the_entry_screen_saves_without_javascript_and_counts(worker_client, wor
         ("paper", world.worker.id, world.event.id, "es")}
 
 
+def test_a_pasted_paper_number_is_never_cut_short_but_refused_and_kept(worker_client, world):
+    for url in (f"/field/{world.campaign.slug}/", entry_url(world)):
+        assert "maxlength" not in worker_client.get(url).get_data(as_text=True)  # a cut number is a wrong number
+    pasted = "A-" + "1" * 40
+    response = fill_and_post(worker_client, entry_url(world),
+                             {**ratings(world), "respondent_language": "es", "paper_number": pasted}, form_id="entry")
+    html = response.get_data(as_text=True)
+    assert response.status_code == 422 and "(up to 40)" in html
+    assert form_values(html, "entry")["paper_number"] == [pasted]
+    assert db.session.scalar(select(Response)) is None
+
+
 def test_a_duplicate_paper_number_is_flagged_before_saving(worker_client, world):
     fill_and_post(worker_client, entry_url(world), {**ratings(world), "respondent_language": "en",
                                                     "paper_number": "B-7"}, form_id="entry")

@@ -477,3 +477,7 @@ def test_every_rating_of_the_evaluation_is_marked_required_on_a_focusable_questi
     legends = re.findall(r'<fieldset class="question rating[^"]*" id="([a-z_]+)" tabindex="-1"[^>]*>\s*<legend>[^<]*'
                          r'<span class="required-mark">\(required\)</span>', html)
     assert legends == list(MEI_ITEMS)
+
+
+def test_the_new_meeting_boxes_do_not_silently_cut_pasted_text(client, lead):
+    assert "maxlength" not in client.get("/coalition/north/meetings").get_data(as_text=True)

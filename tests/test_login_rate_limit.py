@@ -114,40 +114,39 @@ def test_redis_storage_is_shared_between_hosts(app_with):
         connection.close()
 
 
-def test_with_redis_unreachable_sign_in_works_and_is_still_limited(app_with):
+@pytest.fixture
+def redis_may_go_down():
+    """One limiter serves every app of this test process: a test that finds its Redis down leaves the
+    next app's storage up."""
     from webapp.extensions import limiter
 
+    yield
+    limiter._storage_dead = False
+
+
+def test_with_redis_unreachable_sign_in_works_and_is_still_limited(app_with, redis_may_go_down):
     host = app_with(RATELIMIT_STORAGE_URI="redis://127.0.0.1:1/0", LOGIN_LIMIT_PER_ADDRESS="3 per minute")
-    try:
-        with host.app_context():
-            client = host.test_client()
-            make_user(email="lead@example.org")
-            assert login_post(client, "lead@example.org", PASSWORD, address="10.0.3.1").status_code == 302  # no 500
-            for _ in range(3):
-                assert login_post(client, "a@example.org", "wrong password!").status_code == 401
-            assert login_post(client, "a@example.org", "wrong password!").status_code == 429  # counted in memory
-    finally:  # one limiter serves every app of this test process: the next app's storage is not down
-        limiter._storage_dead = False
+    with host.app_context():
+        client = host.test_client()
+        make_user(email="lead@example.org")
+        assert login_post(client, "lead@example.org", PASSWORD, address="10.0.3.1").status_code == 302  # no 500
+        for _ in range(3):
+            assert login_post(client, "a@example.org", "wrong password!").status_code == 401
+        assert login_post(client, "a@example.org", "wrong password!").status_code == 429  # counted in memory
 
 
-def test_a_redis_that_never_answers_holds_sign_in_for_about_a_second_not_minutes(app_with):
+def test_a_redis_that_never_answers_holds_sign_in_for_about_a_second_not_minutes(app_with, redis_may_go_down):
     import socket
     import time
 
-    from webapp.extensions import limiter
-
-    silent = socket.socket()  # takes connections (the kernel's backlog) and never answers
-    silent.bind(("127.0.0.1", 0))
-    silent.listen(8)
-    host = app_with(RATELIMIT_STORAGE_URI=f"redis://127.0.0.1:{silent.getsockname()[1]}/0")
-    try:
+    with socket.socket() as silent:  # takes connections (the kernel's backlog) and never answers
+        silent.bind(("127.0.0.1", 0))
+        silent.listen(8)
+        host = app_with(RATELIMIT_STORAGE_URI=f"redis://127.0.0.1:{silent.getsockname()[1]}/0")
         with host.app_context():
             started = time.monotonic()
             assert login_post(host.test_client(), "a@example.org", "wrong password!").status_code == 401
             assert time.monotonic() - started < 10
-    finally:
-        limiter._storage_dead = False
-        silent.close()
 
 
 def test_every_limited_view_is_known_to_the_limiters_hooks(app):

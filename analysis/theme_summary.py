@@ -96,8 +96,8 @@ _YEAR_SPAN = re.compile(r"\d{4}\s*-\s*\d{4}")
 _SPACED_PHONE = re.compile(r"(?:\d{3} )?\d{3} \d{4}|\d{2}(?: \d{2}){3,6}")
 
 
-def mask_contact_details(text: str) -> str:
-    """Replace e-mail addresses and phone numbers by ``[email]`` / ``[phone]``.
+def mask_contact_details(text: str, phone_mark: str = "[phone]", email_mark: str = "[email]") -> str:
+    """Replace phone numbers and e-mail addresses by ``phone_mark`` / ``email_mark``.
 
     Quotes are shown to coalition leads and exported; a resident's contact
     details must not travel with them.
@@ -110,8 +110,8 @@ def mask_contact_details(text: str) -> str:
         if not found.startswith(("+", "(")) and not re.search(r"[().-]", found) and " " in found \
                 and not _SPACED_PHONE.fullmatch(" ".join(found.split())):
             return match.group()
-        return "[phone]"
-    return _PHONE.sub(phone, _EMAIL.sub("[email]", text))
+        return phone_mark
+    return _PHONE.sub(phone, _EMAIL.sub(lambda _address: email_mark, text))
 
 
 def _dedupe_key(text: str) -> str:

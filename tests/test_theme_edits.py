@@ -195,5 +195,7 @@ def test_a_quote_shows_no_phone_number_or_email_address(client, campaign, lead):
     answer.text = "The rent is too high, call me at (617) 555-0100 or maria.lopez@example.org"
     db.session.commit()
     html = client.get("/coalition/north/summary").get_data(as_text=True)
-    assert "The rent is too high, call me at [phone] or [email]" in html  # the summary is shared and printed
+    assert "The rent is too high, call me at [phone number] or [e-mail address]" in html  # shared and printed
     assert "555-0100" not in html and "maria.lopez" not in html
+    spanish = client.get("/coalition/north/summary?lang=es").get_data(as_text=True)
+    assert "call me at [número de teléfono] or [correo electrónico]" in spanish  # the marks in the reader's language

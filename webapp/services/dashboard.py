@@ -8,6 +8,7 @@ from __future__ import annotations
 import datetime as dt
 from dataclasses import dataclass, field
 
+from flask_babel import gettext as _
 from sqlalchemy import func, select
 
 from analysis.theme_summary import mask_contact_details
@@ -191,9 +192,10 @@ def theme_views(campaign_id: int, run: AnalysisRun, emphasis: float) -> list[The
         select(AnswerTheme.theme_id, Answer.id, Answer.text, Answer.language)
         .join(Answer, Answer.id == AnswerTheme.answer_id).join(Theme, Theme.id == AnswerTheme.theme_id)
         .where(Theme.campaign_id == campaign_id, AnswerTheme.quote.is_(True)).order_by(Answer.id))
+    marks = (_("[phone number]"), _("[e-mail address]"))  # in the reader's language
     for theme_id, answer_id, text, language in quotes:
         if theme_id in views:
-            views[theme_id].quotes.append(Quote(answer_id, mask_contact_details(text), language))
+            views[theme_id].quotes.append(Quote(answer_id, mask_contact_details(text, *marks), language))
     for view in views.values():
         view.share = view.weighted / total if total else None
     return sorted((v for v in views.values() if v.size), key=lambda v: (-v.weighted, -v.size, v.id))

@@ -2,6 +2,7 @@
 from __future__ import annotations
 
 import os
+import zoneinfo
 from collections.abc import Mapping
 
 #: Environments in which a missing SECRET_KEY is tolerated (a random one is used).
@@ -128,8 +129,6 @@ def engine_options(database_url: str) -> dict:
 
 def check_settings(settings: Mapping) -> None:
     """Refuse to start with settings that would be unsafe outside development, or fail later."""
-    import zoneinfo
-
     try:
         zoneinfo.ZoneInfo(settings.get("BABEL_DEFAULT_TIMEZONE") or "UTC")
     except (zoneinfo.ZoneInfoNotFoundError, ValueError):

@@ -8,6 +8,7 @@ from fractions import Fraction
 
 from flask import Response, stream_with_context
 from flask_babel import format_decimal
+from flask_babel import gettext as _
 
 from webapp.services.exports import csv_rows
 
@@ -36,6 +37,11 @@ def error_summary(form, labels: dict[str, str] | None = None) -> list[FieldError
             # the focus (tabindex="-1") with its name and error in view (its first radio would scroll them away)
             summary.append(FieldError(field.id, str(label or field.label.text), str(message)))
     return _runs_joined(summary)
+
+
+def box_label(owner: str, field) -> str:
+    """An error summary's name for one of several boxes with the same label: "English — Description"."""
+    return _("%(name)s — %(part)s", name=owner, part=field.label.text)
 
 
 def _runs_joined(errors: list[FieldError]) -> list[FieldError]:

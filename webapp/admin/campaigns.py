@@ -28,7 +28,7 @@ from webapp.services.campaigns import (
     update_settings,
 )
 from webapp.services.needs import add_need, get_need, move_need, restore_need, retire_need
-from webapp.views import error_summary
+from webapp.views import box_label, error_summary
 
 
 @bp.route("/campaigns/new", methods=["GET", "POST"])
@@ -109,8 +109,7 @@ def needs(slug: str):
     labels = {}
     for code in campaign.languages:
         labels[f"name_{code}"] = LANGUAGES[code].name
-        labels[f"description_{code}"] = _("%(name)s — %(part)s", name=LANGUAGES[code].name,
-                                          part=form[f"description_{code}"].label.text)
+        labels[f"description_{code}"] = box_label(LANGUAGES[code].name, form[f"description_{code}"])
     return render_template("admin/needs.html", campaign=campaign, form=form,
                            errors=error_summary(form, labels)), 422 if form.errors else 200
 

@@ -11,7 +11,7 @@ from webapp.forms.campaigns import build_content_form, campaign_error
 from webapp.i18n import LANGUAGES, set_language
 from webapp.services.campaigns import CampaignError, NeedWords, content_completeness, save_content
 from webapp.services.flyers import make_flyer
-from webapp.views import error_summary
+from webapp.views import box_label, error_summary
 
 
 @bp.route("/campaigns/<slug>/content")
@@ -59,8 +59,7 @@ def _need_labels(campaign, form) -> dict[str, str]:
         called = reference.name if reference else need.key
         labels[f"need_{need.id}_name"] = called
         if f"need_{need.id}_description" in form:
-            labels[f"need_{need.id}_description"] = _("%(name)s — %(part)s", name=called,
-                                                      part=form[f"need_{need.id}_description"].label.text)
+            labels[f"need_{need.id}_description"] = box_label(called, form[f"need_{need.id}_description"])
     return labels
 
 

@@ -155,6 +155,10 @@
     return fields;
   }
 
+  var saving = false;  // a double tap must not queue the same answers twice under two UUIDs,
+  var savedAt = 0, touched = true;  // nor, landing just after the save, show the fresh form's errors
+  var SETTLE_MS = 2000;
+
   // --- a draft of the form, kept in this tab (draft.js) ----------------------------------
   var draft = new window.FormDraft(form, "chorus-field-draft:" + data.campaign + ":" + eventId + ":" + data.worker);
   var draftNote = null;
@@ -185,9 +189,6 @@
   form.addEventListener("input", keepDraft);
   form.addEventListener("change", keepDraft);
 
-  var saving = false;  // a double tap must not queue the same answers twice under two UUIDs,
-  var savedAt = 0, touched = true;  // nor, landing just after the save, show the fresh form's errors
-  var SETTLE_MS = 2000;
   form.addEventListener("input", function () { touched = true; });
   form.addEventListener("change", function () { touched = true; });
   form.addEventListener("submit", function (event) {

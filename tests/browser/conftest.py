@@ -46,7 +46,10 @@ def live_server(tmp_path_factory):
 
     from webapp.services.demo import seed_demo_campaign
 
-    app = make_app(f"sqlite:///{tmp_path_factory.mktemp('live') / 'chorus.db'}")
+    # every browser test signs in from 127.0.0.1: the default ten sign-ins a minute per address would
+    # refuse a busy minute of them (the limit itself is tested in tests/test_login_rate_limit.py)
+    app = make_app(f"sqlite:///{tmp_path_factory.mktemp('live') / 'chorus.db'}",
+                   LOGIN_LIMIT_PER_ADDRESS="600 per minute")
     with app.app_context():
         upgrade()
         seed_demo_campaign()

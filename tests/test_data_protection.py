@@ -120,11 +120,14 @@ def test_reference_must_be_long_enough_and_unique(app):
     assert db.session.get(Campaign, campaign.id) is not None
 
 
-def add_member(campaign, name, email):
-    from webapp.models import MemberAssessment
+def add_member(campaign, name, email, days_ago=0):
+    import datetime as dt
+
+    from webapp.models import MemberAssessment, utcnow
 
     response = Response(client_uuid=uuid.uuid4(), content_hash="0" * 64, campaign_id=campaign.id,
-                        instrument="member", language="en", channel="web")
+                        instrument="member", language="en", channel="web",
+                        received_at=utcnow() - dt.timedelta(days=days_ago))
     db.session.add(response)
     db.session.flush()
     db.session.add(MemberAssessment(response_id=response.id, directory_consent=True, name=name, email=email,
@@ -144,7 +147,7 @@ def test_retention_deletes_contact_details_long_after_a_campaign_closes(app, run
     recently_closed.closed_at = utcnow() - dt.timedelta(days=3)
     still_open = make_campaign(slug="open")
     for campaign in (long_closed, recently_closed, still_open):
-        add_member(campaign, f"Member of {campaign.slug}", f"{campaign.slug}@example.org")
+        add_member(campaign, f"Member of {campaign.slug}", f"{campaign.slug}@example.org", days_ago=400)
     result = runner.invoke(args=["data", "apply-retention"])
     assert result.exit_code == 0 and "1 member contact records cleared" in result.output, result.output
     db.session.expire_all()
@@ -155,6 +158,49 @@ def test_retention_deletes_contact_details_long_after_a_campaign_closes(app, run
     assert "0 member contact records cleared" in again.output
     event = db.session.scalars(select(AuditEvent).where(AuditEvent.action == "retention.applied")).one()
     assert event.detail["campaign"] == "old" and event.detail["members_cleared"] == 1
+
+
+def contact_kept(name) -> bool:
+    from webapp.models import MemberAssessment
+
+    db.session.expire_all()
+    return db.session.scalars(select(MemberAssessment).where(MemberAssessment.name == name)).first() is not None
+
+
+def test_retention_keeps_a_late_answer_as_long_after_it_came_in(app, runner):
+    """A member may answer after the campaign closed (their form stays open): the clock starts at the later."""
+    import datetime as dt
+
+    from webapp.models import utcnow
+
+    days = app.config["CONTACT_RETENTION_DAYS"]
+    campaign = make_campaign(slug="old", is_open=False)
+    campaign.closed_at = utcnow() - dt.timedelta(days=days + 30)
+    add_member(campaign, "Answered before it closed", "before@example.org", days_ago=days + 60)
+    add_member(campaign, "Answered last week", "late@example.org", days_ago=7)
+    result = runner.invoke(args=["data", "apply-retention"])
+    assert "1 member contact records cleared" in result.output, result.output
+    assert not contact_kept("Answered before it closed") and contact_kept("Answered last week")
+
+
+def test_retention_reaches_campaigns_closed_with_no_closing_time(app, runner):
+    """Never opened to residents, or closed before closing times were kept: closed since it was made."""
+    import datetime as dt
+
+    from webapp.models import utcnow
+
+    days = app.config["CONTACT_RETENTION_DAYS"]
+    never_opened = make_campaign(slug="draft", is_open=False)
+    never_opened.created_at = utcnow() - dt.timedelta(days=days + 100)
+    new_draft = make_campaign(slug="new-draft", is_open=False)
+    for campaign in (never_opened, new_draft):
+        assert campaign.closed_at is None
+        add_member(campaign, f"Old member of {campaign.slug}", f"old-{campaign.slug}@example.org", days_ago=days + 50)
+    add_member(never_opened, "Recent member", "recent@example.org", days_ago=10)
+    result = runner.invoke(args=["data", "apply-retention"])
+    assert "1 member contact records cleared" in result.output, result.output
+    assert not contact_kept("Old member of draft")
+    assert contact_kept("Recent member") and contact_kept("Old member of new-draft")
 
 
 def test_closing_a_campaign_records_when(app):

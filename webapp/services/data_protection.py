@@ -15,7 +15,7 @@ import uuid
 from dataclasses import dataclass
 from pathlib import Path
 
-from sqlalchemy import String, cast, delete, or_, select, update
+from sqlalchemy import String, cast, delete, func, or_, select, update
 from sqlalchemy.engine import make_url
 
 from webapp.extensions import db
@@ -187,20 +187,28 @@ class RetentionResult:
 
 
 def apply_retention(days: int, now=None) -> RetentionResult:
-    """Delete members' contact details in campaigns closed more than ``days`` days ago; audited."""
+    """Delete members' contact details ``days`` days after their campaign closed; audited.
+
+    The clock starts at the later of the closing and the member's own answer (the member
+    form stays open after residents' survey closes). A closed campaign with no closing
+    time, never opened or closed before closing times were kept, counts as closed since
+    it was made.
+    """
     from webapp.models import MemberAssessment, utcnow
 
     cutoff = (now or utcnow()) - dt.timedelta(days=days)
+    closed_since = func.coalesce(Campaign.closed_at, Campaign.created_at)
     expired = db.session.execute(
-        select(Campaign.id, Campaign.slug).where(Campaign.is_open.is_(False), Campaign.closed_at <= cutoff)
+        select(Campaign.id, Campaign.slug).where(Campaign.is_open.is_(False), closed_since <= cutoff)
     ).all()
+    holding_contact = or_(*(getattr(MemberAssessment, f).is_not(None) for f in CONTACT_FIELDS))
     cleared = 0
     for campaign_id, slug in expired:
-        holding_contact = or_(*(getattr(MemberAssessment, f).is_not(None) for f in CONTACT_FIELDS))
+        answered_long_ago = select(Response.id).where(Response.campaign_id == campaign_id,
+                                                      Response.received_at <= cutoff)
         result = db.session.execute(
             update(MemberAssessment)
-            .where(MemberAssessment.response_id.in_(select(Response.id).where(Response.campaign_id == campaign_id)),
-                   holding_contact)
+            .where(MemberAssessment.response_id.in_(answered_long_ago), holding_contact)
             .values({f: None for f in CONTACT_FIELDS})
         )
         if result.rowcount:

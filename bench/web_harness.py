@@ -63,8 +63,8 @@ def gunicorn(app_spec: str, env: dict, workers: int = 2, ready_path: str = "/", 
     port = free_port()
     log = open(log_path, "wb") if log_path else subprocess.DEVNULL
     process = subprocess.Popen(
-        [BIN / "gunicorn", "--workers", str(workers), "--bind", f"127.0.0.1:{port}", "--log-level", "warning",
-         "--no-control-socket", "--preload", app_spec],
+        [BIN / "gunicorn", "--config", "python:webapp.serving", "--workers", str(workers), "--bind", f"127.0.0.1:{port}",
+         "--log-level", "warning", app_spec],
         cwd=ROOT, env=env, stdout=subprocess.DEVNULL, stderr=log,
     )
     url = f"http://127.0.0.1:{port}"

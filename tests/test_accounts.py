@@ -304,8 +304,11 @@ def test_one_time_link_tokens_are_kept_out_of_the_access_log(tmp_path):
         handler.flush()
     line = (tmp_path / "access.log").read_text()
     assert "GET /reset/…?lang=es HTTP/1.1" in line and token not in line
+    from webapp import serving
+
+    assert serving.logger_class == "webapp.access_log.RedactingLogger"
     run_script = (Path(__file__).resolve().parent.parent / "run").read_text()
-    assert "--logger-class webapp.access_log.RedactingLogger" in run_script  # ./run serve logs through it
+    assert "--config python:webapp.serving" in run_script  # ./run serve logs through it
 
 
 def test_reset_link_expires(client):

@@ -94,6 +94,19 @@ def test_lead_creates_a_meeting_and_lands_on_its_page(client, lead, campaign):
     assert f"The evaluation is open until {last_day.month}/{last_day.day}/{last_day:%y}, 11:59\u202fPM." in page
 
 
+def test_a_meeting_ahead_says_when_its_evaluation_opens_not_that_it_is_open(client, lead, campaign):
+    next_week = TODAY + dt.timedelta(days=7)
+    response = fill_and_post(client, "/coalition/north/meetings", {
+        "title": "Planning retreat", "held_on": next_week.isoformat(), "mode": "online", "open_days": "3"},
+        form_id="meeting")
+    page = client.get(response.headers["Location"]).get_data(as_text=True)
+    opens, closes = f"{next_week:%B} {next_week.day}, {next_week.year}", next_week + dt.timedelta(days=3)
+    assert (f"The evaluation opens on {opens}, the day of the meeting, and stays open until "
+            f"{closes.month}/{closes.day}/{closes:%y}, 11:59\u202fPM.") in page
+    listed = client.get("/coalition/north/meetings").get_data(as_text=True)
+    assert f"Opens on {next_week:%b} {next_week.day}, {next_week.year}" in listed and "Open until" not in listed
+
+
 @pytest.mark.parametrize(("answers", "message"), [
     ({"title": ""}, "Please give the meeting a title."),
     ({"title": "   "}, "Please give the meeting a title."),

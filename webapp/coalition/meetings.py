@@ -26,6 +26,7 @@ from webapp.services.meetings import (
     campaign_results,
     closing_time,
     create_meeting,
+    evaluations_started,
     export_answer_rows,
     export_rows,
     trend,
@@ -54,7 +55,7 @@ def _page_context(results: list[MeetingResults]) -> dict:
         "results": results, "charts": trend_charts(results) if results else [], "mei_items": MEI_ITEMS,
         "mei_text": MEI_TEXT, "access_text": ACCESS_TEXT, "access_choices": ACCESS_CHOICES, "modes": MODE_LABELS,
         "open_questions": OPEN_QUESTIONS, "one_decimal": one_decimal, "min_evaluations": MIN_EVALUATIONS,
-        "language_name": language_name,
+        "language_name": language_name, "started": evaluations_started,
     }
 
 

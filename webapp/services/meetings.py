@@ -13,6 +13,7 @@ from collections import Counter
 from dataclasses import dataclass, field
 from fractions import Fraction
 
+from flask import current_app
 from sqlalchemy import insert, select
 from sqlalchemy.exc import IntegrityError
 
@@ -43,10 +44,28 @@ def normalize_code(code: str) -> str:
     return "".join(char for char in code.upper() if char.isalnum())[:8]
 
 
+def _start_of_day(day: dt.date, timezone: str) -> dt.datetime:
+    """The midnight that starts ``day`` in ``timezone``, in UTC."""
+    return dt.datetime.combine(day, dt.time(0), tzinfo=zoneinfo.ZoneInfo(timezone)).astimezone(dt.timezone.utc)
+
+
 def closing_time(held_on: dt.date, open_days: int, timezone: str) -> dt.datetime:
     """When evaluations stop: the end of the ``open_days``-th day after the meeting, in ``timezone``."""
-    last_day = held_on + dt.timedelta(days=open_days + 1)
-    return dt.datetime.combine(last_day, dt.time(0), tzinfo=zoneinfo.ZoneInfo(timezone)).astimezone(dt.timezone.utc)
+    return _start_of_day(held_on + dt.timedelta(days=open_days + 1), timezone)
+
+
+def opening_time(held_on: dt.date, timezone: str) -> dt.datetime:
+    """When evaluations start: the start of the meeting's day in ``timezone`` (no one evaluates a meeting
+    before it was held; a lead testing the QR code ahead of it would count as a participant)."""
+    try:
+        return _start_of_day(held_on, timezone)
+    except OverflowError:  # the calendar's first day, ahead of UTC: open since the beginning of time
+        return dt.datetime.min.replace(tzinfo=dt.timezone.utc)
+
+
+def evaluations_started(meeting: Meeting, now: dt.datetime | None = None) -> bool:
+    """Whether the meeting's day has begun where the coalition is, so that evaluations are taken."""
+    return (now or utcnow()) >= opening_time(meeting.held_on, current_app.config["BABEL_DEFAULT_TIMEZONE"])
 
 
 def create_meeting(campaign, *, title: str, held_on: dt.date, mode: str, place: str = "", facilitator: str = "",
@@ -75,6 +94,16 @@ def create_meeting(campaign, *, title: str, held_on: dt.date, mode: str, place: 
 def find_meeting(code: str) -> Meeting | None:
     """The meeting with this public code, or None."""
     return db.session.scalar(select(Meeting).where(Meeting.code == normalize_code(code)))
+
+
+def evaluation_stored(meeting_id: int, client_uuid: uuid.UUID | None) -> bool:
+    """Whether an evaluation of the meeting was already stored under ``client_uuid`` (a form sent again)."""
+    if client_uuid is None:
+        return False
+    return db.session.execute(
+        select(Response.id).join(MeetingEvaluation, MeetingEvaluation.response_id == Response.id)
+        .where(Response.client_uuid == client_uuid, MeetingEvaluation.meeting_id == meeting_id)
+    ).first() is not None
 
 
 def campaign_meetings(campaign_id: int) -> list[Meeting]:

@@ -18,8 +18,15 @@ from webapp.forms.meetings import (
     mei_scale,
 )
 from webapp.i18n import choose_language, normalize, set_language
+from webapp.models import utcnow
 from webapp.models.meetings import MEI_ITEMS
-from webapp.services.meetings import EvaluationSubmission, find_meeting, store_evaluation
+from webapp.services.meetings import (
+    EvaluationSubmission,
+    evaluation_stored,
+    evaluations_started,
+    find_meeting,
+    store_evaluation,
+)
 from webapp.services.submissions import Outcome, clean_free_text, written_language
 from webapp.survey import bp
 from webapp.views import error_summary
@@ -42,7 +49,13 @@ def load_meeting(endpoint, values):
 def meeting_evaluation(code: str):
     """Show the evaluation; on POST, store it once (anonymously) and say thank you."""
     meeting = g.meeting
-    if not meeting.is_open():
+    now = utcnow()
+    if not evaluations_started(meeting, now):
+        return render_template("survey/meeting_closed.html", meeting=meeting, not_yet=True)
+    if not meeting.is_open(now):
+        if request.method == "POST" and evaluation_stored(meeting.id, parse_uuid(request.form.get("response_id"))):
+            # sent just before closing and again after (a retry, a double tap): it was stored, say so
+            return redirect(url_for("survey.meeting_thanks", code=meeting.code, lang=choose_language()))
         return render_template("survey/meeting_closed.html", meeting=meeting)
     switch_to = normalize(request.form.get("switch_lang")) if request.method == "POST" else None
     if switch_to in g.campaign.languages:

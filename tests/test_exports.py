@@ -43,3 +43,14 @@ def test_csv_is_produced_lazily():
     stream = csv_rows(["n"], rows())
     next(stream)
     assert produced == []
+
+
+@pytest.mark.parametrize("payload", [" =1+1", "   @SUM(A1)", "\u00a0-2+3", "\u3000＝1+1", "\u200f=1+1",
+                                     "\u061c\u200f=HYPERLINK(\"http://x\")", "\u200b\ufeff+1", " \t=1"])
+def test_formula_signs_after_spaces_or_invisible_marks_become_plain_text(payload):
+    assert neutralize(payload) == "'" + payload
+
+
+@pytest.mark.parametrize("text", ["\u200fالإيجار مرتفع = مشكلة", "  two leading spaces", "\u200b", "   "])
+def test_text_with_a_sign_only_later_is_kept(text):
+    assert neutralize(text) == text

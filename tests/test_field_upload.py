@@ -30,6 +30,18 @@ def upload(client, world, content: bytes, filename="queue.json"):
                        content_type="multipart/form-data")
 
 
+def upload_large(client, world, content: bytes):
+    """``upload``, with the multipart body built here: the test client would spool a large body to a
+    temporary file it never closes (a ResourceWarning, an error here, in whichever test comes next)."""
+    page = client.get(upload_url(world))
+    token = form_values(page.get_data(as_text=True), "upload")["csrf_token"][0]
+    boundary = "chorus-test-boundary"
+    body = (f'--{boundary}\r\nContent-Disposition: form-data; name="csrf_token"\r\n\r\n{token}\r\n'
+            f'--{boundary}\r\nContent-Disposition: form-data; name="queue_file"; filename="queue.json"\r\n'
+            "Content-Type: application/json\r\n\r\n").encode() + content + f"\r\n--{boundary}--\r\n".encode()
+    return client.post(upload_url(world), data=body, content_type=f"multipart/form-data; boundary={boundary}")
+
+
 def export_file(world, items) -> bytes:
     """A file as the entry screen exports it."""
     return json.dumps({"format": "chorus-field-queue", "version": 1, "campaign": world.campaign.slug,
@@ -115,3 +127,45 @@ def test_a_lone_surrogate_in_a_files_uuid_is_shown_as_a_replacement_character(cl
     html = response.get_data(as_text=True)
     assert "Stored: 1. Already stored: 0." in html and "\ufffd" in html
     assert stored_count() == 1
+
+
+@pytest.mark.parametrize("encoding", ["utf-8-sig", "utf-16"])
+def test_a_file_saved_again_by_an_editor_with_a_bom_or_as_utf16_is_read(client, world, encoding):
+    AuthActions(client).login_as(world.worker)
+    content = json.dumps({"responses": [item(world, barrier="الحافلة لا تأتي"), item(world)]}, ensure_ascii=False)
+    response = upload(client, world, content.encode(encoding))
+    assert response.status_code == 200 and "Stored: 2. Already stored: 0." in response.get_data(as_text=True)
+    assert stored_count() == 2
+
+
+def test_a_file_of_long_answers_larger_than_other_requests_may_be_is_uploaded(client, world, app):
+    AuthActions(client).login_as(world.worker)
+    long_answer = "الحافلة لا تأتي إلى حينا " * 76  # about 1,900 characters, 3,500 bytes
+    content = export_file(world, [item(world, barrier=long_answer, change=long_answer) for _n in range(200)])
+    assert len(content) > app.config["MAX_CONTENT_LENGTH"]
+    response = upload_large(client, world, content)
+    assert response.status_code == 200 and "Stored: 200. Already stored: 0." in response.get_data(as_text=True)
+    assert stored_count() == 200
+
+
+def test_a_file_too_large_even_for_the_upload_page_is_refused_on_the_page(client, world):
+    from webapp.field.api import MAX_UPLOAD_BYTES
+
+    AuthActions(client).login_as(world.worker)
+    response = upload_large(client, world, b" " * MAX_UPLOAD_BYTES)
+    assert response.status_code == 413
+    html = response.get_data(as_text=True)
+    assert "This file is too large. Please upload at most 500 responses at a time." in html
+    assert 'id="upload"' in html and stored_count() == 0
+
+
+def test_a_row_with_problems_names_its_paper_form_and_its_question_in_the_workers_language(client, world):
+    AuthActions(client).login_as(world.worker)
+    client.get(upload_url(world) + "?lang=es")
+    bad = item(world, paper_number="A-017", need_housing="9")
+    response = upload(client, world, export_file(world, [bad, dict(item(world), event_id=world.event.id + 1000)]))
+    html = response.get_data(as_text=True)
+    row = html[html.index(bad["uuid"]) - 100:html.index(bad["uuid"]) + 250]
+    assert "A-017" in row and "housing [es]:" in row and "need_housing" not in row
+    assert "event_id" not in html
+    assert stored_count() == 0

@@ -159,3 +159,25 @@ def test_large_exports_stream(client, lead, monkeypatch):
 
 def test_an_unknown_table_is_not_found(client, lead):
     assert client.get("/coalition/north/export.csv?table=passwords").status_code == 404
+
+
+def test_a_table_longer_than_a_sheet_goes_on_over_numbered_sheets_and_loses_no_row(client, lead, monkeypatch):
+    from xlsxwriter.worksheet import Worksheet
+
+    from webapp.services import response_exports
+
+    # a sheet of 10 rows stands for Excel's 1,048,576 (xlsxwriter silently drops rows past its limit)
+    monkeypatch.setattr(response_exports, "SHEET_ROWS", 10, raising=False)
+    made = Worksheet.__init__
+    monkeypatch.setattr(Worksheet, "__init__", lambda self: (made(self), setattr(self, "xls_rowmax", 10))[0])
+    book = openpyxl.load_workbook(io.BytesIO(client.get("/coalition/north/export.xlsx").get_data()), read_only=True)
+    assert book.sheetnames[:10] == ["responses", "responses 2", "ratings", "ratings 2", "ratings 3", "answers",
+                                    "answers 2", "answers 3", "members", "codebook"]
+    assert all(name.startswith("codebook ") for name in book.sheetnames[10:])
+    ratings = [list(book[name].iter_rows(values_only=True)) for name in ("ratings", "ratings 2", "ratings 3")]
+    assert all(sheet[0] == ("response_id", "need", "importance", "top_three") for sheet in ratings)
+    exported = [row for sheet in ratings for row in sheet[1:]]
+    csv_ratings = read_csv(client.get("/coalition/north/export.csv?table=ratings"))[1:]
+    assert len(exported) == len(csv_ratings) == 24
+    assert [[str(v) for v in row] for row in exported] == csv_ratings
+    book.close()

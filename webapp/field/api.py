@@ -19,18 +19,25 @@ from flask import current_app, jsonify, render_template, request
 from flask_babel import gettext as _
 from flask_login import current_user
 from flask_wtf.csrf import validate_csrf
+from werkzeug.exceptions import RequestEntityTooLarge
 from wtforms import ValidationError
 
 from webapp.access import CAMPAIGN_FIELD, allow
+from webapp.errors import handle_http_error
 from webapp.extensions import csrf
 from webapp.field import bp
-from webapp.field.items import store_items
+from webapp.field.items import as_posted, field_form, store_items
 from webapp.forms.events import QueueFileForm
-from webapp.services.campaigns import campaign_snapshot
+from webapp.forms.priority import need_field_name
+from webapp.i18n import choose_language
+from webapp.services.campaigns import campaign_snapshot, survey_content
 from webapp.services.field import MAX_BATCH
 from webapp.views import error_summary
 
 SINGLE_ITEM_STATUS = {"stored": 200, "duplicate": 200, "conflict": 409, "invalid": 422}
+#: the largest queue file the upload page takes: MAX_BATCH responses whose every answer is at
+#: its longest in a non-Latin script still fit (other requests keep MAX_CONTENT_LENGTH)
+MAX_UPLOAD_BYTES = MAX_BATCH * 16 * 1024
 
 
 def _error(message: str, status: int, **extra):
@@ -73,15 +80,52 @@ def sync_responses(slug: str):
     return jsonify({"results": results}), status
 
 
+@bp.url_value_preprocessor
+def _room_for_queue_files(endpoint: str | None, _values) -> None:
+    """Let the upload page take a whole exported file (this runs before the CSRF check reads the body)."""
+    if endpoint == "field.upload":
+        request.max_content_length = max(MAX_UPLOAD_BYTES, current_app.config.get("MAX_CONTENT_LENGTH") or 0)
+
+
+@bp.errorhandler(RequestEntityTooLarge)
+def _too_large(error: RequestEntityTooLarge):
+    """A file too large for the upload page is reported on the page; elsewhere the usual 413."""
+    if request.endpoint != "field.upload" or not current_user.is_authenticated:
+        return handle_http_error(error)
+    form = QueueFileForm(formdata=None)
+    form.queue_file.errors = [_("This file is too large. Please upload at most %(count)d responses at a time.",
+                                count=MAX_BATCH)]
+    return render_template("field/upload.html", form=form, rows=None, summary=None, labels={},
+                           errors=error_summary(form)), 413
+
+
+def _paper_number(item) -> str | None:
+    """The paper form number an uploaded item carries, as typed (to find the form again), or None."""
+    fields = item.get("fields") if isinstance(item, dict) else None
+    number = fields.get("paper_number") if isinstance(fields, dict) else None
+    if not isinstance(number, str):
+        return None
+    return as_posted(number).strip() or None
+
+
+def _problem_labels(campaign) -> dict[str, str]:
+    """What the upload results call each field with a problem: its question, in the page's language."""
+    form = field_form(campaign, survey_content(campaign, choose_language()))
+    labels = {field.name: str(field.label.text) for field in form}
+    labels.update({need_field_name(key): str(name) for key, name in form.need_names.items()})  # unlabelled fields
+    return {**labels, "uuid": _("Response"), "item": _("Response"), "event_id": _("Event"), "fields": _("Answers")}
+
+
 @bp.route("/<slug>/upload", methods=["GET", "POST"])
 @allow(CAMPAIGN_FIELD)
 def upload(slug: str):
     """Upload a file of waiting responses exported from an entry screen; each is stored once."""
     form = QueueFileForm()
-    results = None
+    items, results = None, None
     if form.validate_on_submit():
         try:
-            body = json.loads(form.queue_file.data.read().decode("utf-8"))
+            # bytes, so that a file saved again by an editor (UTF-8 with a BOM, UTF-16) still reads
+            body = json.loads(form.queue_file.data.read())
         except (UnicodeDecodeError, ValueError, RecursionError):
             body = None
         items, _single = items_of(body)
@@ -92,8 +136,11 @@ def upload(slug: str):
         else:
             results = store_items(campaign_snapshot(slug), items, current_user)
     status = 422 if form.errors else 200
-    summary = None
+    summary, rows, labels = None, None, {}
     if results is not None:
         summary = {name: sum(1 for r in results if r.status == name) for name in ("stored", "duplicate", "conflict", "invalid")}
-    return render_template("field/upload.html", form=form, results=results, summary=summary,
+        rows = [(result, _paper_number(item)) for result, item in zip(results, items)]
+        if summary["invalid"] or summary["conflict"]:
+            labels = _problem_labels(campaign_snapshot(slug))
+    return render_template("field/upload.html", form=form, rows=rows, summary=summary, labels=labels,
                            errors=error_summary(form)), status

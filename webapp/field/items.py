@@ -53,7 +53,7 @@ def field_form(campaign: CampaignSnapshot, content, formdata=None):
 
 
 def _formdata(fields: dict) -> MultiDict | None:
-    """The item's fields as form data, cleaned as a form post arrives (``_as_posted``); None when
+    """The item's fields as form data, cleaned as a form post arrives (``as_posted``); None when
     they are not name -> text or list of texts."""
     pairs = []
     for name, value in fields.items():
@@ -61,7 +61,7 @@ def _formdata(fields: dict) -> MultiDict | None:
         for one in values:
             if isinstance(one, bool) or not isinstance(one, (str, int)):
                 return None
-            pairs.append((_as_posted(str(name)), _as_posted(str(one))))
+            pairs.append((as_posted(str(name)), as_posted(str(one))))
     return MultiDict(pairs)
 
 
@@ -69,7 +69,7 @@ def _formdata(fields: dict) -> MultiDict | None:
 _LONE_SURROGATE = re.compile("[\ud800-\udfff]")
 
 
-def _as_posted(text: str) -> str:
+def as_posted(text: str) -> str:
     """``text`` as it would arrive in a form post: without NUL (as ``ChorusRequest`` drops it),
     and with a lone surrogate shown as U+FFFD (as bytes that are not UTF-8 are decoded)."""
     return _LONE_SURROGATE.sub("\ufffd", text.replace("\x00", ""))
@@ -104,7 +104,7 @@ def store_item(campaign: CampaignSnapshot, item, worker) -> ItemResult:
         return ItemResult(None, "invalid", {"item": _("This is not a response.")})
     raw_uuid = item.get("uuid")
     client_uuid = parse_uuid(raw_uuid) if isinstance(raw_uuid, str) else None
-    shown_uuid = None if raw_uuid is None else _as_posted(str(raw_uuid))  # echoed, so no lone surrogate
+    shown_uuid = None if raw_uuid is None else as_posted(str(raw_uuid))  # echoed, so no lone surrogate
     if client_uuid is None:
         return ItemResult(shown_uuid, "invalid", {"uuid": _("This response has no valid identifier.")})
     event_id = item.get("event_id")

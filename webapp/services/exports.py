@@ -3,13 +3,16 @@
 Every cell a person typed is neutralised against formula injection: a spreadsheet
 program would run a cell that starts with ``=``, ``+``, ``-``, ``@`` (or a tab or
 carriage return before one), so such text is prefixed with an apostrophe, which the
-program shows as plain text. Numbers stay numbers.
+program shows as plain text. Spaces and invisible marks before the sign do not hide it
+(LibreOffice's "trim spaces" import drops them; right-to-left text often begins with a
+direction mark). Numbers stay numbers.
 """
 from __future__ import annotations
 
 import csv
 import datetime as dt
 import io
+import unicodedata
 import uuid
 from collections.abc import Iterable, Iterator
 
@@ -32,9 +35,18 @@ def neutralize(value) -> object:
     if isinstance(value, (list, tuple)):
         value = ";".join(str(v) for v in value)
     text = str(value)
-    if text.startswith(FORMULA_STARTS):
+    if _formula_start(text).startswith(FORMULA_STARTS):
         return "'" + text
     return text
+
+
+def _formula_start(text: str) -> str:
+    """``text`` from its first character that is neither a space nor an invisible format mark
+    (direction marks, zero-width spaces, a byte order mark), or from the tab/line break there."""
+    for index, char in enumerate(text):
+        if char in "\t\r\n" or not (char.isspace() or unicodedata.category(char) == "Cf"):
+            return text[index:]
+    return ""
 
 
 def csv_rows(header: list[str], rows: Iterable[Iterable]) -> Iterator[str]:

@@ -203,8 +203,15 @@ def table_rows(campaign: Campaign, table: str, include_contact: bool = False) ->
     return header, (rows(campaign) if rows else member_rows(campaign, include_contact))
 
 
+#: rows a sheet holds (Excel's limit, header included); a longer table goes on over "ratings 2"…
+SHEET_ROWS = 1_048_576
+
+
 def write_xlsx(campaign: Campaign, include_contact: bool = False):
-    """Every table as a sheet of one XLSX file (written row by row); returns the open temporary file."""
+    """Every table as a sheet of one XLSX file (written row by row); returns the open temporary file.
+
+    A table longer than a sheet goes on over numbered sheets, each with the header, so no row is lost.
+    """
     import xlsxwriter
 
     handle = tempfile.TemporaryFile()
@@ -212,16 +219,24 @@ def write_xlsx(campaign: Campaign, include_contact: bool = False):
                                             "strings_to_urls": False, "strings_to_numbers": False})
     bold = workbook.add_format({"bold": True})
     for table in TABLES:
-        sheet = workbook.add_worksheet(table)
         header, rows = table_rows(campaign, table, include_contact)
-        sheet.write_row(0, 0, header, bold)
-        for r, row in enumerate(rows, start=1):
+        sheets = 0
+        r = SHEET_ROWS
+        for row in rows:
+            if r == SHEET_ROWS:
+                sheets += 1
+                sheet = workbook.add_worksheet(table if sheets == 1 else f"{table} {sheets}")
+                sheet.write_row(0, 0, header, bold)
+                r = 1
             for c, value in enumerate(row):
                 cell = neutralize(value)
                 if isinstance(cell, str):
                     sheet.write_string(r, c, cell)
                 else:
                     sheet.write_number(r, c, cell)
+            r += 1
+        if not sheets:  # an empty table still has its sheet, with the header
+            workbook.add_worksheet(table).write_row(0, 0, header, bold)
     workbook.close()
     handle.seek(0)
     return handle

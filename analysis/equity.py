@@ -33,6 +33,7 @@ import json
 import math
 import os
 import re
+import sys
 import tomllib
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
@@ -121,6 +122,19 @@ def _table(value: object, what: str | Message, allowed: set[str]) -> Mapping:
     return value
 
 
+def _refuse_huge_integers(value: object, key: str = "") -> None:
+    """Refuse an integer no float can hold (TOML integers have no size limit): it could be neither
+    computed with nor written in a message."""
+    if isinstance(value, Mapping):
+        for name, item in value.items():
+            _refuse_huge_integers(item, str(name))
+    elif isinstance(value, (list, tuple)):
+        for item in value:
+            _refuse_huge_integers(item, key)
+    elif isinstance(value, int) and not -sys.float_info.max <= value <= sys.float_info.max:
+        raise InputError(N_("equity configuration: the number given for '%(key)s' is too large"), key=key)
+
+
 def equity_config_from_dict(settings: Mapping, *, text: str | None = None, source: str = "dict") -> EquityConfig:
     """Validate an equity configuration given as a plain dict.
 
@@ -144,6 +158,7 @@ def equity_config_from_dict(settings: Mapping, *, text: str | None = None, sourc
         Unknown keys, bad numbers, or no criterion with a positive weight.
     """
     settings = _table(settings, Message(N_("the configuration")), _TOP_KEYS)
+    _refuse_huge_integers(settings)
     emphasis = _number(settings.get("emphasis", DEFAULT_EMPHASIS), "emphasis")
     threshold = _number(
         settings.get("most_affected_threshold", DEFAULT_THRESHOLD), "most_affected_threshold", high=1.0
@@ -209,6 +224,9 @@ def _parse_toml(text: str, source: str | Message) -> EquityConfig:
                              source=source, problem=exc) from None
         raise InputError(N_("equity configuration '%(source)s' is not valid TOML: see line %(line)s, column "
                             "%(column)s"), source=source, line=line, column=column) from None
+    except ValueError as exc:  # not a TOMLDecodeError: an integer longer than Python converts (4,300 digits)
+        raise InputError(N_("equity configuration '%(source)s' is not valid TOML: %(problem)s"),
+                         source=source, problem=Message(N_("a number has too many digits"))) from None
     except RecursionError:  # tomllib parses nested arrays and tables recursively: thousands of "[" exhaust it
         raise InputError(N_("equity configuration '%(source)s' is not valid TOML: %(problem)s"),
                          source=source, problem=Message(N_("nested too deeply"))) from None
@@ -304,6 +322,7 @@ def affectedness_scores(profiles: Mapping[str, Sequence[object]], config: Equity
         The weighted share of criteria met (unanswered counts as not met).
     """
     weights = np.array([c.weight for c in config.criteria])
+    weights = weights / weights.max()  # the same shares, but weights near 1e308 no longer overflow their sum
     return criteria_met(profiles, config, n) @ weights / weights.sum()
 
 

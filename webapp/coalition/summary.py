@@ -15,6 +15,7 @@ from webapp.i18n import current_language, translated_message
 from webapp.models.analysis import EMPHASIS_VALUES
 from webapp.services import audit
 from webapp.services.analysis_runs import (
+    UNEXPECTED,
     analysis_settings,
     message_from_stored,
     parse_equity,
@@ -40,14 +41,14 @@ def _summary_context(campaign):
     summary = lens = None
     if run is not None:
         equity = parse_equity(run.settings.get("equity_toml", ""))
-        default = equity.emphasis
-        emphasis = parse_emphasis(request.args.get("emphasis"), default if default in EMPHASIS_VALUES else 1.0)
+        emphasis = parse_emphasis(request.args.get("emphasis"), equity.emphasis)  # else the lens's own, else 1
         summary = build_summary(campaign, run, emphasis, current_language().code)
         lens = {"threshold": equity.most_affected_threshold, "criteria": lens_criteria(equity)}
     return {
         "campaign": campaign, "summary": summary, "lens": lens, "pending": pending, "failed": failed,
         "margins_problem": _margins_problem(run),
-        "failed_error": failed and _in_readers_language(failed.error_message, failed.error),
+        "failed_error": failed and translated_message(message_from_stored(failed.error_message)
+                                                      if failed.error_message else UNEXPECTED),
         "emphasis_values": EMPHASIS_VALUES, "one_decimal": one_decimal, "language_name": language_name,
         "category_name": category_name, "variable_name": variable_name,
         "channel_names": {"web": _("Online"), "field": _("Entered by outreach workers"), "paper": _("Paper forms")},

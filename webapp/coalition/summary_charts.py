@@ -6,7 +6,7 @@ import datetime as dt
 from dataclasses import dataclass
 
 from babel.dates import format_skeleton
-from flask_babel import get_locale
+from flask_babel import format_decimal, format_scientific, get_locale
 from flask_babel import gettext as _
 
 from analysis.equity import EquityConfig
@@ -65,6 +65,14 @@ class LensCriterion:
     label: str | None  #: the coalition's own name for a group (None for places and hardships)
     detail: str  #: what a resident answered to meet it ("Household income: Less than $25,000 or …")
     weight: float
+
+    @property
+    def written_weight(self) -> str:
+        """The weight as the reader's language writes numbers; one too large or small for that as a power of ten
+        (Babel cannot write 1e28 or more in full, and would write 1e-7 as 0, which a weight is not)."""
+        if 1e-3 <= self.weight < 1e15:
+            return format_decimal(self.weight)
+        return format_scientific(self.weight, "#.###E0")
 
 
 def lens_criteria(config: EquityConfig) -> list[LensCriterion]:

@@ -45,6 +45,10 @@ PROFILE_FIELDS = ("place", "age_band", "race_ethnicity", "income_band", "primary
 HEATMAP_VARIABLES = ("place", "income_band", "age_band", "primary_language")
 #: a run unfinished after this long was abandoned (its process died): it no longer blocks a new one
 STALE_AFTER = dt.timedelta(hours=2)
+#: what a lead reads of a run that failed for a reason other than bad input (its error_message is None)
+UNEXPECTED = Message(N_("something went wrong on the server and it has been logged. Please try again later."))
+#: what a lead reads of a run abandoned unfinished
+ABANDONED = Message(N_("it stopped before it finished. Please try again."))
 
 
 def analysis_settings(campaign: Campaign) -> AnalysisSettings:
@@ -124,7 +128,10 @@ def gather_survey(campaign: Campaign):
         for row in db.session.execute(select(Profile.response_id, *columns)
                                       .join(Response, Response.id == Profile.response_id).where(priority))
     ]
-    return survey_from_records(ratings, profiles, needs=needs)
+    survey = survey_from_records(ratings, profiles, needs=needs)
+    for name in PROFILE_FIELDS:  # asked of everyone, so unanswered (not unknown) when no response has a profile
+        survey.profiles.setdefault(name, [None] * survey.n)
+    return survey
 
 
 def response_counts(campaign: Campaign) -> dict:
@@ -201,7 +208,7 @@ def request_run(campaign: Campaign, actor=None, n_bootstrap: int | None = None) 
         update(AnalysisRun)
         .where(AnalysisRun.campaign_id == campaign.id, AnalysisRun.status.in_(("queued", "running")),
                AnalysisRun.created_at < utcnow() - STALE_AFTER)
-        .values(status="failed", error="abandoned: the process running it stopped", finished_at=utcnow())
+        .values(status="failed", error=str(ABANDONED), error_message=stored_message(ABANDONED), finished_at=utcnow())
     )
     run = AnalysisRun(campaign_id=campaign.id, status="queued", settings=run_settings(campaign, n_bootstrap),
                       requested_by_id=actor.id if actor is not None else None)

@@ -127,13 +127,25 @@ def emphasis_param(value: str | None) -> str | None:
     return value if value in {f"{emphasis:g}" for emphasis in EMPHASIS_VALUES} else None
 
 
-def parse_emphasis(value: str | None, default: float = 1.0) -> float:
-    """The emphasis asked for in the URL, when it is one the run computed; else ``default``."""
+def computed_emphasis(value) -> float | None:
+    """The emphasis runs compute that equals ``value`` (None when none does).
+
+    The computed value itself is returned, not ``value``: -0 equals 0 but is stored under "0.0".
+    """
     try:
         number = float(value)
     except (TypeError, ValueError):
-        return default
-    return number if number in EMPHASIS_VALUES else default
+        return None
+    return next((emphasis for emphasis in EMPHASIS_VALUES if emphasis == number), None)
+
+
+def parse_emphasis(value: str | None, default: float = 1.0) -> float:
+    """The emphasis asked for in the URL, when it is one the run computed; else ``default``."""
+    for candidate in (value, default):
+        emphasis = computed_emphasis(candidate)
+        if emphasis is not None:
+            return emphasis
+    return 1.0
 
 
 def need_names(campaign: Campaign, language: str) -> dict[str, str]:

@@ -251,3 +251,16 @@ def test_hostile_text_in_an_item_is_stored_as_typed_without_nul(worker_client, w
     response = sync(worker_client, world, {"responses": [hostile, nested]})
     assert statuses(response) == ["stored", "invalid"]
     assert db.session.scalar(select(Answer.text).where(Answer.question == "barrier")) == payload.replace("\x00", "")
+
+
+def test_a_full_batch_of_long_answers_is_taken_though_larger_than_other_requests_may_be(worker_client, world, app):
+    """The entry screen sends 100 at a time: answers at their longest in Chinese make that more than the app-wide
+    limit, and a 413 would stop every later send too (the screen retries the same batch first)."""
+    import json
+
+    long_answer = "周末公交车不来" * 285  # 1,995 characters, 5,985 bytes
+    items = [item(world, barrier=long_answer, change=long_answer) for _n in range(100)]
+    assert len(json.dumps({"responses": items}, ensure_ascii=False).encode()) > app.config["MAX_CONTENT_LENGTH"]
+    response = sync(worker_client, world, {"responses": items})
+    assert response.status_code == 200 and statuses(response) == ["stored"] * 100
+    assert stored_count() == 100

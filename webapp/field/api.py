@@ -35,9 +35,11 @@ from webapp.services.field import MAX_BATCH
 from webapp.views import error_summary
 
 SINGLE_ITEM_STATUS = {"stored": 200, "duplicate": 200, "conflict": 409, "invalid": 422}
-#: the largest queue file the upload page takes: MAX_BATCH responses whose every answer is at
-#: its longest in a non-Latin script still fit (other requests keep MAX_CONTENT_LENGTH)
+#: the largest queue file the upload page or batch the sync API takes: MAX_BATCH responses whose
+#: every answer is at its longest in a non-Latin script still fit (other requests keep MAX_CONTENT_LENGTH)
 MAX_UPLOAD_BYTES = MAX_BATCH * 16 * 1024
+#: the routes that take many responses in one request
+_QUEUE_ENDPOINTS = frozenset({"field.upload", "field.sync_responses"})
 
 
 def _error(message: str, status: int, **extra):
@@ -82,8 +84,9 @@ def sync_responses(slug: str):
 
 @bp.url_value_preprocessor
 def _room_for_queue_files(endpoint: str | None, _values) -> None:
-    """Let the upload page take a whole exported file (this runs before the CSRF check reads the body)."""
-    if endpoint == "field.upload":
+    """Let the upload page take a whole exported file, and the sync API a whole batch: a 413 there would
+    stop every later send too (this runs before the CSRF check reads the body)."""
+    if endpoint in _QUEUE_ENDPOINTS:
         request.max_content_length = max(MAX_UPLOAD_BYTES, current_app.config.get("MAX_CONTENT_LENGTH") or 0)
 
 

@@ -71,6 +71,18 @@ def test_a_need_rated_by_too_few_is_too_few_to_say(client, campaign, lead):
     assert "4.0" not in row_of(html, "rare")
 
 
+def test_a_need_retired_after_residents_rated_it_is_marked_no_longer_asked(client, campaign, lead):
+    from webapp.services.needs import retire_need
+
+    retire_need(campaign, next(n for n in campaign.needs if n.key == "transport"), actor=None)
+    retire_need(campaign, next(n for n in campaign.needs if n.key == "rare"), actor=None)
+    db.session.commit()
+    run_now(campaign, n_bootstrap=10)
+    html = client.get("/coalition/north/summary").get_data(as_text=True)
+    assert "no longer asked" in row_of(html, "transport") and "no longer asked" in row_of(html, "rare")
+    assert "no longer asked" not in row_of(html, "housing")
+
+
 def test_equity_emphasis_changes_the_order_without_recomputing(client, campaign, lead):
     run_now(campaign, n_bootstrap=10)
     runs = db.session.scalar(select(func.count()).select_from(AnalysisRun))

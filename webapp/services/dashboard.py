@@ -35,6 +35,7 @@ class NeedRow:
     gap_interval: tuple[float, float] | None
     ranks_by_emphasis: tuple[int | None, ...]
     moved: bool
+    retired: bool = False  #: no longer asked: only residents who answered before it was retired rated it
 
     @property
     def too_few_to_say(self) -> bool:
@@ -161,8 +162,9 @@ def _pair(value):
     return tuple(value) if value is not None else None
 
 
-def need_rows(report: dict, names: dict[str, str]) -> list[NeedRow]:
-    """The needs in equity-rank order (needs too few to say last, in need-list order)."""
+def need_rows(report: dict, names: dict[str, str], retired: frozenset[str] = frozenset()) -> list[NeedRow]:
+    """The needs in equity-rank order (needs too few to say last, in need-list order); ``retired``: the keys of
+    needs no longer asked."""
     tables = report["weightings"]
     gaps = {gap["need"]: gap for gap in report["gap"]["needs"]}
     sweep = {row["need"]: row for row in report["sensitivity"]["needs"]}
@@ -176,7 +178,7 @@ def need_rows(report: dict, names: dict[str, str]) -> list[NeedRow]:
             mean_interval=_pair(row["mean_importance_interval"]), top_three_share=row["top_three_share"],
             representative_rank=others["representative"][key]["rank"], unweighted_rank=others["unweighted"][key]["rank"],
             gap=gaps[key]["gap"], gap_interval=_pair(gaps[key]["gap_interval"]),
-            ranks_by_emphasis=tuple(sweep[key]["ranks"]), moved=sweep[key]["moved"],
+            ranks_by_emphasis=tuple(sweep[key]["ranks"]), moved=sweep[key]["moved"], retired=key in retired,
         ))
     return sorted(rows, key=lambda r: (r.rank is None, r.rank or 0))
 
@@ -218,7 +220,7 @@ def build_summary(campaign: Campaign, run: AnalysisRun, emphasis: float, languag
     names = need_names(campaign, language)
     report = run.results["reports"][str(float(emphasis))]
     return Summary(
-        run=run, emphasis=emphasis, rows=need_rows(report, names), report=report, counts=run.results["counts"],
+        run=run, emphasis=emphasis, rows=need_rows(report, names, frozenset(n.key for n in campaign.needs if n.retired_at)), report=report, counts=run.results["counts"],
         themes=theme_views(campaign.id, run, emphasis), group_means=run.results.get("group_means", []),
         need_names=names,
     )

@@ -65,9 +65,12 @@ def edit_user(user_id: int):
             changes = update_user(user, actor=current_user, role=form.role.data,
                                   campaign_ids=form.campaigns.data, is_active=form.is_active.data)
         except AccountError as error:
-            form.role.errors.append(account_error(error.code))
+            field = form.is_active if error.code == "own_account" else form.role
+            field.errors.append(account_error(error.code))
         else:
             flash(_("Saved.") if changes else _("Nothing was changed."), "info")
+            if not current_user.is_admin:  # they made themselves a lead or outreach worker: this page is not theirs now
+                return redirect(url_for("auth.home"))
             return redirect(url_for("admin.edit_user", user_id=user.id))
     return render_template("admin/user_edit.html", form=form, user=user, role_hints=ROLE_HINTS,
                            errors=error_summary(form)), 422 if form.errors else 200
@@ -78,6 +81,9 @@ def edit_user(user_id: int):
 def issue_reset_link(user_id: int):
     """Issue a one-time link to set a new password, shown here to hand over (no email needed)."""
     user = get_user(user_id) or abort(404)
+    if not user.is_active:  # its link would only say it has expired
+        flash(account_error("inactive"), "error")
+        return redirect(url_for("admin.edit_user", user_id=user.id))
     token = issue_reset_token(user, actor=current_user)
     return render_template("admin/link_issued.html", user=user, link=public_url("auth.reset_password", token=token),
                            created=False)

@@ -4,12 +4,14 @@ from __future__ import annotations
 from flask import current_app, flash, g, make_response, redirect, render_template, request, session, url_for
 from flask_babel import gettext as _
 from flask_login import current_user, login_user, logout_user
+from flask_wtf.csrf import CSRFError
 
 from webapp.access import PUBLIC, STAFF, allow, safe_next
 from webapp.auth import bp
-from webapp.extensions import limiter, rate_limited
+from webapp.extensions import csrf, limiter, rate_limited
 from webapp.forms.accounts import LoginForm, PasswordChangeForm, ResetPasswordForm, account_error
 from webapp.services.accounts import (
+    EMAIL_LENGTH,
     AccountError,
     authenticate,
     campaigns_for,
@@ -23,8 +25,17 @@ from webapp.views import error_summary
 
 
 def _login_account_key() -> str:
-    """The rate-limit key of the account being tried (the email typed, normalized)."""
-    return "account:" + (normalize_email(request.form.get("email", "")) or "-")
+    """The rate-limit key of the account being tried (the email typed, normalized).
+
+    No account's email is longer than EMAIL_LENGTH, so nothing longer is kept (a megabyte typed
+    as the email would otherwise be a megabyte of limiter storage for an hour).
+    """
+    return "account:" + (normalize_email(request.form.get("email", ""))[:EMAIL_LENGTH + 1] or "-")
+
+
+def _signed_in_account_key() -> str:
+    """The rate-limit key of the signed-in account (password changes: the current password is guessed there too)."""
+    return "account-id:" + (current_user.get_id() or "-").partition(":")[0]  # checked before @allow: maybe nobody
 
 
 def _per_address_limit() -> str:
@@ -36,6 +47,7 @@ def _per_account_limit() -> str:
 
 
 @bp.route("/login", methods=["GET", "POST"])
+@csrf.exempt  # the form checks its own token, so a page left open is shown again rather than refused
 @allow(PUBLIC)
 @rate_limited(
     limiter.limit(_per_address_limit, methods=["POST"]),
@@ -44,6 +56,10 @@ def _per_account_limit() -> str:
 )
 def login():
     """Sign in with email and password; come back to ``next`` afterwards."""
+    if request.method == "POST" and current_app.config.get("WTF_CSRF_ENABLED", True) and not (
+        request.form.get("csrf_token") or request.headers.get("X-CSRFToken")
+    ):
+        raise CSRFError("The CSRF token is missing.")  # not sent from our page at all: refused as everywhere else
     form = LoginForm()
     if request.method == "GET":
         form.next.data = request.args.get("next", "")
@@ -56,7 +72,14 @@ def login():
             return redirect(safe_next(form.next.data, url_for("auth.home")))
         g.login_failed = failed = True
         form.password.data = ""
-    status = 401 if failed else (422 if form.errors else 200)
+    token = getattr(form, "csrf_token", None)  # None when CSRF checks are switched off
+    if token is not None and token.errors:
+        # the page was open while the session changed (signed in or out in another tab, a browser restarted):
+        # the same form again, with what was typed and a fresh token, rather than an error page
+        token.errors = []
+        form.password.data = ""
+        flash(_("This page was open for a long time. Please sign in again."), "info")
+    status = 401 if failed else (422 if any(field.errors for field in form) else 200)
     return render_template("auth/login.html", form=form, failed=failed, errors=error_summary(form)), status
 
 
@@ -80,6 +103,10 @@ def home():
 
 @bp.route("/account/password", methods=["GET", "POST"])
 @allow(STAFF)
+@rate_limited(
+    limiter.limit(_per_account_limit, key_func=_signed_in_account_key, methods=["POST"],
+                  deduct_when=lambda response: g.get("wrong_password", False)),
+)
 def change_own_password():
     """Change your password; every other session of the account is signed out."""
     form = PasswordChangeForm()
@@ -87,6 +114,7 @@ def change_own_password():
         try:
             change_password(current_user, form.current_password.data, form.new_password.data)
         except AccountError as error:
+            g.wrong_password = error.code == "wrong_password"
             form.current_password.errors.append(account_error(error.code))
         else:
             login_user(current_user)  # this session continues with the new session token

@@ -32,6 +32,9 @@ ACCOUNT_ERRORS = {
     "unknown_role": _l("Please choose one of the options."),
     "last_admin": _l("This is the last active administrator. Make another administrator first."),
     "invalid_link": _l("This link has expired or has already been used."),
+    "own_account": _l("You cannot deactivate your own account. Another administrator can."),
+    "inactive": _l("This account is deactivated, so a one-time link would not work. "
+                   "Tick “This account may sign in” and save first."),
 }
 
 
@@ -47,6 +50,13 @@ def _new_password(form, field):
     problem = password_problem(field.data or "")
     if problem:
         raise ValidationError(account_error(problem))
+
+
+def _cleaned(email):
+    """The email without a pasted space or full-width letters around it (which are no error)."""
+    from webapp.services.accounts import clean_email
+
+    return clean_email(email) if isinstance(email, str) else email
 
 
 EMAIL_VALIDATORS = [
@@ -93,7 +103,7 @@ class ResetPasswordForm(NewPasswordMixin, ChorusForm):
 class UserCreateForm(ChorusForm):
     """A new staff account; the admin then hands over a one-time link to set the password."""
 
-    email = StringField(_l("Email"), validators=EMAIL_VALIDATORS)
+    email = StringField(_l("Email"), validators=EMAIL_VALIDATORS, filters=[_cleaned])
     role = ChoiceField(_l("Role"), choices=ROLE_CHOICES, default="outreach",
                        validators=[InputRequired(message=_l("Please choose a role."))])
     campaigns = MultiCheckboxField(_l("Campaigns"), coerce=int, choices=[])

@@ -4,7 +4,9 @@ from __future__ import annotations
 import datetime as dt
 import hashlib
 import hmac
+import re
 import secrets
+import unicodedata
 from collections.abc import Iterable
 
 from flask import current_app
@@ -26,6 +28,8 @@ from webapp.services.passwords import (
 
 #: the longest email an account can have (the column's length)
 EMAIL_LENGTH = User.__table__.c.email.type.length
+#: the shape every account's email has (the account form checks the same; the command line relies on this)
+EMAIL_SHAPE = re.compile(r"^[^@\s]+@[^@\s]+\.[^@\s]+$")
 
 
 class AccountError(ValueError):
@@ -36,9 +40,20 @@ class AccountError(ValueError):
         self.code = code
 
 
+def clean_email(email: str) -> str:
+    """``email`` without what keyboards and pastes add around it (its case is kept).
+
+    Compatibility forms are folded (NFKC: the full-width letters a Chinese or Korean keyboard
+    types in full-width mode are the ASCII ones) and invisible format characters that a copy
+    and paste brings along (zero-width spaces, direction marks) are dropped.
+    """
+    folded = unicodedata.normalize("NFKC", email or "")
+    return "".join(char for char in folded if unicodedata.category(char) != "Cf").strip()
+
+
 def normalize_email(email: str) -> str:
-    """Emails are compared case-insensitively and without surrounding spaces."""
-    return (email or "").strip().lower()
+    """Emails are compared case-insensitively and without surrounding spaces (see ``clean_email``)."""
+    return clean_email(email).lower()
 
 
 def find_user_by_email(email: str) -> User | None:
@@ -122,10 +137,14 @@ def _set_password(user: User, password: str) -> None:
 
 
 def change_password(user: User, current_password: str, new_password: str) -> None:
-    """Change ``user``'s password after checking the current one (AccountError otherwise)."""
+    """Change ``user``'s password after checking the current one (AccountError otherwise).
+
+    A one-time link made before stops working: it was for setting the password that is now replaced.
+    """
     if not verify_password(user.password_hash, current_password):
         raise AccountError("wrong_password")
     _set_password(user, new_password)
+    _drop_unused_links(user)
     audit.record("password.changed", actor=user, target=user)
     db.session.commit()
 
@@ -134,16 +153,20 @@ def _token_hash(token: str) -> str:
     return hashlib.sha256(token.encode("utf-8")).hexdigest()
 
 
+def _drop_unused_links(user: User) -> None:
+    for old in db.session.scalars(
+        select(PasswordResetToken).where(PasswordResetToken.user_id == user.id, PasswordResetToken.used_at.is_(None))
+    ):
+        db.session.delete(old)
+
+
 def issue_reset_token(user: User, actor: User | None, via: str = "web", hours: float | None = None) -> str:
     """Make a one-time link secret for ``user`` and return it (only its hash is stored).
 
     Any earlier unused link of the account stops working.
     """
     hours = current_app.config["PASSWORD_RESET_HOURS"] if hours is None else hours
-    for old in db.session.scalars(
-        select(PasswordResetToken).where(PasswordResetToken.user_id == user.id, PasswordResetToken.used_at.is_(None))
-    ):
-        db.session.delete(old)
+    _drop_unused_links(user)
     token = secrets.token_urlsafe(32)
     now = utcnow()
     db.session.add(
@@ -195,7 +218,7 @@ def create_user(
     email = normalize_email(email)
     if role not in ROLES:
         raise AccountError("unknown_role")
-    if not email or "@" not in email or len(email) > EMAIL_LENGTH:  # lower-casing may lengthen it ("İ")
+    if not EMAIL_SHAPE.match(email) or len(email) > EMAIL_LENGTH:  # lower-casing may lengthen it ("İ")
         raise AccountError("bad_email")
     if find_user_by_email(email) is not None:
         raise AccountError("email_taken")
@@ -226,9 +249,12 @@ def update_user(
     """Change an account's role, campaigns or active state; return the audit actions written.
 
     The last active admin can be neither demoted nor deactivated, so the service never
-    locks itself out.
+    locks itself out; nobody deactivates their own account (they would be signed out
+    mid-edit, and only another admin could undo it).
     """
     changes = []
+    if is_active is False and user.is_active and actor is not None and actor.id == user.id:
+        raise AccountError("own_account")
     losing_admin = user.role == "admin" and user.is_active and (
         (role is not None and role != "admin") or is_active is False
     )
@@ -255,6 +281,7 @@ def update_user(
         user.is_active = is_active
         if not is_active:
             user.session_token = new_session_token()  # signs the account out everywhere
+            _drop_unused_links(user)  # a link handed out before must not work again if it is reactivated
         action = "user.reactivated" if is_active else "user.deactivated"
         audit.record(action, actor=actor, target=user, detail={"via": via})
         changes.append(action)

@@ -92,6 +92,16 @@ def test_reset_link_for_a_locked_out_admin(app, runner, client):
     assert db.session.scalars(select(AuditEvent.action).order_by(AuditEvent.id)).all()[-1] == "password.reset_issued"
 
 
+def test_no_reset_link_is_printed_for_a_deactivated_account(app, runner):
+    from tests.factories import make_user
+
+    make_user("gone@example.org", "lead", is_active=False)
+    result = runner.invoke(args=["users", "reset-link", "gone@example.org"])
+    assert result.exit_code != 0 and "/reset/" not in result.output
+    assert "deactivated" in result.output and "administrator" in result.output
+    assert "password.reset_issued" not in db.session.scalars(select(AuditEvent.action)).all()
+
+
 def test_the_real_command_line_creates_the_first_admin(tmp_path):
     """The documented command, run as a person would, on a fresh migrated database."""
     import os

@@ -129,6 +129,9 @@ def reset_link_command(email):
     user = find_user_by_email(email)
     if user is None:
         raise click.ClickException("no account with this email")
+    if not user.is_active:  # its link would only say it has expired
+        raise click.ClickException("this account is deactivated: an administrator can let it sign in again on its "
+                                   "account page, then make a link there")
     token = issue_reset_token(user, actor=None, via="cli")
     link = public_url("auth.reset_password", token=token)
     if link.startswith("/"):

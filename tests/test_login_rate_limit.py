@@ -54,6 +54,17 @@ def test_limits_come_from_settings(app, client):
     assert login_post(client, "someone@example.org", "wrong password!").status_code == 429
 
 
+def test_a_limit_counted_over_an_hour_says_to_wait_an_hour_not_a_minute(app, client):
+    app.config["LOGIN_LIMIT_PER_ACCOUNT"] = "5 per minute; 2 per hour"
+    make_user(email="lead@example.org")
+    for number in range(2):
+        assert login_post(client, "lead@example.org", "wrong password!", address=f"10.0.3.{number}").status_code == 401
+    blocked = login_post(client, "lead@example.org", PASSWORD, address="10.0.3.9")
+    assert blocked.status_code == 429
+    html = blocked.get_data(as_text=True)
+    assert "Too many tries. Please wait 1 hour and try again." in html and "a minute" not in html
+
+
 def test_viewing_the_login_page_is_not_limited(client):
     for _ in range(30):
         assert client.get("/login").status_code == 200

@@ -1,10 +1,12 @@
 """Friendly, translated error pages (and JSON for API clients)."""
 from __future__ import annotations
 
+import datetime as dt
 import logging
 from typing import Callable, TypeVar
 
 from flask import Flask, Response, current_app, flash, g, jsonify, make_response, render_template, request
+from flask_babel import format_timedelta
 from flask_babel import gettext as _
 from flask_wtf.csrf import CSRFError
 from gunicorn.http.errors import ParseException as UnreadableBody
@@ -45,12 +47,22 @@ def handle_http_error(error: HTTPException):
     if status == 405:
         return error_page(405, _("Not allowed"), _("This page cannot be used that way."))
     if status == 429:
-        return error_page(429, _("Too many tries"), _("Too many tries. Please wait a minute and try again."))
+        window = _limit_window(error)
+        if window <= 60:
+            return error_page(429, _("Too many tries"), _("Too many tries. Please wait a minute and try again."))
+        wait = format_timedelta(dt.timedelta(seconds=window), threshold=1)  # "1 hour", in the reader's language
+        return error_page(429, _("Too many tries"), _("Too many tries. Please wait %(wait)s and try again.", wait=wait))
     if status in (401, 403):
         return error_page(status, _("Not allowed"), _("You do not have access to this page."))
     if status >= 500:
         return handle_server_error(error)
     return error_page(status, _("Something is not right"), _("We could not use what was sent. Please go back and try again."))
+
+
+def _limit_window(error: HTTPException) -> int:
+    """The seconds over which the rate limit that was hit counts tries (60 when it is not known)."""
+    item = getattr(getattr(error, "limit", None), "limit", None)  # Flask-Limiter's RateLimitExceeded
+    return item.get_expiry() if item is not None else 60
 
 
 def handle_csrf_error(error: CSRFError):

@@ -284,6 +284,13 @@ def test_evaluation_speaks_the_campaigns_languages_and_keeps_answers_when_switch
     assert 'value="ko"' not in html.split('class="switcher"')[1].split("</nav>")[0]  # only the campaign's languages
 
 
+def test_switching_language_before_writing_makes_the_new_language_the_one_written_in(client, campaign):
+    meeting = meeting_of(campaign)
+    response = fill_and_post(client, f"/m/{meeting.code}?lang=en", {"goals": "5", "switch_lang": "es"},
+                             form_id="evaluation")
+    assert form_values(response.get_data(as_text=True), "evaluation")["text_language"] == ["es"]
+
+
 def test_open_answers_keep_the_language_they_were_written_in(client, campaign):
     meeting = meeting_of(campaign)
     fill_and_post(client, f"/m/{meeting.code}?lang=es", every_item("4") | {"went_well": "Todo bien"},

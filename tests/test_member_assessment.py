@@ -210,6 +210,13 @@ def test_switching_language_keeps_what_was_typed_and_stores_nothing(client, camp
     assert "error-summary" not in html and count(Response) == 0
 
 
+def test_switching_language_before_writing_makes_the_new_language_the_one_written_in(client, campaign):
+    switched = send(client, {"sector": "media", "switch_lang": "ar"})
+    assert form_values(switched.get_data(as_text=True), FORM)["text_language"] == ["ar"]
+    typed_first = send(client, {"help_involved": "Evening meetings", "switch_lang": "es"}, url=URL + "?lang=en")
+    assert form_values(typed_first.get_data(as_text=True), FORM)["text_language"] == ["en"]
+
+
 def test_form_speaks_the_readers_language(client, campaign):
     spanish = client.get(URL + "?lang=es").get_data(as_text=True)
     assert '<html lang="es" dir="ltr">' in spanish

@@ -349,3 +349,21 @@ def test_needs_left_unrated_are_one_line_of_the_error_summary(client, demo):
     assert len(lines) == 1 and f'href="#{needs[0]}"' in lines[0]  # one line, linked to the first
     assert lines[0].count(" · ") == len(needs) - 1 and "Affordable housing" in lines[0]  # naming each need
     assert lines[0].count("Please choose how important this is.") == 1
+
+
+def test_switching_language_before_writing_makes_the_new_language_the_one_written_in(client, demo):
+    # the page offers "What language did you write in?" set to its own language; a resident who switches to
+    # Spanish first and then writes in Spanish leaves it alone, so it must follow the switch
+    switched = fill_and_post(client, "/s/demo?lang=en", {"switch_lang": "es"})
+    kept = form_values(switched.get_data(as_text=True), "survey")
+    assert kept["text_language"] == ["es"]
+    kept.update({key: [value] for key, value in ratings_for(demo).items()} | {"change": ["Más autobuses"]})
+    assert client.post("/s/demo", data=kept).status_code == 302
+    assert db.session.scalars(select(Answer)).one().language == "es"
+
+
+@pytest.mark.parametrize("answers", [{"change": "More buses"}, {"text_language": "other"}])
+def test_switching_language_keeps_the_language_written_in_once_text_is_typed_or_it_was_chosen(client, demo, answers):
+    switched = fill_and_post(client, "/s/demo?lang=en", answers | {"switch_lang": "es"})
+    assert form_values(switched.get_data(as_text=True), "survey")["text_language"] == [
+        answers.get("text_language", "en")]

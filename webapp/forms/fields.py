@@ -12,7 +12,16 @@ from flask import request
 from flask_wtf import FlaskForm
 from flask_wtf.form import _Auto
 from werkzeug.datastructures import CombinedMultiDict, MultiDict
-from wtforms import FileField, RadioField, SelectChoice, SelectField, SelectMultipleField, StringField, widgets
+from wtforms import (
+    FileField,
+    RadioField,
+    SelectChoice,
+    SelectField,
+    SelectMultipleField,
+    StringField,
+    TextAreaField,
+    widgets,
+)
 from wtforms.csrf.core import CSRFTokenField
 from wtforms.validators import ValidationError
 
@@ -120,6 +129,17 @@ class SurveyForm(ChorusForm):
             field.__dict__.update(prototype.__dict__)
             field._form, field.meta = form, form.meta
             return field
+
+    def follow_switched_language(self, previous: str | None, language: str) -> None:
+        """After the reader switches the page's language, "What language did you write in?" follows
+        it while it still holds the old page's language (the default it was given) and nothing is
+        written yet; an answer chosen on purpose, or text already typed, is left as it is."""
+        field = getattr(self, "text_language", None)
+        if field is None or field.data != previous:
+            return
+        if any(isinstance(other, TextAreaField) and (other.data or "").strip() for other in self):
+            return
+        field.data = language
 
 
 class _KnownValues:

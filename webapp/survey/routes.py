@@ -60,6 +60,8 @@ def priority_survey(slug: str):
         return _render(form, content)
 
     if switch_to or g.get("csrf_error"):
+        if switch_to:
+            form.follow_switched_language(request.form.get("lang"), language)
         if g.get("csrf_error"):
             flash(_("This page was open for a long time. Please check your answers and send them again."), "info")
         elif form.show_errors.data:

@@ -309,6 +309,19 @@ def test_the_briefs_lists_are_joined_as_the_readers_language_joins_them(client, 
     assert " و" in heard and ", " not in heard and ";" not in html.split('class="brief-top"', 1)[1].split("</ol>")[0]
 
 
+def test_the_brief_says_responses_are_matched_to_the_community_only_when_they_were(client, campaign, lead):
+    from webapp.services.analysis_runs import save_analysis_settings
+
+    run_now(campaign, n_bootstrap=0)  # no population figures: the summary says nothing was matched
+    weighted = client.get("/coalition/north/brief").get_data(as_text=True).split('class="brief-settings"', 1)[1]
+    assert "not matched to the community" in weighted, weighted
+    save_analysis_settings(campaign, "variable,category,target\nincome_band,under_25k,0.5\nincome_band,100k_plus,0.5\n",
+                           "", None, actor=None)
+    run_now(campaign, n_bootstrap=0)
+    weighted = client.get("/coalition/north/brief").get_data(as_text=True).split('class="brief-settings"', 1)[1]
+    assert "Responses are matched to the community" in weighted and "not matched" not in weighted
+
+
 def test_the_brief_is_in_the_leads_language(client, campaign, lead):
     run_now(campaign, n_bootstrap=10)
     html = client.get("/coalition/north/brief?lang=es").get_data(as_text=True)

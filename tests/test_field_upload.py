@@ -169,3 +169,14 @@ def test_a_row_with_problems_names_its_paper_form_and_its_question_in_the_worker
     assert "A-017" in row and "housing [es]:" in row and "need_housing" not in row
     assert "event_id" not in html
     assert stored_count() == 0
+
+
+def test_a_row_names_its_paper_form_when_the_entry_screen_saved_it_as_a_list(client, world):
+    # the entry screen's export keeps each field as the list of values a form posts: {"paper_number": ["A-017"]}
+    AuthActions(client).login_as(world.worker)
+    bad = item(world, paper_number=["A-017"], need_housing=["9"])
+    good = item(world, paper_number=["B-2"])
+    html = upload(client, world, export_file(world, [bad, good])).get_data(as_text=True)
+    assert "A-017" in html[html.index(bad["uuid"]) - 100:html.index(bad["uuid"])]
+    assert "B-2" in html[html.index(good["uuid"]) - 100:html.index(good["uuid"])]
+    assert stored_count() == 1

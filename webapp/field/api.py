@@ -106,6 +106,8 @@ def _paper_number(item) -> str | None:
     """The paper form number an uploaded item carries, as typed (to find the form again), or None."""
     fields = item.get("fields") if isinstance(item, dict) else None
     number = fields.get("paper_number") if isinstance(fields, dict) else None
+    if isinstance(number, list) and number:  # the entry screen saves every field as a list, as a form posts it
+        number = number[0]
     if not isinstance(number, str):
         return None
     return as_posted(number).strip() or None

@@ -60,7 +60,8 @@ def test_a_batch_mixing_new_duplicate_conflicting_and_malformed_items(worker_cli
     new = item(world, importance=1)
     conflicting = dict(item(world, importance=2), uuid=reused["uuid"])
     missing_rating = item(world)
-    del missing_rating["fields"]["need_food"]
+    for need in world.campaign.active_needs():
+        del missing_rating["fields"][f"need_{need.key}"]
     bad_uuid = dict(item(world), uuid="not-a-uuid")
     not_an_object = "hello"
     also_new = item(world, importance=3)
@@ -72,7 +73,7 @@ def test_a_batch_mixing_new_duplicate_conflicting_and_malformed_items(worker_cli
     assert [r["status"] for r in results] == [
         "stored", "duplicate", "conflict", "invalid", "invalid", "invalid", "stored"]
     assert results[3]["uuid"] == missing_rating["uuid"]
-    assert results[3]["errors"] == {"need_food": "Please choose how important this is."}
+    assert results[3]["errors"] == {"need_housing": "Please rate at least one need."}
     assert "uuid" in results[4]["errors"] and "item" in results[5]["errors"]
     assert stored_count() == 4  # old, reused, new, also_new
     kept = db.session.scalar(select(Response).where(Response.client_uuid == uuid.UUID(reused["uuid"])))
@@ -95,13 +96,12 @@ def test_items_are_checked_with_the_public_surveys_rules(worker_client, world):
 
 
 def test_validation_messages_come_in_the_workers_language(worker_client, world):
-    missing = item(world)
-    del missing["fields"]["need_food"]
+    missing = item(world, respondent_language=None)
     token = csrf_token(worker_client, world)
     response = worker_client.post(api_url(world) + "?lang=es", json={"responses": [missing]},
                                   headers={"Accept": "application/json", "X-CSRFToken": token})
-    message = response.get_json()["results"][0]["errors"]["need_food"]
-    assert message != "Please choose how important this is."
+    message = response.get_json()["results"][0]["errors"]["respondent_language"]
+    assert message != "Please choose the language the person answered in."
 
 
 def test_an_event_of_another_campaign_is_refused(worker_client, world):
@@ -264,3 +264,23 @@ def test_a_full_batch_of_long_answers_is_taken_though_larger_than_other_requests
     response = sync(worker_client, world, {"responses": items})
     assert response.status_code == 200 and statuses(response) == ["stored"] * 100
     assert stored_count() == 100
+
+
+def test_a_need_left_unrated_is_stored_as_not_rated(worker_client, world):
+    """A paper form with a need left blank is copied as it is: the other ratings are stored, that one is not."""
+    from webapp.models import Rating
+
+    blank_food = item(world, need_food=None, importance=5)
+    assert statuses(sync(worker_client, world, {"responses": [blank_food]})) == ["stored"]
+    stored = db.session.scalars(select(Rating.need_id)).all()
+    food = next(n for n in world.campaign.needs if n.key == "food")
+    assert len(stored) == len(world.campaign.active_needs()) - 1 and food.id not in stored
+
+
+def test_a_response_queued_before_a_need_was_added_is_stored_without_it(worker_client, world):
+    from webapp.services.campaigns import NeedWords
+    from webapp.services.needs import add_need
+
+    queued_offline = item(world)  # entered on a screen that did not have the new need yet
+    add_need(world.campaign, {"en": NeedWords("Air quality"), "es": NeedWords("Calidad del aire")}, actor=None)
+    assert statuses(sync(worker_client, world, {"responses": [queued_offline]})) == ["stored"]

@@ -431,3 +431,21 @@ def test_a_half_entered_response_survives_a_language_switch_and_is_saved_once(wo
     assert [r.paper_number for r in wait_stored(live_server, "DRAFT-", 1)] == ["DRAFT-1"]
     time.sleep(0.5)
     assert len(stored_with(live_server, "DRAFT-")) == 1
+
+
+def test_a_need_may_be_left_unrated_but_not_every_one(worker, live_server):
+    """A worker copies a paper form as it is: a blank need stays blank; a form with no rating at all is a slip."""
+    page = worker
+    page.context.set_offline(True)
+    page.select_option("#respondent_language", label="English")
+    save = page.get_by_role("button", name="Save and start the next one")
+    save.click()
+    ratings = page.locator("fieldset.rating")
+    expect(ratings.first.locator(".js-error")).to_have_text("Please rate at least one need.")
+    assert page.locator(".js-error").count() == 1  # not one complaint per need
+    ratings.nth(1).locator("label.tile").nth(4).click()  # only the second need, as on the paper
+    save.click()
+    expect(page.locator("#waiting-count")).to_have_text("1", timeout=20000)
+    queued = page.evaluate("() => new ResponseQueue('demo').all()")
+    assert len(queued) == 1 and [name for name in queued[0]["fields"] if name.startswith("need_")] == [
+        ratings.nth(1).get_attribute("id")]

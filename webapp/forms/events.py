@@ -2,7 +2,10 @@
 
 The rapid-entry form is the campaign's priority survey form (the same fields and the same
 validators) plus what only field entry asks: the respondent's language and the number of
-the paper form, if the answers were written on one.
+the paper form, if the answers were written on one. One difference: a need may be left
+unrated, as long as one is rated. A worker copies what the person answered; a paper form
+may have a need left blank, or be printed before the need was added, and a response
+queued offline may predate it: none of these could be entered if every need were required.
 """
 from __future__ import annotations
 
@@ -13,9 +16,9 @@ from flask_wtf.file import FileField, FileRequired
 from wtforms import StringField
 from wtforms.validators import DataRequired, InputRequired, Optional, Regexp
 
-from webapp.forms.fields import ChorusForm, MaxLength, OptionalSelectField, options
+from webapp.forms.fields import ChoiceField, ChorusForm, MaxLength, OptionalSelectField, options
 from webapp.forms.meetings import LocalDateField
-from webapp.forms.priority import build_priority_form
+from webapp.forms.priority import IMPORTANCE_CHOICES, build_priority_form, need_field_name
 from webapp.i18n import LANGUAGES
 
 #: what a paper form number may look like: letters, digits and - / . (e.g. "A-017")
@@ -56,12 +59,23 @@ class FieldEntryMixin:
         """The paper form number, or None when there is none."""
         return self.paper_number.data or None
 
+    def validate(self, extra_validators=None) -> bool:
+        """The survey's checks, and that at least one need is rated."""
+        valid = super().validate(extra_validators)
+        needs = self.need_fields()
+        if needs and not self.ratings() and not any(field.errors for field in needs):
+            needs[0].errors.append(_l("Please rate at least one need."))
+            return False
+        return valid
+
 
 @functools.lru_cache(maxsize=128)
 def build_field_form(needs: tuple[tuple[str, str], ...], profile_questions: tuple[str, ...]) -> type:
-    """The rapid-entry form class for a campaign's content (see ``build_priority_form``)."""
+    """The rapid-entry form class for a campaign's content (see ``build_priority_form``): its needs may be
+    left unrated."""
     survey_form = build_priority_form(needs, profile_questions)
-    return type("FieldEntryForm", (FieldEntryMixin, survey_form), {})
+    unrated_allowed = {need_field_name(key): ChoiceField(coerce=int, choices=IMPORTANCE_CHOICES) for key, _name in needs}
+    return type("FieldEntryForm", (FieldEntryMixin, survey_form), unrated_allowed)
 
 
 def respondent_language_choices(campaign_languages) -> list:

@@ -138,9 +138,10 @@
     if (!(fields.respondent_language || [""])[0]) {
       problems.push(markError($("respondent_language").closest(".question"), words.languageRequired));
     }
-    form.querySelectorAll("fieldset.rating").forEach(function (fieldset) {
-      if (!fields[fieldset.id]) { problems.push(markError(fieldset, words.needRequired)); }
-    });
+    var ratings = form.querySelectorAll("fieldset.rating");  // a need may be left unrated, not every one
+    if (ratings.length && !Array.prototype.some.call(ratings, function (f) { return fields[f.id]; })) {
+      problems.push(markError(ratings[0], words.needOne));
+    }
     if ((fields.top_three || []).length > 3) { problems.push(markError($("top_three"), words.tooMany)); }
     return problems;
   }

@@ -80,6 +80,13 @@ def test_a_campaign_without_needs_cannot_be_opened(client, admin):
     assert "Add at least one need" in client.get("/admin/campaigns/empty/").get_data(as_text=True)
 
 
+def test_closing_says_that_residents_already_answering_can_still_send(client, admin, app):
+    make_campaign(slug="north")
+    app.config["CLOSING_GRACE_MINUTES"] = 45
+    html = client.get("/admin/campaigns/north/").get_data(as_text=True)
+    assert "Residents already answering can still send their answers for 45 minutes." in html
+
+
 def test_need_key_comes_from_the_english_name_and_stays_unique(client, admin):
     campaign = make_campaign(slug="north", needs=("housing",), languages=("es", "en"))
     fill_and_post(client, "/admin/campaigns/north/needs", {"name_es": "Vivienda", "name_en": "Housing"}, form_id="need")

@@ -231,14 +231,35 @@ def test_closed_campaign_says_so_instead_of_the_form(client, app):
     assert "<form" not in html
 
 
-def test_post_to_closed_campaign_stores_nothing(client, app):
+def close_minutes_ago(campaign, minutes: float) -> None:
+    import datetime as dt
+
+    from webapp.models import utcnow
+    from webapp.services.campaigns import set_campaign_open
+
+    set_campaign_open(campaign, False, actor=None)
+    campaign.closed_at = utcnow() - dt.timedelta(minutes=minutes)
+    db.session.commit()
+
+
+def test_post_to_a_campaign_closed_longer_than_the_grace_stores_nothing(client, app):
     campaign = make_campaign(slug="closing")
     page = client.get("/s/closing").get_data(as_text=True)
-    campaign.is_open = False
-    db.session.commit()
+    close_minutes_ago(campaign, app.config["CLOSING_GRACE_MINUTES"] + 1)
     response = client.post("/s/closing", data=form_values(page) | ratings_for(campaign))
     assert "This survey is closed" in response.get_data(as_text=True)
     assert count(Response) == 0
+
+
+def test_answers_from_a_page_opened_before_closing_are_still_taken_for_a_while(client, app):
+    """A resident who was answering when the coalition closed the survey does not lose what they wrote."""
+    campaign = make_campaign(slug="closing")
+    page = client.get("/s/closing").get_data(as_text=True)
+    close_minutes_ago(campaign, 10)
+    assert "This survey is closed" in client.get("/s/closing").get_data(as_text=True)  # no one new starts
+    response = client.post("/s/closing", data=form_values(page) | ratings_for(campaign))
+    assert response.status_code == 302 and "/s/closing/thanks" in response.headers["Location"]
+    assert count(Response) == 1
 
 
 def test_unknown_campaign_is_a_friendly_404(client, app):

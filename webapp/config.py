@@ -61,6 +61,8 @@ def settings_from_env(env: Mapping[str, str], instance_path: str) -> dict:
         # content version) before reading it again; edits made on other workers or hosts show
         # within this time, edits made on the same worker at once. 0: read on every request
         "CAMPAIGN_CACHE_SECONDS": float(env.get("CAMPAIGN_CACHE_SECONDS", "1")),
+        # after a survey closes, answers from pages opened before still arrive for this long
+        "CLOSING_GRACE_MINUTES": float(env.get("CLOSING_GRACE_MINUTES", "60")),
         "PASSWORD_RESET_HOURS": float(env.get("PASSWORD_RESET_HOURS", "24")),
         **analysis_settings(env, environment),
         **argon2_settings(env, environment),

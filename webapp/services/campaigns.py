@@ -7,6 +7,7 @@ requests therefore never load the whole campaign, and most make no query at all.
 """
 from __future__ import annotations
 
+import datetime as dt
 import re
 import threading
 from collections import OrderedDict
@@ -34,6 +35,12 @@ class CampaignSnapshot:
     profile_questions: tuple[str, ...]
     is_open: bool
     content_version: int
+    closed_at: dt.datetime | None = None
+
+    def takes_answers(self, now: dt.datetime, grace: dt.timedelta) -> bool:
+        """Whether answers sent now are stored: while open, and for ``grace`` after closing (a resident who
+        was answering when it closed does not lose what they wrote; no one new can start)."""
+        return self.is_open or (self.closed_at is not None and now - self.closed_at <= grace)
 
 
 @dataclass(frozen=True)
@@ -71,8 +78,8 @@ def find_campaign(slug: str) -> Campaign | None:
 
 _campaign = Campaign.__table__
 _SNAPSHOT = select(_campaign.c.id, _campaign.c.slug, _campaign.c.default_language, _campaign.c.languages,
-                   _campaign.c.profile_questions, _campaign.c.is_open, _campaign.c.content_version
-                   ).where(_campaign.c.slug == bindparam("slug"))
+                   _campaign.c.profile_questions, _campaign.c.is_open, _campaign.c.content_version,
+                   _campaign.c.closed_at).where(_campaign.c.slug == bindparam("slug"))
 
 
 def campaign_snapshot(slug: str) -> CampaignSnapshot | None:
@@ -117,7 +124,7 @@ def _read_snapshot(slug: str) -> CampaignSnapshot | None:
     if row is None:
         return None
     return CampaignSnapshot(row.id, row.slug, row.default_language, tuple(row.languages),
-                            tuple(row.profile_questions), row.is_open, row.content_version)
+                            tuple(row.profile_questions), row.is_open, row.content_version, row.closed_at)
 
 
 class _ContentCache:

@@ -1,4 +1,4 @@
-"""Accounts review: an admin editing their own account, links for deactivated accounts or made before a
+"""Accounts at their edges: an admin editing their own account, links for deactivated accounts or made before a
 password change, guessing the current password, emails as keyboards and pastes bring them, and a sign-in
 page left open while the session changed."""
 from __future__ import annotations

@@ -181,3 +181,24 @@ def test_a_table_longer_than_a_sheet_goes_on_over_numbered_sheets_and_loses_no_r
     assert len(exported) == len(csv_ratings) == 24
     assert [[str(v) for v in row] for row in exported] == csv_ratings
     book.close()
+
+
+def test_the_members_table_holds_every_answer_of_the_assessment_but_contacts(client, lead, campaign):
+    from webapp.services.members import MemberSubmission, store_member_assessment
+
+    store_member_assessment(campaign, MemberSubmission(
+        uuid.uuid4(), "es", sector="other", involvement="occasional", sector_other="Iglesia", lived_experience=True,
+        other_languages="Mixteco", choices={"skill": ["translation", "facilitation"], "asset": ["meeting_space"],
+                                            "language": ["es"], "day": ["sat"], "mode": ["in_person"]},
+        competencies={"facilitation": 2, "leadership": 4},
+        answers={"help_involved": ("Reuniones los sábados", "es")}))
+    members = read_csv(client.get("/coalition/north/export.csv?table=members"))
+    row = dict(zip(members[0], members[-1]))
+    assert (row["sector"], row["sector_other"], row["lived_experience"], row["other_languages"]) == (
+        "other", "Iglesia", "1", "Mixteco")
+    assert row["skill"] == "facilitation;translation" and row["asset"] == "meeting_space" and row["day"] == "sat"
+    assert row["competency_facilitation"] == "2" and row["competency_leadership"] == "4"
+    assert row["competency_data_use"] == "" and row["help_involved"] == "Reuniones los sábados"
+    assert not {"name", "email", "phone"} & set(members[0])
+    codebook = {(r[0], r[1]): r[-1] for r in read_csv(client.get("/coalition/north/export.csv?table=codebook"))}
+    assert "translation" in codebook[("members", "skill")] and ("members", "help_involved") in codebook

@@ -21,6 +21,17 @@ from webapp.extensions import db
 from webapp.forms.priority import HARDSHIPS as HARDSHIP_LABELS
 from webapp.forms.priority import OPEN_QUESTIONS, PriorityFormBase
 from webapp.i18n import LANGUAGES
+from webapp.models.members import (
+    ASSETS,
+    COMPETENCIES,
+    DAYS,
+    INVOLVEMENT_LEVELS,
+    MODES,
+    SECTORS,
+    SKILLS,
+    TIMES,
+    competency_column,
+)
 from webapp.models import (
     Answer,
     AnswerTheme,
@@ -37,6 +48,10 @@ from webapp.models import (
 from webapp.services.analysis_runs import parse_equity
 from webapp.services.dashboard import latest_run
 from webapp.services.exports import neutralize
+
+#: the member assessment's multi-select questions and their codes, in the members table's order
+MEMBER_CHOICES = {"skill": SKILLS, "asset": ASSETS, "language": tuple(LANGUAGES),
+                  "translation_language": tuple(LANGUAGES), "day": DAYS, "time": TIMES, "mode": MODES}
 
 BATCH = 2000
 TABLES = ("responses", "ratings", "answers", "members", "codebook")
@@ -89,7 +104,14 @@ ANSWER_COLUMNS = [
 ]
 MEMBER_COLUMNS = [
     Column("response_id"), Column("received_at"), Column("form_language"), Column("listed_in_directory"),
-    Column("organisation"), Column("sector"), Column("involvement"),
+    Column("organisation"), Column("sector", codes="; ".join(SECTORS)), Column("sector_other", codes="as typed"),
+    Column("involvement", codes="; ".join(INVOLVEMENT_LEVELS)),
+    Column("lived_experience", codes="1 yes; 0 no; blank not answered"),
+    *(Column(question, codes="codes separated by ';': " + "; ".join(codes)) for question, codes in MEMBER_CHOICES.items()),
+    Column("other_languages", codes="as typed"),
+    *(Column(competency_column(key), codes="1 need to learn … 4 can teach others; blank not answered")
+      for key in COMPETENCIES),
+    Column("help_involved", codes="verbatim"),
     Column("name", codes="personal contact field", contact=True),
     Column("email", codes="personal contact field", contact=True),
     Column("phone", codes="personal contact field", contact=True),
@@ -153,15 +175,26 @@ def answer_rows(campaign: Campaign) -> Iterator[list]:
 
 
 def member_rows(campaign: Campaign, include_contact: bool = False) -> Iterator[list]:
-    """One row per member assessment; contact fields only when ``include_contact``."""
-    query = (select(Response.id, Response.received_at, Response.language, MemberAssessment.directory_consent,
-                    MemberAssessment.organisation, MemberAssessment.sector, MemberAssessment.involvement,
-                    MemberAssessment.name, MemberAssessment.email, MemberAssessment.phone)
-             .join(MemberAssessment, MemberAssessment.response_id == Response.id)
-             .where(_campaign_responses(campaign, "member")).order_by(Response.id))
-    for row in _stream(query):
-        row = list(row)
-        yield row if include_contact else row[:7]
+    """One row per member assessment, every answer in it; contact fields only when ``include_contact``.
+
+    A coalition has dozens or hundreds of members, not thousands: they are read whole, with their choices.
+    """
+    assessments = db.session.execute(
+        select(Response.received_at, Response.language, MemberAssessment)
+        .join(MemberAssessment, MemberAssessment.response_id == Response.id)
+        .where(_campaign_responses(campaign, "member")).order_by(Response.id)).all()
+    help_texts: dict[int, list[str]] = {}
+    for response_id, text in db.session.execute(
+            select(Answer.response_id, Answer.text).join(Response, Response.id == Answer.response_id)
+            .where(_campaign_responses(campaign, "member"), Answer.question == "help_involved").order_by(Answer.id)):
+        help_texts.setdefault(response_id, []).append(text)
+    for received_at, language, member in assessments:
+        row = [member.response_id, received_at, language, member.directory_consent, member.organisation,
+               member.sector, member.sector_other, member.involvement,
+               None if member.lived_experience is None else int(member.lived_experience),
+               *(";".join(member.chosen(question)) for question in MEMBER_CHOICES), member.other_languages,
+               *(member.competency(key) for key in COMPETENCIES), "\n\n".join(help_texts.get(member.response_id, []))]
+        yield row + [member.name, member.email, member.phone] if include_contact else row
 
 
 def codebook_rows(campaign: Campaign, include_contact: bool = False) -> tuple[list[str], list[list]]:

@@ -65,12 +65,12 @@ def test_the_first_day_of_evaluations_is_the_meetings_day_where_the_coalition_is
     assert '<form id="evaluation"' in html and "This evaluation opens on" not in html
 
 
-def test_a_form_sent_before_closing_and_again_after_is_thanked_not_called_closed(client, campaign):
+def test_a_form_sent_before_closing_and_again_after_is_thanked_not_called_closed(client, app, campaign):
     meeting = create_meeting(campaign, title="Monthly meeting", held_on=utcnow().date(), mode="online")
     page = client.get(f"/m/{meeting.code}").get_data(as_text=True)
     data = form_values(page, "evaluation") | {k: [v] for k, v in every_item("4").items()}
     assert client.post(f"/m/{meeting.code}", data=data).status_code == 302  # stored; the phone never saw the answer
-    meeting.closes_at = utcnow() - dt.timedelta(seconds=1)  # midnight passes
+    meeting.closes_at = utcnow() - dt.timedelta(minutes=app.config["CLOSING_GRACE_MINUTES"] + 1)  # long after
     db.session.commit()
     retry = client.post(f"/m/{meeting.code}", data=data)
     assert retry.status_code == 302 and retry.headers["Location"].startswith(f"/m/{meeting.code}/thanks")
@@ -80,4 +80,21 @@ def test_a_form_sent_before_closing_and_again_after_is_thanked_not_called_closed
     fresh["response_id"] = ["8f0c3f5e-1c1b-4c39-9d0e-6f4a3f1d2b7a"]
     closed = client.post(f"/m/{meeting.code}", data=fresh)
     assert closed.status_code == 200 and "This evaluation is closed" in closed.get_data(as_text=True)
+    assert count(Response) == 1
+
+
+def test_an_evaluation_opened_before_closing_and_sent_just_after_is_taken(client, app, campaign):
+    meeting = create_meeting(campaign, title="Monthly meeting", held_on=utcnow().date(), mode="online")
+    page = client.get(f"/m/{meeting.code}").get_data(as_text=True)
+    meeting.closes_at = utcnow() - dt.timedelta(minutes=5)  # midnight passed while they answered
+    db.session.commit()
+    assert "This evaluation is closed" in client.get(f"/m/{meeting.code}").get_data(as_text=True)  # no one new
+    data = form_values(page, "evaluation") | {k: [v] for k, v in every_item("4").items()}
+    response = client.post(f"/m/{meeting.code}", data=data)
+    assert response.status_code == 302 and count(Response) == count(MeetingEvaluation) == 1
+    meeting.closes_at = utcnow() - dt.timedelta(minutes=app.config["CLOSING_GRACE_MINUTES"] + 1)
+    db.session.commit()
+    late = form_values(page, "evaluation") | {k: [v] for k, v in every_item("4").items()}
+    late["response_id"] = ["8f0c3f5e-1c1b-4c39-9d0e-6f4a3f1d2b7a"]
+    assert "This evaluation is closed" in client.post(f"/m/{meeting.code}", data=late).get_data(as_text=True)
     assert count(Response) == 1

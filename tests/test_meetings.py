@@ -253,10 +253,10 @@ def test_answers_outside_the_scale_are_refused(client, campaign, field, value):
     assert count(Response) == 0
 
 
-def test_a_closed_evaluation_says_so_and_stores_nothing(client, campaign):
+def test_a_closed_evaluation_says_so_and_stores_nothing(client, app, campaign):
     meeting = meeting_of(campaign)
     page = client.get(f"/m/{meeting.code}").get_data(as_text=True)
-    meeting.closes_at = utcnow() - dt.timedelta(seconds=1)
+    meeting.closes_at = utcnow() - dt.timedelta(minutes=app.config["CLOSING_GRACE_MINUTES"] + 1)
     db.session.commit()
     closed = client.get(f"/m/{meeting.code}")
     assert closed.status_code == 200 and "This evaluation is closed" in closed.get_data(as_text=True)

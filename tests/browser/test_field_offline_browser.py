@@ -443,6 +443,13 @@ def test_a_need_may_be_left_unrated_but_not_every_one(worker, live_server):
     ratings = page.locator("fieldset.rating")
     expect(ratings.first.locator(".js-error")).to_have_text("Please rate at least one need.")
     assert page.locator(".js-error").count() == 1  # not one complaint per need
+    clear = page.locator(".clear-rating")
+    assert clear.first.is_hidden()  # nothing to clear yet
+    ratings.first.locator("label.tile").nth(2).click()  # a slip: the paper left the first need blank
+    expect(clear.first).to_be_visible()
+    assert clear.first.bounding_box()["height"] >= 44
+    clear.first.click()
+    assert ratings.first.locator("input:checked").count() == 0 and clear.first.is_hidden()
     ratings.nth(1).locator("label.tile").nth(4).click()  # only the second need, as on the paper
     save.click()
     expect(page.locator("#waiting-count")).to_have_text("1", timeout=20000)

@@ -192,6 +192,22 @@
 
   form.addEventListener("input", function () { touched = true; });
   form.addEventListener("change", function () { touched = true; });
+
+  // a need the person did not rate stays unrated: a rating tapped by mistake can be cleared
+  var clears = Array.prototype.slice.call(form.querySelectorAll(".clear-rating"));
+  function showClears() {
+    clears.forEach(function (button) { button.hidden = !$(button.dataset.rating).querySelector("input:checked"); });
+  }
+  clears.forEach(function (button) {
+    button.addEventListener("click", function () {
+      var rating = $(button.dataset.rating);
+      rating.querySelectorAll("input:checked").forEach(function (input) { input.checked = false; });
+      form.dispatchEvent(new Event("change"));  // into the draft; this button hides
+      rating.querySelector("input").focus();
+    });
+  });
+  form.addEventListener("change", showClears);
+  showClears();
   form.addEventListener("submit", function (event) {
     event.preventDefault();
     if (saving) { return; }

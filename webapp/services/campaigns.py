@@ -43,6 +43,11 @@ class CampaignSnapshot:
         return self.is_open or (self.closed_at is not None and now - self.closed_at <= grace)
 
 
+def closing_grace() -> dt.timedelta:
+    """How long after a survey or an evaluation closes answers from pages opened before are still taken."""
+    return dt.timedelta(minutes=current_app.config["CLOSING_GRACE_MINUTES"])
+
+
 @dataclass(frozen=True)
 class NeedContent:
     """A need as a resident reads it."""

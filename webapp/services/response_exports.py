@@ -23,6 +23,7 @@ from webapp.forms.priority import OPEN_QUESTIONS, PriorityFormBase
 from webapp.i18n import LANGUAGES
 from webapp.models.members import (
     ASSETS,
+    CHOICE_QUESTIONS,
     COMPETENCIES,
     DAYS,
     INVOLVEMENT_LEVELS,
@@ -49,9 +50,10 @@ from webapp.services.analysis_runs import parse_equity
 from webapp.services.dashboard import latest_run
 from webapp.services.exports import neutralize
 
-#: the member assessment's multi-select questions and their codes, in the members table's order
-MEMBER_CHOICES = {"skill": SKILLS, "asset": ASSETS, "language": tuple(LANGUAGES),
-                  "translation_language": tuple(LANGUAGES), "day": DAYS, "time": TIMES, "mode": MODES}
+#: the codes of each multi-select question of the member assessment (a question added to
+#: CHOICE_QUESTIONS without its codes here stops the import, rather than leave the export)
+MEMBER_CHOICE_CODES = {"skill": SKILLS, "asset": ASSETS, "language": tuple(LANGUAGES),
+                       "translation_language": tuple(LANGUAGES), "day": DAYS, "time": TIMES, "mode": MODES}
 
 BATCH = 2000
 TABLES = ("responses", "ratings", "answers", "members", "codebook")
@@ -107,7 +109,8 @@ MEMBER_COLUMNS = [
     Column("organisation"), Column("sector", codes="; ".join(SECTORS)), Column("sector_other", codes="as typed"),
     Column("involvement", codes="; ".join(INVOLVEMENT_LEVELS)),
     Column("lived_experience", codes="1 yes; 0 no; blank not answered"),
-    *(Column(question, codes="codes separated by ';': " + "; ".join(codes)) for question, codes in MEMBER_CHOICES.items()),
+    *(Column(question, codes="codes separated by ';': " + "; ".join(MEMBER_CHOICE_CODES[question]))
+      for question in CHOICE_QUESTIONS),
     Column("other_languages", codes="as typed"),
     *(Column(competency_column(key), codes="1 need to learn … 4 can teach others; blank not answered")
       for key in COMPETENCIES),
@@ -192,7 +195,7 @@ def member_rows(campaign: Campaign, include_contact: bool = False) -> Iterator[l
         row = [member.response_id, received_at, language, member.directory_consent, member.organisation,
                member.sector, member.sector_other, member.involvement,
                None if member.lived_experience is None else int(member.lived_experience),
-               *(";".join(member.chosen(question)) for question in MEMBER_CHOICES), member.other_languages,
+               *(";".join(member.chosen(question)) for question in CHOICE_QUESTIONS), member.other_languages,
                *(member.competency(key) for key in COMPETENCIES), "\n\n".join(help_texts.get(member.response_id, []))]
         yield row + [member.name, member.email, member.phone] if include_contact else row
 

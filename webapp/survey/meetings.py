@@ -1,10 +1,9 @@
 """The anonymous meeting evaluation at the short link /m/<code> (the QR code on the last slide)."""
 from __future__ import annotations
 
-import datetime as dt
 import uuid
 
-from flask import abort, current_app, flash, g, redirect, render_template, request, url_for
+from flask import abort, flash, g, redirect, render_template, request, url_for
 from flask_babel import gettext as _
 
 from webapp.access import PUBLIC, allow
@@ -28,6 +27,7 @@ from webapp.services.meetings import (
     find_meeting,
     store_evaluation,
 )
+from webapp.services.campaigns import closing_grace
 from webapp.services.submissions import Outcome, clean_free_text, written_language
 from webapp.survey import bp
 from webapp.views import error_summary
@@ -54,8 +54,7 @@ def meeting_evaluation(code: str):
     if not evaluations_started(meeting, now):
         return render_template("survey/meeting_closed.html", meeting=meeting, not_yet=True)
     # a page opened before it closed may still send its answers, for a while (as the survey's)
-    grace = dt.timedelta(minutes=current_app.config["CLOSING_GRACE_MINUTES"]) if request.method == "POST" else None
-    if not meeting.is_open(now - grace if grace else now):
+    if not meeting.is_open(now - closing_grace() if request.method == "POST" else now):
         if request.method == "POST" and evaluation_stored(meeting.id, parse_uuid(request.form.get("response_id"))):
             # sent just before closing and again after (a retry, a double tap): it was stored, say so
             return redirect(url_for("survey.meeting_thanks", code=meeting.code, lang=choose_language()))

@@ -1,7 +1,6 @@
 """The community priority survey at /s/<slug>."""
 from __future__ import annotations
 
-import datetime as dt
 import uuid
 
 from flask import abort, current_app, flash, g, redirect, render_template, request, session, url_for
@@ -14,7 +13,7 @@ from webapp.forms.fields import parse_uuid
 from webapp.forms.priority import IMPORTANCE_CHOICES, OPEN_QUESTIONS, build_priority_form
 from webapp.i18n import LANGUAGES, choose_language, normalize, set_language
 from webapp.models import utcnow
-from webapp.services.campaigns import campaign_snapshot, survey_content
+from webapp.services.campaigns import campaign_snapshot, closing_grace, survey_content
 from webapp.services.data_protection import REFERENCE_PATTERN, reference_code
 from webapp.services.submissions import (
     Outcome,
@@ -45,7 +44,7 @@ def priority_survey(slug: str):
     campaign = g.campaign
     if not campaign.is_open and not (  # a page opened before it closed may still send its answers, for a while
             request.method == "POST"
-            and campaign.takes_answers(utcnow(), dt.timedelta(minutes=current_app.config["CLOSING_GRACE_MINUTES"]))):
+            and campaign.takes_answers(utcnow(), closing_grace())):
         return render_template("survey/closed.html", content=survey_content(campaign, choose_language()))
     switch_to = normalize(request.form.get("switch_lang")) if request.method == "POST" else None
     if switch_to in campaign.languages:

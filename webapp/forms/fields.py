@@ -3,6 +3,7 @@ from __future__ import annotations
 
 import functools
 import uuid
+import weakref
 
 from flask_babel import format_number
 from flask_babel import gettext as _
@@ -53,13 +54,18 @@ def _same(value):
 
 
 class _TokenWhenShown:
-    """A CSRF token made when a page shows it (markupsafe escapes ``str()`` of it)."""
+    """A CSRF token made when a page shows it (markupsafe escapes ``str()`` of it).
 
-    def __init__(self, make):
+    It holds its field weakly: the field holds it, and a cycle would leave the whole form
+    for the garbage collector (see ``SurveyForm``).
+    """
+
+    def __init__(self, make, field):
         self._make = make
+        self._field = weakref.ref(field)
 
     def __str__(self) -> str:
-        return self._make()
+        return self._make(self._field())
 
 
 class CSRFTokenWhenShown(FlaskForm.Meta.csrf_class):
@@ -71,7 +77,7 @@ class CSRFTokenWhenShown(FlaskForm.Meta.csrf_class):
     """
 
     def generate_csrf_token(self, csrf_token_field):
-        return _TokenWhenShown(functools.partial(super().generate_csrf_token, csrf_token_field))
+        return _TokenWhenShown(super().generate_csrf_token, csrf_token_field)
 
 
 class ChorusForm(FlaskForm):
@@ -116,7 +122,9 @@ class SurveyForm(ChorusForm):
 
         def bind_field(self, form, unbound_field, options):
             if issubclass(unbound_field.field_class, CSRFTokenField):
-                return unbound_field.bind(form=form, **options)
+                field = unbound_field.bind(form=form, **options)
+                field._form = weakref.proxy(form)
+                return field
             prototypes = vars(type(form)).get("_field_prototypes")
             if prototypes is None:
                 prototypes = {}
@@ -127,7 +135,7 @@ class SurveyForm(ChorusForm):
                 prototype = prototypes[key] = _prototype(unbound_field.bind(form=form, **options))
             field = object.__new__(type(prototype))
             field.__dict__.update(prototype.__dict__)
-            field._form, field.meta = form, form.meta
+            field._form, field.meta = weakref.proxy(form), form.meta
             return field
 
     def follow_switched_language(self, previous: str | None, language: str) -> None:

@@ -75,6 +75,14 @@ def test_the_entry_screen_carries_what_the_offline_script_needs(worker_client, w
     assert "<script>" not in html and "style=" not in html
 
 
+def test_the_entry_screen_tells_the_script_how_many_responses_one_exported_file_may_hold(worker_client, world):
+    from webapp.services.field import MAX_BATCH
+
+    html = worker_client.get(entry_url(world)).get_data(as_text=True)
+    assert f'data-max-batch="{MAX_BATCH}"' in html
+    assert re.search(r'data-exported-files="[^"]*\(\{count\}\)', html)  # where the script writes the number of files
+
+
 def test_the_entry_screen_saves_without_javascript_and_counts(worker_client, world):
     for paper in ("A-1", "A-2"):
         response = fill_and_post(worker_client, entry_url(world),

@@ -181,6 +181,7 @@ def test_exported_waiting_responses_upload_once_however_often(browser, live_serv
     download_info.value.save_as(path)
     exported = json.loads(path.read_text(encoding="utf-8"))
     assert exported["format"] == "chorus-field-queue" and len(exported["responses"]) == 2
+    assert "-part-" not in download_info.value.suggested_filename  # one file when one will do
     context.close()  # the device's storage is lost before it ever got a connection
 
     context, page = new_worker_page(browser, live_server, field, signed_in, field["workers"][1])
@@ -193,6 +194,60 @@ def test_exported_waiting_responses_upload_once_however_often(browser, live_serv
     context.close()
     stored = stored_with(live_server, "EXP-")
     assert [r.paper_number for r in stored] == ["EXP-1", "EXP-2"]
+
+
+SEED_QUEUE = """async ({count, prefix}) => {
+  const entry = document.getElementById('field-entry').dataset;
+  const needs = Array.from(document.querySelectorAll('fieldset.rating'), (rating) => rating.id);
+  const queue = new ResponseQueue(entry.campaign);
+  const start = Date.now() - count * 1000;
+  await Promise.all(Array.from({length: count}, (_, n) => {
+    const fields = {respondent_language: ['en'], paper_number: [prefix + String(n + 1).padStart(4, '0')]};
+    needs.forEach((need) => { fields[need] = [String(1 + n % 5)]; });
+    return queue.add({uuid: ResponseQueue.newUUID(), event_id: parseInt(entry.eventId, 10),
+                      entered_by: parseInt(entry.worker, 10), created_at: new Date(start + n * 1000).toISOString(),
+                      fields});
+  }));
+}"""
+
+
+def test_a_queue_longer_than_one_upload_takes_is_saved_in_parts_each_uploaded(browser, live_server, field, signed_in,
+                                                                               tmp_path):
+    from webapp.services.field import MAX_BATCH
+
+    context, page = new_worker_page(browser, live_server, field, signed_in, field["workers"][0])
+    context.set_offline(True)  # a day at a pantry with no signal
+    page.evaluate(SEED_QUEUE, {"count": MAX_BATCH + 1, "prefix": "PART-"})
+    downloads = []
+    page.on("download", lambda download: downloads.append(download))
+    page.get_by_role("button", name="Save waiting responses to a file").click()
+    expect(page.locator("#sync-message")).to_have_text(
+        "The waiting responses are saved in several files (2), each small enough to upload. "
+        "Keep them until every one is uploaded.")
+    deadline = time.monotonic() + 10
+    while len(downloads) < 2 and time.monotonic() < deadline:
+        page.wait_for_timeout(100)
+    names = [download.suggested_filename for download in downloads]
+    assert len(names) == 2 and names[0].endswith("-part-1-of-2.json") and names[1].endswith("-part-2-of-2.json")
+    assert names[0].removesuffix("-part-1-of-2.json") == names[1].removesuffix("-part-2-of-2.json")
+    paths = []
+    for download in downloads:
+        paths.append(tmp_path / download.suggested_filename)
+        download.save_as(paths[-1])
+    parts = [json.loads(path.read_text(encoding="utf-8"))["responses"] for path in paths]
+    assert [len(part) for part in parts] == [MAX_BATCH, 1]
+    numbers = [response["fields"]["paper_number"][0] for part in parts for response in part]
+    assert numbers == [f"PART-{n:04d}" for n in range(1, MAX_BATCH + 2)]  # in the order they were entered
+    context.close()  # the device's storage is lost before it ever got a connection
+
+    context, page = new_worker_page(browser, live_server, field, signed_in, field["workers"][1])
+    for path, count in zip(paths, (MAX_BATCH, 1)):
+        page.goto(f"{live_server.url}/field/demo/upload")
+        page.set_input_files("#queue_file", str(path))
+        page.get_by_role("button", name="Upload").click()
+        assert f"Stored: {count}. Already stored: 0." in page.locator("#upload-summary").inner_text()
+    context.close()
+    assert len(stored_with(live_server, "PART-")) == MAX_BATCH + 1
 
 
 def test_sync_after_the_session_expired_keeps_the_queue_until_signed_in_again(worker, live_server, field):

@@ -12,6 +12,7 @@ messages are the same.
 """
 from __future__ import annotations
 
+import dataclasses
 import datetime as dt
 import re
 from dataclasses import dataclass, field
@@ -21,6 +22,7 @@ from werkzeug.datastructures import MultiDict
 
 from webapp.forms.events import build_field_form, respondent_language_choices
 from webapp.forms.fields import parse_uuid
+from webapp.forms.priority import IMPORTANCE_CHOICES, TOP_PICKS, need_field_name
 from webapp.i18n import choose_language
 from webapp.ids import database_id
 from webapp.services.campaigns import CampaignSnapshot, survey_content
@@ -63,6 +65,30 @@ def _formdata(fields: dict) -> MultiDict | None:
                 return None
             pairs.append((as_posted(str(name)), as_posted(str(one))))
     return MultiDict(pairs)
+
+
+_IMPORTANCES = frozenset(choice.value for choice in IMPORTANCE_CHOICES)
+
+
+def _set_aside_retired(formdata: MultiDict, content) -> tuple[dict[str, int], list[str]]:
+    """Remove from ``formdata`` the answers about needs retired since the item was entered (the form no
+    longer asks them) and return them: the ratings, read as the form read them then, and the top picks
+    (left in place when there are more than three picks in all, for the form to refuse)."""
+    retired = content.need_ids.keys() - {need.key for need in content.needs}
+    ratings = {}
+    for key in retired:
+        sent = formdata.poplist(need_field_name(key))
+        try:
+            importance = int(sent[0]) if sent else None
+        except ValueError:
+            importance = None
+        if importance in _IMPORTANCES:
+            ratings[key] = importance
+    picks = formdata.getlist("top_three")
+    if len(picks) > TOP_PICKS or not retired.intersection(picks):
+        return ratings, []
+    formdata.setlist("top_three", [key for key in picks if key not in retired])
+    return ratings, [key for key in picks if key in retired]
 
 
 #: half of a UTF-16 surrogate pair, alone: JSON can carry one ("\ud800"), UTF-8 cannot
@@ -117,14 +143,17 @@ def store_item(campaign: CampaignSnapshot, item, worker) -> ItemResult:
         return ItemResult(shown_uuid, "invalid", {"fields": _("The answers of this response cannot be read.")})
 
     content = survey_content(campaign, choose_language())
+    retired_ratings, retired_picks = _set_aside_retired(formdata, content)
     form = field_form(campaign, content, formdata)
     form.response_id.data = str(client_uuid)
     if not form.validate():
         errors = {name: str(messages[0]) for name, messages in form.errors.items() if messages}
         return ItemResult(shown_uuid, "invalid", errors)
 
-    respondent_language = form.respondent_language.data
-    submission = submission_from_form(form, respondent_language)
+    submission = submission_from_form(form, form.respondent_language.data)
+    # part of what the item is (its replay must match it), though no longer stored
+    submission = dataclasses.replace(submission, ratings={**submission.ratings, **retired_ratings},
+                                     top_three=submission.top_three + retired_picks)
     entered_by = field_worker_id(campaign.id, item.get("entered_by")) or worker.id
     outcome = store_field_response(
         campaign, content, submission, event_id=event.id, entered_by_id=entered_by,

@@ -19,6 +19,7 @@ from webapp.forms.priority import IMPORTANCE_CHOICES
 from webapp.i18n import choose_language
 from webapp.services.campaigns import campaign_snapshot, survey_content
 from webapp.services.field import (
+    MAX_BATCH,
     create_event,
     event_paper_numbers,
     event_response_count,
@@ -85,7 +86,7 @@ def entry(slug: str, event_id: int):
     return render_template(
         "field/entry.html", campaign=campaign, event=event, form=form, content=content,
         errors=error_summary(form), count=event_response_count(event.id),
-        paper_numbers=event_paper_numbers(event.id),
+        paper_numbers=event_paper_numbers(event.id), max_batch=MAX_BATCH,
         scale=[(choice.value, str(choice.label)) for choice in IMPORTANCE_CHOICES],
     ), status
 

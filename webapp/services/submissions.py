@@ -1,6 +1,7 @@
 """Storing responses exactly once, whatever the number of retries and replays."""
 from __future__ import annotations
 
+import dataclasses
 import datetime as dt
 import enum
 import hashlib
@@ -78,6 +79,13 @@ class PrioritySubmission:
         """SHA-256 of the canonical content."""
         return content_hash_of(self.canonical(campaign_slug))
 
+    def about_needs(self, keys) -> PrioritySubmission:
+        """This submission without its ratings and top picks of needs not in ``keys`` (a set)."""
+        if self.ratings.keys() <= keys and keys.issuperset(self.top_three):
+            return self  # the usual case, on the busiest path: every need it answers is asked
+        return dataclasses.replace(self, ratings={k: v for k, v in self.ratings.items() if k in keys},
+                                   top_three=[key for key in self.top_three if key in keys])
+
 
 def content_hash_of(canonical: dict) -> str:
     """SHA-256 of a submission's canonical content (a JSON-serialisable dict)."""
@@ -130,9 +138,14 @@ def store_priority_response(
 
     Returns the outcome and the stored response's id (None on a conflict). The rows are
     written in one transaction (see ``response_writes``): this is the busiest write path.
+
+    Answers about needs no longer asked (a response queued before a need was retired) are part
+    of the submission's identity, so that its replay matches it whenever it was first stored,
+    but get no rows.
     """
     content_hash = submission.content_hash(campaign.slug)
-    top = set(submission.top_three)
+    asked = submission.about_needs({need.key for need in content.needs})
+    top = set(asked.top_three)
     now = utcnow()
     response = {
         "client_uuid": submission.client_uuid, "content_hash": content_hash, "campaign_id": campaign.id,
@@ -141,14 +154,16 @@ def store_priority_response(
         "paper_number": submission.paper_number, "created_at": submission.created_at or now, "received_at": now,
     }
     ratings = [{"need_id": content.need_ids[key], "importance": importance, "top_three": key in top}
-               for key, importance in submission.ratings.items()]
+               for key, importance in asked.ratings.items()]
     answers = [{"question": question, "text": text, "language": language}
                for question, (text, language) in submission.answers.items()]
     try:
         return Outcome.STORED, write_priority_rows(response, ratings, answers, submission.profile)
     except IntegrityError:
         db.session.rollback()
-        outcome = _replay_outcome(submission.client_uuid, content_hash)
+        # stored before retired needs' answers counted, a response was hashed without them
+        hashed_before = () if asked == submission else (asked.content_hash(campaign.slug),)
+        outcome = _replay_outcome(submission.client_uuid, content_hash, *hashed_before)
         if outcome is None and _paper_number_taken(submission.event_id, submission.paper_number):
             return Outcome.PAPER_NUMBER_TAKEN, None
         if outcome is None:
@@ -190,14 +205,15 @@ def store_once(response: dict[str, Any], write_rows: Callable[[int], None]) -> t
         return outcome
 
 
-def _replay_outcome(client_uuid, content_hash: str) -> tuple[Outcome, int | None] | None:
-    """After a UUID collision: the same content is a replay, other content a conflict (None: no collision)."""
+def _replay_outcome(client_uuid, *content_hashes: str) -> tuple[Outcome, int | None] | None:
+    """After a UUID collision: the same content (any of ``content_hashes``, the ways it may have been
+    hashed when stored) is a replay, other content a conflict (None: no collision)."""
     existing = db.session.execute(
         select(Response.id, Response.content_hash).where(Response.client_uuid == client_uuid)
     ).one_or_none()
     if existing is None:
         return None
-    if existing.content_hash == content_hash:
+    if existing.content_hash in content_hashes:
         return Outcome.DUPLICATE, existing.id
     log.warning("response %s sent again with different content; kept the first", client_uuid)
     return Outcome.CONFLICT, None

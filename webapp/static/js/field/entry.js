@@ -349,23 +349,33 @@
     });
   }
 
-  // --- export to a file, for when this device might lose its storage -------------------
+  // --- export to files, for when this device might lose its storage -------------------
+  // The upload page takes at most data.maxBatch responses a file: a longer queue is saved in parts.
   $("export-queue").addEventListener("click", function () {
     queue.all().then(function (records) {
       if (!records.length) { say(words.nothingToExport); return; }
-      var body = { format: "chorus-field-queue", version: 1, campaign: data.campaign,
-                   exported_at: new Date().toISOString(), responses: records.map(window.ResponseQueue.item) };
-      var blob = new Blob([JSON.stringify(body, null, 1)], { type: "application/json" });
-      var link = document.createElement("a");
-      link.href = URL.createObjectURL(blob);
-      link.download = "chorus-" + data.campaign + "-waiting-" + body.exported_at.slice(0, 19).replace(/:/g, "") + ".json";
-      document.body.appendChild(link);
-      link.click();
-      document.body.removeChild(link);
-      setTimeout(function () { URL.revokeObjectURL(link.href); }, 10000);
-      say(words.exported);
+      var size = parseInt(data.maxBatch, 10) || records.length;
+      var parts = Math.ceil(records.length / size);
+      var exportedAt = new Date().toISOString();
+      var name = "chorus-" + data.campaign + "-waiting-" + exportedAt.slice(0, 19).replace(/:/g, "");
+      for (var part = 1; part <= parts; part += 1) {
+        saveFile(parts > 1 ? name + "-part-" + part + "-of-" + parts : name, {
+          format: "chorus-field-queue", version: 1, campaign: data.campaign, exported_at: exportedAt,
+          responses: records.slice((part - 1) * size, part * size).map(window.ResponseQueue.item) });
+      }
+      say(parts > 1 ? words.exportedFiles.replace("{count}", String(parts)) : words.exported);
     });
   });
+
+  function saveFile(name, body) {
+    var link = document.createElement("a");
+    link.href = URL.createObjectURL(new Blob([JSON.stringify(body, null, 1)], { type: "application/json" }));
+    link.download = name + ".json";
+    document.body.appendChild(link);
+    link.click();
+    document.body.removeChild(link);
+    setTimeout(function () { URL.revokeObjectURL(link.href); }, 10000);
+  }
 
   $("send-now").addEventListener("click", sync);
   window.addEventListener("online", sync);

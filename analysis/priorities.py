@@ -13,8 +13,10 @@ three), bootstrap percentile intervals for both, its rank and the range of ranks
 takes across bootstrap resamples.
 
 Ranking rule (one rule everywhere, including resamples and the λ sweep): rank 1 is
-the highest weighted mean importance; ties are broken by the higher top-three share,
-then by the need's position in the need list. Needs that are too few to say are not
+the highest weighted mean importance; ties are broken by the higher top-three share.
+Needs equal on both (to :data:`TIE_DECIMALS` places of the full figures, not the one
+decimal the summary shows) share the best rank of their group (1, 2, 2, 4), are marked
+tied and are listed in the need list's order. Needs that are too few to say are not
 ranked.
 
 Intervals: ``n_bootstrap`` resamples of respondents (with replacement) from a seeded
@@ -64,20 +66,41 @@ from analysis.survey_data import SurveyData
 #: blocks of per-need totals: 3 per weighting (rating, answered, picked) + 2 per gap group
 _BLOCKS = 3 * len(WEIGHTINGS) + 2 * 2
 
+#: means and top-three shares are compared rounded to this many decimals: equal answers summed in
+#: another order differ in a float's last bits, and no survey's figures differ this little. Not to
+#: the shown decimal: means that only look alike there still differ in what the ranking uses (their
+#: rank ranges say how surely)
+TIE_DECIMALS = 9
+
 
 def rank_needs(means: np.ndarray, shares: np.ndarray, shown: np.ndarray) -> np.ndarray:
     """Ranks along the last axis by the ranking rule; 0 for needs not shown.
 
-    Higher mean first, then higher top-three share, then need-list order; NaN last.
+    Higher mean first, then higher top-three share; needs equal on both (to ``TIE_DECIMALS``
+    places) share the best rank of their group (1, 2, 2, 4). NaN last, never tied.
     """
-    means, shares = np.atleast_2d(means), np.atleast_2d(shares)
+    means = np.round(np.atleast_2d(means), TIE_DECIMALS)
+    shares = np.round(np.atleast_2d(shares), TIE_DECIMALS)
     index = np.broadcast_to(np.arange(means.shape[-1]), means.shape)
     hidden = np.broadcast_to(~shown, means.shape)
     order = np.lexsort((index, -shares, -means, hidden), axis=-1)
+    ordered_means, ordered_shares = np.take_along_axis(means, order, -1), np.take_along_axis(shares, order, -1)
+    same_as_before = np.zeros(means.shape, dtype=bool)
+    same_as_before[..., 1:] = ((ordered_means[..., 1:] == ordered_means[..., :-1])
+                               & (ordered_shares[..., 1:] == ordered_shares[..., :-1]))
+    places = np.broadcast_to(np.arange(1, means.shape[-1] + 1), means.shape)
+    # a tied need takes the place of the first of its group: the running maximum of group starts
+    group_places = np.maximum.accumulate(np.where(same_as_before, 0, places), axis=-1)
     ranks = np.empty_like(order)
-    np.put_along_axis(ranks, order, np.broadcast_to(np.arange(1, means.shape[-1] + 1), means.shape), axis=-1)
+    np.put_along_axis(ranks, order, group_places, axis=-1)
     ranks[hidden] = 0
     return ranks
+
+
+def tied_needs(ranks: np.ndarray) -> np.ndarray:
+    """Whether each ranked need shares its rank with another (``ranks`` of one ranking, 0 = not ranked)."""
+    values, counts = np.unique(ranks[ranks > 0], return_counts=True)
+    return np.isin(ranks, values[counts > 1])
 
 
 def _ratio(numerator: np.ndarray, denominator: np.ndarray) -> np.ndarray:
@@ -236,6 +259,7 @@ def _weighted_stats(totals: np.ndarray, w_index: int, shown: np.ndarray):
 def _table(name, needs, respondents, shown, stats, confidence, weights) -> PriorityTable:
     """Assemble one weighting's rows from point and resampled statistics."""
     (mean, share, rank), resampled = stats
+    tied = tied_needs(rank[0])
     if resampled is not None:
         mean_low, mean_high = percentile_interval(resampled[0], confidence)
         share_low, share_high = percentile_interval(resampled[1], confidence)
@@ -255,6 +279,7 @@ def _table(name, needs, respondents, shown, stats, confidence, weights) -> Prior
             top_three_share_interval=None if resampled is None else _interval(share_low, share_high, j),
             rank=int(rank[0, j]),
             rank_range=None if resampled is None else (int(rank_low[j]), int(rank_high[j])),
+            tied=bool(tied[j]),
         ))
     return PriorityTable(weighting=name, effective_n=kish_effective_n(weights), rows=tuple(rows))
 

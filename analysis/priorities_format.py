@@ -13,8 +13,8 @@ from analysis.priority_results import TOO_FEW_TO_SAY, WEIGHTINGS, PriorityReport
 from analysis.representativeness import format_representativeness
 
 RANKING_RULE = (
-    "rank 1 = highest weighted mean importance; ties broken by the higher top-three share, "
-    "then by the need list's order"
+    "rank 1 = highest weighted mean importance; ties broken by the higher top-three share; "
+    "needs equal on both share a rank, marked tied, listed in the need list's order"
 )
 INTERVAL_METHOD = (
     "bootstrap percentile intervals from respondent resamples (weights held fixed); "
@@ -90,13 +90,13 @@ def report_to_json(report: PriorityReport) -> str:
 
 
 def _cell(row) -> str:
-    """Mean [interval] #rank (range), or the suppression text."""
+    """Mean [interval] #rank (range), #rank= when tied, or the suppression text."""
     if row.too_few_to_say:
         return TOO_FEW_TO_SAY
     text = f"{row.mean_importance:.2f}"
     if row.mean_importance_interval:
         text += " [{:.2f}, {:.2f}]".format(*row.mean_importance_interval)
-    text += f" #{row.rank}"
+    text += f" #{row.rank}" + ("=" if row.tied else "")
     if row.rank_range:
         text += " ({}-{})".format(*row.rank_range)
     return text
@@ -135,7 +135,7 @@ def format_report(report: PriorityReport) -> str:
         out.append("Representative weights: " + report.raking.summary() + ".")
     else:
         out.append("Representative weights: no margins given, so representative = unweighted (or starting weights).")
-    out += ["", "Mean importance (1-5) [interval] #rank (rank range)",
+    out += ["", "Mean importance (1-5) [interval] #rank (rank range); #rank= tied",
             f"{'need':<{width}} {'n':>6}  " + "  ".join(f"{name:<30}" for name in WEIGHTINGS)]
     for j in order:
         cells = "  ".join(f"{_cell(tables[name].rows[j]):<30}" for name in WEIGHTINGS)

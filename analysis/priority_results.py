@@ -33,6 +33,8 @@ class NeedPriority:
     top_three_share_interval: Interval | None
     rank: int | None
     rank_range: tuple[int, int] | None
+    #: shares its rank with another need: equal mean and top-three share (see the ranking rule)
+    tied: bool = False
 
     @property
     def too_few_to_say(self) -> bool:

@@ -3,7 +3,7 @@ from __future__ import annotations
 
 import uuid
 
-from sqlalchemy import func, select, text
+from sqlalchemy import func, select, text, update
 
 from tests.factories import make_campaign, ratings_for
 from tests.helpers import fill_and_post
@@ -149,15 +149,58 @@ def test_retention_deletes_contact_details_long_after_a_campaign_closes(app, run
     for campaign in (long_closed, recently_closed, still_open):
         add_member(campaign, f"Member of {campaign.slug}", f"{campaign.slug}@example.org", days_ago=400)
     result = runner.invoke(args=["data", "apply-retention"])
-    assert result.exit_code == 0 and "1 member contact records cleared" in result.output, result.output
+    assert result.exit_code == 0 and "1 member records cleared and unlisted" in result.output, result.output
     db.session.expire_all()
     rows = {r.name or r.email or "cleared": r for r in db.session.scalars(select(MemberAssessment))}
     assert set(rows) == {"cleared", "Member of recent", "Member of open"}
-    assert rows["cleared"].phone is None and rows["cleared"].organisation == "Clinic"  # answers stay
+    assert rows["cleared"].phone is None and rows["cleared"].organisation is None  # who they are goes
+    assert not rows["cleared"].directory_consent and rows["cleared"].sector == "health_care"  # answers stay
     again = runner.invoke(args=["data", "apply-retention"])
-    assert "0 member contact records cleared" in again.output
+    assert "0 member records cleared and unlisted" in again.output
     event = db.session.scalars(select(AuditEvent).where(AuditEvent.action == "retention.applied")).one()
     assert event.detail["campaign"] == "old" and event.detail["members_cleared"] == 1
+
+
+def expire_campaign(app, slug="old"):
+    """A campaign closed longer ago than retention, with one listed member who answered before it closed."""
+    import datetime as dt
+
+    from webapp.models import utcnow
+
+    days = app.config["CONTACT_RETENTION_DAYS"]
+    campaign = make_campaign(slug=slug, is_open=False)
+    campaign.closed_at = utcnow() - dt.timedelta(days=days + 1)
+    add_member(campaign, "Ana Ruiz", "ana@example.org", days_ago=days + 10)
+    return campaign
+
+
+def test_after_retention_a_member_is_no_longer_in_the_directory(app, client, auth, runner):
+    from tests.factories import make_user
+
+    campaign = expire_campaign(app)
+    auth.login_as(make_user("lead@example.org", "lead", campaigns=[campaign]))
+    assert "Ana Ruiz" in client.get("/coalition/old/members").get_data(as_text=True)
+    runner.invoke(args=["data", "apply-retention"])
+    page = client.get("/coalition/old/members").get_data(as_text=True)
+    directory = page.split('id="directory"', 1)[1].split("</ul>", 1)[0]
+    assert "No member has agreed to be listed yet." in directory and "card" not in directory
+    assert "Clinic" not in page and "No name given" not in page
+    assert "Health care" in page.split('id="directory"', 1)[0]  # their answers are still counted
+    export = client.get("/coalition/old/members.csv").get_data(as_text=True)
+    assert "Clinic" not in export and "health_care" in export
+
+
+def test_retention_unlists_members_an_earlier_pass_left_listed_under_their_organisation(app, runner):
+    """Before it reached the organisation, retention left such members listed as "No name given"."""
+    from webapp.models import MemberAssessment
+
+    expire_campaign(app)
+    db.session.execute(update(MemberAssessment).values(name=None, email=None, phone=None))
+    db.session.commit()
+    result = runner.invoke(args=["data", "apply-retention"])
+    assert "1 member records cleared and unlisted" in result.output, result.output
+    member = db.session.scalars(select(MemberAssessment)).one()
+    assert (member.organisation, member.directory_consent, member.sector) == (None, False, "health_care")
 
 
 def contact_kept(name) -> bool:
@@ -179,7 +222,7 @@ def test_retention_keeps_a_late_answer_as_long_after_it_came_in(app, runner):
     add_member(campaign, "Answered before it closed", "before@example.org", days_ago=days + 60)
     add_member(campaign, "Answered last week", "late@example.org", days_ago=7)
     result = runner.invoke(args=["data", "apply-retention"])
-    assert "1 member contact records cleared" in result.output, result.output
+    assert "1 member records cleared and unlisted" in result.output, result.output
     assert not contact_kept("Answered before it closed") and contact_kept("Answered last week")
 
 
@@ -198,7 +241,7 @@ def test_retention_reaches_campaigns_closed_with_no_closing_time(app, runner):
         add_member(campaign, f"Old member of {campaign.slug}", f"old-{campaign.slug}@example.org", days_ago=days + 50)
     add_member(never_opened, "Recent member", "recent@example.org", days_ago=10)
     result = runner.invoke(args=["data", "apply-retention"])
-    assert "1 member contact records cleared" in result.output, result.output
+    assert "1 member records cleared and unlisted" in result.output, result.output
     assert not contact_kept("Old member of draft")
     assert contact_kept("Recent member") and contact_kept("Old member of new-draft")
 

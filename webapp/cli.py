@@ -203,14 +203,15 @@ def delete_response_command(reference, reason, yes):
 
 @data_cli.command("apply-retention")
 def apply_retention_command():
-    """Delete members' contact details in campaigns closed longer than CONTACT_RETENTION_DAYS (run daily)."""
+    """Delete who members are (name, contact details, organisation) and unlist them, in campaigns closed
+    longer than CONTACT_RETENTION_DAYS (run daily)."""
     from flask import current_app
 
     from webapp.services.data_protection import apply_retention
 
     days = current_app.config["CONTACT_RETENTION_DAYS"]
     result = apply_retention(days)
-    click.echo(f"retention ({days} days after closing): {result.cleared} member contact records cleared "
+    click.echo(f"retention ({days} days after closing): {result.cleared} member records cleared and unlisted "
                f"in {len(result.campaigns)} closed campaign(s)")
 
 

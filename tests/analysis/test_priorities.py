@@ -93,10 +93,42 @@ def test_lambda_zero_matches_the_representative_table():
         assert sweep_row.mean_importance[0] == pytest.approx(representative.mean_importance)
 
 
-def test_ranking_rule_orders_by_mean_then_share_then_list_order():
+def test_ranking_rule_orders_by_mean_then_share_and_needs_equal_on_both_share_a_rank():
     ranks = rank_needs(np.array([3.0, 4.0, 4.0, 4.0, 5.0]), np.array([0.9, 0.1, 0.3, 0.3, 0.0]),
                        np.array([True, True, True, True, False]))
-    assert ranks.tolist() == [[4, 3, 1, 2, 0]]
+    assert ranks.tolist() == [[4, 3, 1, 1, 0]]  # the tie takes 1 and 2; the next need is 3
+
+
+def test_a_tie_is_equal_figures_not_figures_that_round_alike():
+    # 0.1 + 0.2 != 0.3 in floats: the same answers summed in another order still tie
+    shown = np.ones(4, dtype=bool)
+    ranks = rank_needs(np.array([4.2, 0.1 + 0.2 + 3.9, 4.24, 4.16]), np.array([0.5, 0.5, 0.5, 0.5]), shown)
+    assert ranks.tolist() == [[2, 2, 1, 4]]  # 4.24 and 4.16 both show as 4.2, but differ
+
+
+def test_tied_needs_in_every_resample_share_the_rank_range():
+    ranks = rank_needs(np.array([[4.0, 4.0, 3.0], [2.0, 2.0, 3.0], [np.nan, np.nan, 1.0]]),
+                       np.zeros((3, 3)), np.ones(3, dtype=bool))
+    assert ranks.tolist() == [[1, 1, 3], [2, 2, 1], [2, 3, 1]]  # no figure (NaN): last, never tied
+
+
+def test_the_report_and_its_exports_mark_needs_that_tie():
+    importance = [[5, 5, 3, 4], [4, 4, 2, 4], [3, 3, 5, 4]] * 4  # A and B rated alike; D as high but less often top
+    top_three = [[1, 1, 0, 0], [1, 1, 0, 0], [0, 0, 1, 0]] * 4
+    survey = SurveyData(("A", "B", "C", "D"), importance, top_three, {"place": [None] * 12})
+    report = priority_report(survey, n_bootstrap=20, min_cell=1)
+    for table in report.tables.values():
+        a, b, c, d = table.rows
+        assert (a.rank, b.rank, d.rank, c.rank) == (1, 1, 3, 4)
+        assert a.tied and b.tied and not c.tied and not d.tied
+        assert a.rank_range == b.rank_range
+    data = json.loads(report_to_json(report))
+    assert [row["tied"] for row in data["weightings"]["equity"]["needs"]] == [True, True, False, False]
+    assert "share a rank, marked tied" in data["settings"]["ranking_rule"]
+    table = format_report(report).split("#rank= tied\n", 1)[1].splitlines()[1:5]
+    lines = [line for line in table if line.startswith(("A ", "B ", "C ", "D "))]
+    assert [line[0] for line in lines] == ["A", "B", "D", "C"]  # tied: in need-list order
+    assert "#1=" in lines[0] and "#1=" in lines[1] and "#3 " in lines[2] and "=" not in lines[2]
 
 
 def test_small_need_is_too_few_to_say_everywhere():

@@ -13,7 +13,7 @@ from sqlalchemy import func, select
 
 from analysis.theme_summary import mask_contact_details
 from webapp.extensions import db
-from webapp.models import AnalysisRun, Answer, AnswerTheme, Campaign, RespondentWeight, Theme
+from webapp.models import AnalysisRun, Answer, AnswerTheme, AuditEvent, Campaign, RespondentWeight, Response, Theme
 from webapp.models.analysis import EMPHASIS_VALUES
 
 
@@ -36,6 +36,9 @@ class NeedRow:
     ranks_by_emphasis: tuple[int | None, ...]
     moved: bool
     retired: bool = False  #: no longer asked: only residents who answered before it was retired rated it
+    #: when it was added, if residents had begun answering before: those who answered earlier never rated it
+    added_at: dt.datetime | None = None
+    tied: bool = False  #: shares its rank with another need (equal mean and top-three share)
 
     @property
     def too_few_to_say(self) -> bool:
@@ -99,7 +102,9 @@ class Summary:
         return sorted(short, key=lambda row: (row["representation_ratio"], row["variable"]))
 
     def top(self, n: int = 5) -> list[NeedRow]:
-        return [row for row in self.rows if row.rank is not None][:n]
+        """The ``n`` best-ranked needs, and any tied with the last of them (a tie is not cut in two)."""
+        ranked = [row for row in self.rows if row.rank is not None]
+        return [row for row in ranked if row.rank <= ranked[n - 1].rank] if len(ranked) > n else ranked
 
 
 def latest_run(campaign_id: int) -> AnalysisRun | None:
@@ -162,9 +167,33 @@ def _pair(value):
     return tuple(value) if value is not None else None
 
 
-def need_rows(report: dict, names: dict[str, str], retired: frozenset[str] = frozenset()) -> list[NeedRow]:
-    """The needs in equity-rank order (needs too few to say last, in need-list order); ``retired``: the keys of
-    needs no longer asked."""
+def needs_added_late(campaign: Campaign) -> dict[str, dt.datetime]:
+    """When each need added after residents began answering was added (need key -> time).
+
+    A need has no time of its own: its adding is recorded in the audit trail (``need.added``,
+    which services.needs writes with the need). Residents began with the first priority
+    response, by when it was answered or, if sooner, stored. Needs made before that, or
+    with no recorded adding (made with the campaign), are left out.
+    """
+    answered, stored = db.session.execute(
+        select(func.min(Response.created_at), func.min(Response.received_at))
+        .where(Response.campaign_id == campaign.id, Response.instrument == "priority")).one()
+    began = min((when for when in (answered, stored) if when is not None), default=None)
+    keys = {need.id: need.key for need in campaign.needs}
+    if began is None or not keys:
+        return {}
+    added = db.session.execute(
+        select(AuditEvent.target_id, func.min(AuditEvent.occurred_at))
+        .where(AuditEvent.action == "need.added", AuditEvent.target_type == "need",
+               AuditEvent.target_id.in_(list(keys))).group_by(AuditEvent.target_id))
+    return {keys[need_id]: when for need_id, when in added if when > began}
+
+
+def need_rows(report: dict, names: dict[str, str], retired: frozenset[str] = frozenset(),
+              added: dict[str, dt.datetime] | None = None) -> list[NeedRow]:
+    """The needs in equity-rank order (tied needs among themselves, and needs too few to say at the end, in
+    need-list order); ``retired``: the keys of needs no longer asked; ``added``: when needs added late were added."""
+    added = added or {}
     tables = report["weightings"]
     gaps = {gap["need"]: gap for gap in report["gap"]["needs"]}
     sweep = {row["need"]: row for row in report["sensitivity"]["needs"]}
@@ -179,8 +208,9 @@ def need_rows(report: dict, names: dict[str, str], retired: frozenset[str] = fro
             representative_rank=others["representative"][key]["rank"], unweighted_rank=others["unweighted"][key]["rank"],
             gap=gaps[key]["gap"], gap_interval=_pair(gaps[key]["gap_interval"]),
             ranks_by_emphasis=tuple(sweep[key]["ranks"]), moved=sweep[key]["moved"], retired=key in retired,
+            added_at=added.get(key), tied=row.get("tied", False),  # older runs: no rank was shared
         ))
-    return sorted(rows, key=lambda r: (r.rank is None, r.rank or 0))
+    return sorted(rows, key=lambda r: (r.rank is None, r.rank or 0))  # stable: the report is in need-list order
 
 
 def theme_views(campaign_id: int, run: AnalysisRun, emphasis: float) -> list[ThemeView]:
@@ -219,8 +249,10 @@ def build_summary(campaign: Campaign, run: AnalysisRun, emphasis: float, languag
     """The page's data for ``emphasis`` from the stored ``run``."""
     names = need_names(campaign, language)
     report = run.results["reports"][str(float(emphasis))]
+    retired = frozenset(n.key for n in campaign.needs if n.retired_at)
     return Summary(
-        run=run, emphasis=emphasis, rows=need_rows(report, names, frozenset(n.key for n in campaign.needs if n.retired_at)), report=report, counts=run.results["counts"],
+        run=run, emphasis=emphasis, rows=need_rows(report, names, retired, needs_added_late(campaign)),
+        report=report, counts=run.results["counts"],
         themes=theme_views(campaign.id, run, emphasis), group_means=run.results.get("group_means", []),
         need_names=names,
     )

@@ -21,6 +21,7 @@ from sqlalchemy.engine import make_url
 from webapp.extensions import db
 from webapp.models import Campaign, Response
 from webapp.services import audit
+from webapp.services.members import IDENTITY
 
 REFERENCE_LENGTH = 12  #: hex digits of the response UUID a person is shown (48 bits)
 REFERENCE_PATTERN = re.compile(r"[0-9A-F]{4}-[0-9A-F]{4}-[0-9A-F]{4}")
@@ -174,10 +175,6 @@ def delete_response(response_id: int, actor, reason: str = "") -> None:
     db.session.commit()
 
 
-#: the personal contact fields retention deletes
-CONTACT_FIELDS = ("name", "email", "phone")
-
-
 @dataclass(frozen=True)
 class RetentionResult:
     """What one retention pass did."""
@@ -187,12 +184,22 @@ class RetentionResult:
 
 
 def apply_retention(days: int, now=None) -> RetentionResult:
-    """Delete members' contact details ``days`` days after their campaign closed; audited.
+    """Delete who members are ``days`` days after their campaign closed, and unlist them; audited.
 
     The clock starts at the later of the closing and the member's own answer (the member
     form stays open after residents' survey closes). A closed campaign with no closing
     time, never opened or closed before closing times were kept, counts as closed since
     it was made.
+
+    Everything that says who the member is (``IDENTITY``: the organisation with the name,
+    email and phone) is deleted and the consent to be listed withdrawn, rather than kept
+    and filtered out of the directory: a card with no way to reach anyone is no use, and
+    an organisation beside the answers (sector, skills, languages) can still say who it
+    is. Every reader already relies on "listed, or nothing that says who" (the directory,
+    who has a skill or speaks a language, the members CSV, the data exports, which write
+    the organisation in every row), so none can show it again, nor a backup made after.
+    The answers stay, counted without a name. Members a pass cleared before this reached
+    the organisation (still listed under it alone) are cleared by the next pass.
     """
     from webapp.models import MemberAssessment, utcnow
 
@@ -201,19 +208,21 @@ def apply_retention(days: int, now=None) -> RetentionResult:
     expired = db.session.execute(
         select(Campaign.id, Campaign.slug).where(Campaign.is_open.is_(False), closed_since <= cutoff)
     ).all()
-    holding_contact = or_(*(getattr(MemberAssessment, f).is_not(None) for f in CONTACT_FIELDS))
+    identified = or_(MemberAssessment.directory_consent.is_(True),
+                     *(getattr(MemberAssessment, f).is_not(None) for f in IDENTITY))
     cleared = 0
     for campaign_id, slug in expired:
         answered_long_ago = select(Response.id).where(Response.campaign_id == campaign_id,
                                                       Response.received_at <= cutoff)
         result = db.session.execute(
             update(MemberAssessment)
-            .where(MemberAssessment.response_id.in_(answered_long_ago), holding_contact)
-            .values({f: None for f in CONTACT_FIELDS})
+            .where(MemberAssessment.response_id.in_(answered_long_ago), identified)
+            .values({**{f: None for f in IDENTITY}, "directory_consent": False})
         )
         if result.rowcount:
             cleared += result.rowcount
             audit.record("retention.applied", detail={"campaign": slug, "members_cleared": result.rowcount,
-                                                      "fields": list(CONTACT_FIELDS), "days": days})
+                                                      "fields": [*IDENTITY, "directory_consent"],
+                                                      "days": days})
     db.session.commit()
     return RetentionResult([slug for _id, slug in expired], cleared)

@@ -135,6 +135,8 @@ def reset_password(token: str):
         try:
             use_reset_token(token, form.new_password.data)
         except AccountError as error:
+            if error.code == "invalid_link":  # used in another tab (or dropped) since the page was opened
+                return render_template("auth/reset_invalid.html"), 410
             form.new_password.errors.append(account_error(error.code))
         else:
             logout_user()

@@ -10,7 +10,7 @@ import unicodedata
 from collections.abc import Iterable
 
 from flask import current_app
-from sqlalchemy import func, select
+from sqlalchemy import and_, func, or_, select, update
 
 from webapp.extensions import db
 from webapp.models import ROLES, Campaign, CampaignAssignment, PasswordResetToken, User, utcnow
@@ -87,6 +87,25 @@ def active_admin_count() -> int:
     return db.session.scalar(select(func.count()).select_from(User).where(User.role == "admin", User.is_active))
 
 
+def _locked_admin_count(user: User) -> int:
+    """Lock ``user`` and the active admins until the transaction ends, reload them, and count the admins.
+
+    Another transaction demoting or deactivating an admin at the same moment then waits, and counts after
+    this one's change: so two admins demoting each other cannot both pass the last-admin check. On
+    PostgreSQL the rows are locked (in id order, so two such transactions never deadlock); SQLite has no
+    row locks, so its write lock is taken before the count (writers wait for it, readers do not).
+    """
+    connection = db.session.connection()
+    if connection.dialect.name == "sqlite" and not connection.connection.driver_connection.in_transaction:
+        # pysqlite begins a transaction only at the first write, after the count: begin it first
+        connection.exec_driver_sql("BEGIN IMMEDIATE")
+    held = db.session.scalars(
+        select(User).where(or_(and_(User.role == "admin", User.is_active), User.id == user.id))
+        .order_by(User.id).with_for_update().execution_options(populate_existing=True)
+    ).all()
+    return sum(1 for account in held if account.role == "admin" and account.is_active)
+
+
 # --- signing in ---------------------------------------------------------------------------
 
 
@@ -127,13 +146,22 @@ def record_logout(user: User) -> None:
 # --- passwords ----------------------------------------------------------------------------
 
 
-def _set_password(user: User, password: str) -> None:
+def _checked_hash(password: str) -> str:
+    """The hash of ``password`` if it meets the rules (AccountError otherwise)."""
     problem = password_problem(password)
     if problem:
         raise AccountError(problem)
-    user.password_hash = hash_password(password)
+    return hash_password(password)
+
+
+def _store_password_hash(user: User, password_hash: str) -> None:
+    user.password_hash = password_hash
     user.password_changed_at = utcnow()
     user.session_token = new_session_token()  # every other session of this account ends
+
+
+def _set_password(user: User, password: str) -> None:
+    _store_password_hash(user, _checked_hash(password))
 
 
 def change_password(user: User, current_password: str, new_password: str) -> None:
@@ -191,13 +219,27 @@ def find_reset_token(token: str) -> PasswordResetToken | None:
 
 
 def use_reset_token(token: str, new_password: str) -> User:
-    """Set a new password through a one-time link; the link then stops working."""
+    """Set a new password through a one-time link; the link then stops working.
+
+    The link is marked used by an UPDATE that only an unused link matches, and the password is set only
+    when it matched: of two posts of one link at the same moment, the second waits for the first (a row
+    lock on PostgreSQL, the write lock on SQLite), matches nothing, and is told the link was used.
+    """
     stored = find_reset_token(token)
     if stored is None:
         raise AccountError("invalid_link")
+    password_hash = _checked_hash(new_password)  # before the UPDATE: argon2 takes a while, the lock is held to the end
+    claimed = db.session.execute(
+        update(PasswordResetToken)
+        .where(PasswordResetToken.id == stored.id, PasswordResetToken.used_at.is_(None))
+        .values(used_at=utcnow())
+        .execution_options(synchronize_session=False)
+    )
+    if claimed.rowcount != 1:  # used (or dropped by a new link or a deactivation) since it was found
+        db.session.rollback()
+        raise AccountError("invalid_link")
     user = stored.user
-    _set_password(user, new_password)
-    stored.used_at = utcnow()
+    _store_password_hash(user, password_hash)
     audit.record("password.reset_used", actor=user, target=user)
     db.session.commit()
     return user
@@ -249,20 +291,21 @@ def update_user(
     """Change an account's role, campaigns or active state; return the audit actions written.
 
     The last active admin can be neither demoted nor deactivated, so the service never
-    locks itself out; nobody deactivates their own account (they would be signed out
-    mid-edit, and only another admin could undo it).
+    locks itself out (also when two admins demote each other at once: see ``_locked_admin_count``);
+    nobody deactivates their own account (they would be signed out mid-edit, and only another
+    admin could undo it).
     """
     changes = []
     if is_active is False and user.is_active and actor is not None and actor.id == user.id:
         raise AccountError("own_account")
-    losing_admin = user.role == "admin" and user.is_active and (
-        (role is not None and role != "admin") or is_active is False
-    )
-    if losing_admin and active_admin_count() <= 1:
-        raise AccountError("last_admin")
+    if role is not None and role not in ROLES:
+        raise AccountError("unknown_role")
+    if (role is not None and role != "admin") or is_active is False:
+        admins = _locked_admin_count(user)  # user as it is now, not as it was loaded
+        if user.role == "admin" and user.is_active and admins <= 1:
+            db.session.rollback()  # and the locks go
+            raise AccountError("last_admin")
     if role is not None and role != user.role:
-        if role not in ROLES:
-            raise AccountError("unknown_role")
         audit.record("user.role_changed", actor=actor, target=user, detail={"from": user.role, "to": role, "via": via})
         user.role = role
         changes.append("user.role_changed")

@@ -15,7 +15,7 @@ from dataclasses import asdict
 
 import numpy as np
 from flask import Flask, current_app
-from sqlalchemy import delete, func, insert, select, update
+from sqlalchemy import and_, delete, func, insert, or_, select, update
 from sqlalchemy.exc import IntegrityError
 
 from analysis.equity import affectedness_scores, default_equity_config, equity_config_from_toml
@@ -24,6 +24,7 @@ from analysis.group_means import group_means
 from analysis.priorities import DEFAULT_MIN_CELL, priority_report
 from analysis.survey_data import HARDSHIPS, survey_from_records
 from analysis.tabular_io import margins_from_text
+from webapp.database import rollback_or_drop
 from webapp.extensions import db
 from webapp.models import (
     AnalysisRun,
@@ -45,6 +46,9 @@ PROFILE_FIELDS = ("place", "age_band", "race_ethnicity", "income_band", "primary
 HEATMAP_VARIABLES = ("place", "income_band", "age_band", "primary_language")
 #: a run unfinished after this long was abandoned (its process died): it no longer blocks a new one
 STALE_AFTER = dt.timedelta(hours=2)
+#: a run starts the moment it is queued; one still queued after this long never will (the database went away
+#: as it was started, and its failure could not be stored either): it no longer blocks a new one
+START_WITHIN = dt.timedelta(minutes=5)
 #: what a lead reads of a run that failed for a reason other than bad input (its error_message is None)
 UNEXPECTED = Message(N_("something went wrong on the server and it has been logged. Please try again later."))
 #: what a lead reads of a run abandoned unfinished
@@ -204,11 +208,13 @@ def _store_weights(run: AnalysisRun, response_ids: list[int], representative, sc
 
 def request_run(campaign: Campaign, actor=None, n_bootstrap: int | None = None) -> AnalysisRun | None:
     """Queue a run; None when one is already queued or running for the campaign."""
+    now = utcnow()
+    abandoned = or_(AnalysisRun.created_at < now - STALE_AFTER,
+                    and_(AnalysisRun.status == "queued", AnalysisRun.created_at < now - START_WITHIN))
     db.session.execute(
         update(AnalysisRun)
-        .where(AnalysisRun.campaign_id == campaign.id, AnalysisRun.status.in_(("queued", "running")),
-               AnalysisRun.created_at < utcnow() - STALE_AFTER)
-        .values(status="failed", error=str(ABANDONED), error_message=stored_message(ABANDONED), finished_at=utcnow())
+        .where(AnalysisRun.campaign_id == campaign.id, AnalysisRun.status.in_(("queued", "running")), abandoned)
+        .values(status="failed", error=str(ABANDONED), error_message=stored_message(ABANDONED), finished_at=now)
     )
     run = AnalysisRun(campaign_id=campaign.id, status="queued", settings=run_settings(campaign, n_bootstrap),
                       requested_by_id=actor.id if actor is not None else None)
@@ -222,13 +228,22 @@ def request_run(campaign: Campaign, actor=None, n_bootstrap: int | None = None) 
 
 
 def execute_run(run_id: int, refit_themes: bool = False) -> AnalysisRun:
-    """Compute a queued run and store its results (or its error); returns the run."""
+    """Compute a queued run and store its results (or its error); returns the run.
+
+    Whatever fails, from starting the run on, ends it as failed (see ``_store_failure``), so that it
+    does not block the next. A run no longer queued (given up as abandoned) is returned as it is.
+    """
     from webapp.services.theme_assignment import assign_themes
 
-    run = db.session.get(AnalysisRun, run_id)
-    run.status, run.started_at = "running", utcnow()
-    db.session.commit()
     try:
+        started = db.session.execute(
+            update(AnalysisRun).where(AnalysisRun.id == run_id, AnalysisRun.status == "queued")
+            .values(status="running", started_at=utcnow())
+        ).rowcount
+        db.session.commit()
+        run = db.session.get(AnalysisRun, run_id)
+        if not started:
+            return run
         campaign = db.session.get(Campaign, run.campaign_id)
         results, response_ids, representative, scores = compute_results(campaign, run.settings)
         _store_weights(run, response_ids, representative, scores)
@@ -236,14 +251,25 @@ def execute_run(run_id: int, refit_themes: bool = False) -> AnalysisRun:
         run.results, run.status, run.finished_at = results, "done", utcnow()
         db.session.commit()
     except Exception as error:  # noqa: BLE001 — any failure is stored and shown, never lost in a thread
-        db.session.rollback()
-        run = db.session.get(AnalysisRun, run_id)
-        run.status, run.finished_at = "failed", utcnow()
-        run.error = str(error) if isinstance(error, InputError) else f"{type(error).__name__}: {error}"
-        run.error_message = stored_message(error.message) if isinstance(error, InputError) else None
-        db.session.commit()
-        if not isinstance(error, InputError):
-            current_app.logger.exception("analysis run %s failed", run_id)
+        return _store_failure(run_id, error)
+    return run
+
+
+def _store_failure(run_id: int, error: Exception) -> AnalysisRun:
+    """End the run as failed with ``error`` (called while handling it) and return it.
+
+    When the database link broke under the run, the rollback drops that connection and the failure
+    is stored on a fresh one. When the database is still away this raises too, and the run gives way
+    to the next after START_WITHIN or STALE_AFTER (see ``request_run``).
+    """
+    if not isinstance(error, InputError):  # logged first: storing it may fail as well
+        current_app.logger.exception("analysis run %s failed", run_id)
+    rollback_or_drop()
+    run = db.session.get(AnalysisRun, run_id)
+    run.status, run.finished_at = "failed", utcnow()
+    run.error = str(error) if isinstance(error, InputError) else f"{type(error).__name__}: {error}"
+    run.error_message = stored_message(error.message) if isinstance(error, InputError) else None
+    db.session.commit()
     return run
 
 
@@ -257,6 +283,9 @@ def _run_in_thread(app: Flask, run_id: int) -> None:
     with app.app_context():
         try:
             execute_run(run_id)
+        except Exception:  # noqa: BLE001 — not even its failure could be stored (the database is away)
+            current_app.logger.exception("analysis run %s could not be ended as failed", run_id)
+            rollback_or_drop()
         finally:
             db.session.remove()
 

@@ -39,6 +39,11 @@ def retire(world, key: str):
     return need
 
 
+def unrated(world) -> dict:
+    """Form values that leave every need unrated."""
+    return {f"need_{need.key}": None for need in world.campaign.active_needs()}
+
+
 def changed(queued: dict, **fields) -> dict:
     """The same queued response (same UUID) with some answers changed."""
     return dict(queued, fields={**queued["fields"], **fields})
@@ -114,3 +119,26 @@ def test_the_content_hash_of_a_submission_without_retired_needs_is_as_before(app
     web = PrioritySubmission(uuid.UUID("6f1c1d9e-3b0a-4c47-9a55-0c2f6f7f1e01"), "en", {"housing": 3})
     assert paper.content_hash("north") == "1e8af276f0f1818b96b84f2a0ec480491f789732c4a18dfc845f0a6042cac4a5"
     assert web.content_hash("north") == "ee671d3cce3c32edcd9dec077dbc2a59c5814f4a229c9c73d14ede2bc13d0a78"
+
+
+def test_a_response_that_rated_only_needs_retired_since_is_stored_with_its_other_answers(worker_client, world):
+    """A paper form that rated only one need, typed in before an admin retired that need and sent after:
+    the person did rate a need, so it is not 'nothing rated'; it is stored with its open answer and
+    language, and no rating (the need is no longer asked). Its replay is the same response."""
+    only_transport = item(world, **{**unrated(world), "need_transport": "5"}, top_three=None)
+    token = csrf_token(worker_client, world)
+    retire(world, "transport")
+
+    assert statuses(sync(worker_client, world, {"responses": [only_transport]}, token)) == ["stored"]
+    assert statuses(sync(worker_client, world, {"responses": [only_transport]}, token)) == ["duplicate"]
+    kept = db.session.scalar(select(Response).where(Response.client_uuid == uuid.UUID(only_transport["uuid"])))
+    assert kept.ratings == [] and [answer.text for answer in kept.answers] == ["El autobús"]
+
+
+def test_a_response_with_nothing_rated_at_all_is_still_refused(worker_client, world):
+    retire(world, "transport")
+    nothing = item(world, **unrated(world), top_three=None)
+    response = sync(worker_client, world, {"responses": [nothing]}, csrf_token(worker_client, world))
+    assert statuses(response) == ["invalid"]
+    assert "Please rate at least one need." in str(response.get_json()["results"][0]["errors"])
+    assert stored_count() == 0

@@ -145,6 +145,7 @@ def store_item(campaign: CampaignSnapshot, item, worker) -> ItemResult:
     content = survey_content(campaign, choose_language())
     retired_ratings, retired_picks = _set_aside_retired(formdata, content)
     form = field_form(campaign, content, formdata)
+    form.rated_retired_needs = bool(retired_ratings)
     form.response_id.data = str(client_uuid)
     if not form.validate():
         errors = {name: str(messages[0]) for name, messages in form.errors.items() if messages}

@@ -70,7 +70,7 @@ def test_each_event_has_one_entry_link_that_its_name_describes(worker_client, wo
 def test_the_entry_screen_carries_what_the_offline_script_needs(worker_client, world):
     html = worker_client.get(entry_url(world)).get_data(as_text=True)
     assert '<meta name="csrf-token"' in html
-    assert 'data-sw-url="/field/sw.js"' in html and "js/field/entry.js" in html
+    assert 'data-sw-url="/field/sw.js"' in html and "js/field/entry.js" in html and "js/field/sender.js" in html
     assert 'id="respondent_language"' in html and 'id="paper_number"' in html
     assert "<script>" not in html and "style=" not in html
 
@@ -150,3 +150,10 @@ def test_the_service_worker_is_served_for_the_field_scope(client):
     assert response.headers["Service-Worker-Allowed"] == "/field/"
     script = response.get_data(as_text=True)
     assert "__ASSETS__" not in script and "/static/js/field/entry.js?v=" in script
+
+
+def test_the_service_worker_keeps_every_asset_the_entry_screen_loads(worker_client, world):
+    html = worker_client.get(entry_url(world)).get_data(as_text=True)
+    loaded = re.findall(r'(?:src|href)="(/static/[^"]+)"', html)
+    script = worker_client.get("/field/sw.js").get_data(as_text=True)
+    assert len(loaded) >= 6 and [url for url in loaded if f'"{url}"' not in script] == []

@@ -31,7 +31,7 @@ from webapp.views import error_summary
 
 #: the static files the entry screen needs offline (the service worker keeps them)
 OFFLINE_ASSETS = ("css/chorus.css", "js/survey.js", "js/field/queue.js", "js/field/draft.js",
-                  "js/field/entry.js")
+                  "js/field/sender.js", "js/field/entry.js")
 
 
 @bp.route("/<slug>/", methods=["GET", "POST"])

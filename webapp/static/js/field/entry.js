@@ -1,5 +1,5 @@
 // The rapid-entry screen: save each response to the device queue, send the queue when
-// there is a connection, show what waits. Without this script the form posts to the server.
+// there is a connection (sender.js), show what waits. Without this script the form posts to the server.
 (function () {
   "use strict";
   var root = document.getElementById("field-entry");
@@ -11,10 +11,9 @@
   var eventId = parseInt(data.eventId, 10);
   var queue = new window.ResponseQueue(data.campaign);
   var PAPER_PATTERN = /^[0-9A-Za-z][0-9A-Za-z./-]{0,39}$/;
-  var BATCH = 100;
   var RETRY_MS = 30000;
   var state = { serverCount: parseInt(data.count, 10) || 0, paperNumbers: JSON.parse(data.paperNumbers || "[]"),
-                token: null, syncing: false, records: [] };
+                records: [] };
 
   var $ = function (id) { return document.getElementById(id); };
   document.querySelectorAll(".sync-js").forEach(function (el) { el.hidden = false; });
@@ -103,6 +102,13 @@
         render();
       });
   }
+
+  // --- sending, and saving to files (sender.js) ---------------------------------------
+  var sender = new window.QueueSender({
+    queue: queue, eventId: eventId, campaign: data.campaign, statusUrl: data.statusUrl, apiUrl: data.apiUrl,
+    maxBatch: data.maxBatch, words: words, state: state, signInNotice: $("sign-in-again"), say: say, refresh: refresh
+  });
+  var sync = sender.sync.bind(sender);
 
   // --- checks before saving: the survey's own rules, and paper numbers already used ------
   function clearErrors() {
@@ -248,135 +254,7 @@
     }).then(sync);
   });
 
-  // --- sending ------------------------------------------------------------------------
-  function getJSON(url) {
-    return fetch(url, { credentials: "same-origin", cache: "no-store", headers: { Accept: "application/json" } });
-  }
-
-  function needSignIn() {
-    $("sign-in-again").hidden = false;
-    var error = new Error("signed out");
-    error.signedOut = true;
-    return error;
-  }
-
-  function fetchStatus() {
-    return getJSON(data.statusUrl).then(function (response) {
-      if (response.status === 401 || response.redirected) { throw needSignIn(); }
-      if (!response.ok) { throw new Error("status " + response.status); }
-      return response.json();
-    }).then(function (status) {
-      $("sign-in-again").hidden = true;
-      state.token = status.csrf_token;
-      state.serverCount = status.count;
-      state.paperNumbers = status.paper_numbers;
-      return remember();
-    });
-  }
-
-  // What the server holds of this event, kept on the device: a page reloaded offline (from the copy
-  // saved when it was first opened) still counts them and flags their paper numbers.
-  function remember() {
-    return Promise.all([queue.setMeta("count:" + eventId, state.serverCount),
-                        queue.setMeta("paper:" + eventId, state.paperNumbers)]);
-  }
-
-  function post(records, retried) {
-    return fetch(data.apiUrl, {
-      method: "POST", credentials: "same-origin", cache: "no-store",
-      headers: { "Content-Type": "application/json", Accept: "application/json", "X-CSRFToken": state.token },
-      body: JSON.stringify({ responses: records.map(window.ResponseQueue.item) })
-    }).then(function (response) {
-      if (response.status === 401) { throw needSignIn(); }
-      if (response.status === 400 && !retried) {  // a stale form token: get a fresh one, once
-        return fetchStatus().then(function () { return post(records, true); });
-      }
-      if (!response.ok) { throw new Error("sync " + response.status); }
-      return response.json().then(function (body) { return settle(records, body.results); });
-    });
-  }
-
-  // Remove what the server confirmed; keep and mark what it refused.
-  function settle(records, results) {
-    var byUuid = {};
-    records.forEach(function (r) { byUuid[r.uuid] = r; });
-    return Promise.all(results.map(function (result) {
-      var record = byUuid[result.uuid];
-      if (!record) { return null; }
-      if (result.status === "stored" || result.status === "duplicate") {
-        if (result.status === "stored" && record.event_id === eventId) { state.serverCount += 1; }
-        if (record.event_id === eventId && record.fields.paper_number) {  // taken now, though no longer queued
-          state.paperNumbers.push(record.fields.paper_number[0]);
-        }
-        return queue.remove(record.uuid);
-      }
-      record.state = result.status;
-      record.errors = result.errors || {};
-      return queue.update(record);
-    }));
-  }
-
-  function sync() {
-    if (state.syncing) {  // saved or asked for during a send: send again right after it
-      state.again = true;
-      return Promise.resolve();
-    }
-    state.syncing = true;
-    state.again = false;
-    return queue.all().then(function (records) {
-      var waiting = records.filter(function (r) { return r.state === "waiting"; });
-      return fetchStatus().then(function () {
-        var chain = Promise.resolve();
-        for (var start = 0; start < waiting.length; start += BATCH) {
-          chain = chain.then(post.bind(null, waiting.slice(start, start + BATCH), false));
-        }
-        return chain;
-      }).then(function () {
-        return Promise.all([queue.all(), remember()]);
-      }).then(function (results) {
-        var sent = waiting.map(function (r) { return r.uuid; });
-        var refused = results[0].some(function (r) { return r.state !== "waiting" && sent.indexOf(r.uuid) !== -1; });
-        if (waiting.length) { say(refused ? words.sentExcept : words.sent); }  // never "all sent" over a refusal
-        return queue.setMeta("lastSync", new Date().toISOString());
-      });
-    })["catch"](function (error) {
-      if (!error.signedOut) { say(navigator.onLine ? words.failed : words.offline); }
-    }).then(function () {
-      state.syncing = false;
-      return refresh();
-    }).then(function () {
-      if (state.again && $("sign-in-again").hidden && navigator.onLine) { return sync(); }
-    });
-  }
-
-  // --- export to files, for when this device might lose its storage -------------------
-  // The upload page takes at most data.maxBatch responses a file: a longer queue is saved in parts.
-  $("export-queue").addEventListener("click", function () {
-    queue.all().then(function (records) {
-      if (!records.length) { say(words.nothingToExport); return; }
-      var size = parseInt(data.maxBatch, 10) || records.length;
-      var parts = Math.ceil(records.length / size);
-      var exportedAt = new Date().toISOString();
-      var name = "chorus-" + data.campaign + "-waiting-" + exportedAt.slice(0, 19).replace(/:/g, "");
-      for (var part = 1; part <= parts; part += 1) {
-        saveFile(parts > 1 ? name + "-part-" + part + "-of-" + parts : name, {
-          format: "chorus-field-queue", version: 1, campaign: data.campaign, exported_at: exportedAt,
-          responses: records.slice((part - 1) * size, part * size).map(window.ResponseQueue.item) });
-      }
-      say(parts > 1 ? words.exportedFiles.replace("{count}", String(parts)) : words.exported);
-    });
-  });
-
-  function saveFile(name, body) {
-    var link = document.createElement("a");
-    link.href = URL.createObjectURL(new Blob([JSON.stringify(body, null, 1)], { type: "application/json" }));
-    link.download = name + ".json";
-    document.body.appendChild(link);
-    link.click();
-    document.body.removeChild(link);
-    setTimeout(function () { URL.revokeObjectURL(link.href); }, 10000);
-  }
-
+  $("export-queue").addEventListener("click", function () { sender.exportToFiles(); });
   $("send-now").addEventListener("click", sync);
   window.addEventListener("online", sync);
   window.addEventListener("offline", function () { say(words.offline); });

@@ -15,9 +15,17 @@ Trimming (optional): ``trim_ratio`` caps ``weight / mean(weight)``. After each s
 weights above the cap are set to it, and the next sweep re-rakes; the result is
 returned only when the margins are met *and* no weight exceeds the cap (both within
 ``tol``), otherwise :class:`ConvergenceError` (the cap may be too tight for the margins).
-Raking also stops early with that error when, at the rate the largest adjustment has
-shrunk over the last :data:`PROGRESS_WINDOW` sweeps, it could not reach ``tol`` within
-``max_iter`` (as with a cap the margins cannot meet): waiting would only delay the answer.
+Raking also stops early when, at the rate the largest adjustment has shrunk over the
+last :data:`PROGRESS_WINDOW` sweeps, it could not reach ``tol`` within ``max_iter`` (as
+with a cap the margins cannot meet): waiting would only delay the answer.
+
+Margins raking can only approach: some margins are met only in the limit, as a weight
+goes to zero (one respondent "not stated" on one variable but not on another whose
+"not stated" margin the others already fill), or not at all under a trimming cap. When
+raking stops early for want of progress, weights whose margins are within ``near_tol``
+(default :data:`NEAR_TOL`, 0.5%) are returned, and the result says how near they came
+(``max_margin_error``, ``summary()``); farther off, or with ``near_tol=None``, it is a
+:class:`ConvergenceError`, as is reaching ``max_iter``.
 
 Missing answers are raked as the category ``"not stated"``; see :mod:`analysis.margins`.
 
@@ -37,6 +45,9 @@ from analysis.margins import Margins, count_respondents, encode_data, normalize_
 
 DEFAULT_TOL = 1e-10
 DEFAULT_MAX_ITER = 10_000
+#: margins raking can only approach are accepted within this relative error (see the module's docstring):
+#: well inside the error of any survey, and of the population figures themselves
+NEAR_TOL = 0.005
 #: sweeps over which progress is measured to tell slow convergence from none
 PROGRESS_WINDOW = 100
 
@@ -56,7 +67,8 @@ class RakingResult:
     iterations : int
         Number of sweeps over the raking variables.
     max_margin_error : float
-        Largest relative margin error at the end (at most the tolerance).
+        Largest relative margin error at the end (at most the tolerance, or ``near_tol``
+        when raking could only approach the margins).
     max_weight_ratio : float
         Largest ``weight / mean(weight)``.
     effective_n : float
@@ -84,13 +96,16 @@ class RakingResult:
     total: float
     margins: Margins
     trim_ratio: float | None = None
+    #: whether the margins were met only to within ``near_tol``, not to the tolerance
+    near: bool = False
 
     def summary(self) -> str:
-        """One line for people: iterations, effective n, design effect."""
+        """One line for people: iterations, effective n, design effect (and how near the margins, when not met)."""
         trimmed = f", trimmed to {self.trim_ratio:g} x the mean" if self.trim_ratio else ""
+        near = f"; margins met to within {self.max_margin_error:.2%}, as near as raking came" if self.near else ""
         return (
             f"raked {self.n} respondents to {len(self.margins.variables)} variable(s) in "
-            f"{self.iterations} iteration(s){trimmed}; weights sum to {self.total:.6g}, "
+            f"{self.iterations} iteration(s){trimmed}{near}; weights sum to {self.total:.6g}, "
             f"largest weight {self.max_weight_ratio:.3g} x the mean; effective n {self.effective_n:.1f}, "
             f"design effect {self.design_effect:.3f}"
         )
@@ -151,9 +166,13 @@ def _margin_errors(group_codes, weights, counts, targets) -> tuple[float, str]:
     return worst, where
 
 
-def _not_converged(group_codes, weights, counts, targets, trim_ratio, iterations: int, max_iter: int) -> None:
-    """Raise the one-line ConvergenceError with the largest remaining margin error."""
+def _stopped_short(group_codes, weights, counts, targets, trim_ratio, iterations: int, max_iter: int,
+                   near_tol: float | None) -> float:
+    """The margin error of weights that stopped short of the tolerance, when within ``near_tol``;
+    otherwise raise the one-line ConvergenceError with the largest remaining margin error."""
     error, where = _margin_errors(group_codes, weights, counts, targets)
+    if near_tol is not None and error <= near_tol:
+        return error
     hint = Message(N_("; the trim ratio %(trim)g may be too tight for these margins"), trim=trim_ratio) \
         if trim_ratio else ""
     if iterations < max_iter:
@@ -175,6 +194,7 @@ def rake_to_margins(
     trim_ratio: float | None = None,
     tol: float = DEFAULT_TOL,
     max_iter: int = DEFAULT_MAX_ITER,
+    near_tol: float | None = NEAR_TOL,
 ) -> RakingResult:
     """Rake base weights to population margins on several variables at once.
 
@@ -196,6 +216,9 @@ def rake_to_margins(
         Largest relative margin error accepted.
     max_iter : int
         Largest number of sweeps over the variables.
+    near_tol : float or None
+        Largest relative margin error accepted when raking stops early, short of ``tol``
+        (margins it can only approach); None: ``tol`` or a ConvergenceError.
 
     Returns
     -------
@@ -208,12 +231,13 @@ def rake_to_margins(
         respondents, a missing answer without a ``not stated`` margin, bad targets
         or weights.
     ConvergenceError
-        The margins (and trimming cap) were not met within ``max_iter`` sweeps.
+        The margins (and trimming cap) were not met within ``max_iter`` sweeps, nor
+        approached to within ``near_tol``.
     """
     if trim_ratio is not None and not trim_ratio >= 1:
         raise InputError(f"the trim ratio caps weight / mean weight and must be at least 1, got {trim_ratio!r}")
-    if not tol > 0 or max_iter < 1:
-        raise InputError("the tolerance must be positive and the iteration limit at least 1")
+    if not tol > 0 or max_iter < 1 or (near_tol is not None and not near_tol >= 0):
+        raise InputError("the tolerances must be positive and the iteration limit at least 1")
     variables = list(margins.variables if isinstance(margins, Margins) else margins)
     n = count_respondents(data, variables)
     if not isinstance(margins, Margins) or total is not None:
@@ -223,7 +247,7 @@ def rake_to_margins(
     inverse, group_codes, weights, counts = _collapse(encode_data(data, margins), base)
     targets = {v: np.array(list(cats.values())) for v, cats in margins.targets.items()}
 
-    changes = []
+    changes, near = [], False
     for iteration in range(1, max_iter + 1):
         largest_change = 0.0
         for variable, target in targets.items():
@@ -246,9 +270,11 @@ def rake_to_margins(
         if iteration > PROGRESS_WINDOW:
             rate = (changes[-1] / changes[-1 - PROGRESS_WINDOW]) ** (1 / PROGRESS_WINDOW)
             if rate >= 1 or changes[-1] * rate ** (max_iter - iteration) > tol:
-                _not_converged(group_codes, weights, counts, targets, trim_ratio, iteration, max_iter)
+                error = _stopped_short(group_codes, weights, counts, targets, trim_ratio, iteration, max_iter, near_tol)
+                near = True
+                break
     else:
-        _not_converged(group_codes, weights, counts, targets, trim_ratio, max_iter, max_iter)
+        _stopped_short(group_codes, weights, counts, targets, trim_ratio, max_iter, max_iter, None)
     final = weights[inverse]
     effective_n = kish_effective_n(final)
     return RakingResult(
@@ -262,4 +288,5 @@ def rake_to_margins(
         total=float(final.sum()),
         margins=margins,
         trim_ratio=trim_ratio,
+        near=near,
     )

@@ -9,7 +9,7 @@ import pytest
 
 from analysis.errors import InputError
 from analysis.margins import NOT_STATED, normalize_margins
-from analysis.raking import ConvergenceError, kish_effective_n, rake_to_margins
+from analysis.raking import NEAR_TOL, ConvergenceError, kish_effective_n, rake_to_margins
 
 DATA_DIR = pathlib.Path(__file__).resolve().parent / "data"  # apiclus1.csv, copied with its licence note
 API_MARGINS = {"stype": {"E": 4421, "H": 755, "M": 1018}, "sch.wide": {"No": 1072, "Yes": 5122}}
@@ -187,3 +187,34 @@ def test_summary_reports_iterations_effective_n_and_design_effect(apiclus1):
     summary = rake_to_margins(data, API_MARGINS, [float(row["pw"]) for row in apiclus1]).summary()
     assert "iteration" in summary and "effective n" in summary and "design effect" in summary
     assert "\n" not in summary
+
+
+
+#: the demo campaign after one more resident (no ZIP code, language Spanish): (place, language) -> respondents
+NEARLY_MET = {("98103", "ar"): 2, ("98103", "en"): 25, ("98103", "es"): 13, ("98103", "ht"): 1, ("98103", "tl"): 1,
+              ("98103", "vi"): 7, ("98103", "zh"): 5, ("98108", "ar"): 4, ("98108", "en"): 29, ("98108", "es"): 16,
+              ("98108", "ht"): 1, ("98108", "ko"): 1, ("98108", "tl"): 1, ("98108", "vi"): 3, ("98108", "zh"): 3,
+              ("98118", "ar"): 3, ("98118", "en"): 32, ("98118", "es"): 13, ("98118", "ht"): 2, ("98118", "ko"): 3,
+              ("98118", "vi"): 5, ("98122", "ar"): 1, ("98122", "en"): 23, ("98122", "es"): 11, ("98122", "ht"): 2,
+              ("98122", "tl"): 2, ("98122", "vi"): 3, ("98122", "zh"): 1, ("98144", "ar"): 3, ("98144", "en"): 24,
+              ("98144", "es"): 10, ("98144", "ko"): 2, ("98144", "tl"): 1, ("98144", "vi"): 2, ("98144", "zh"): 3,
+              (None, None): 43, (None, "es"): 1}
+NEARLY_MET_MARGINS = {
+    "place": {"98118": 0.23, "98108": 0.17, "98144": 0.17, "98122": 0.13, "98103": 0.15, "not stated": 0.15},
+    "primary_language": {"en": 0.4, "es": 0.17, "vi": 0.08, "zh": 0.06, "ko": 0.03, "ar": 0.03, "tl": 0.05, "ht": 0.03,
+                         "not stated": 0.15},
+}
+
+
+def test_margins_raking_can_only_approach_are_accepted_once_near_and_the_result_says_how_near():
+    """One resident left the ZIP code out but gave a language: both "not stated" margins can be met only
+    as that resident's weight goes to zero, which raking approaches ever more slowly. Within NEAR_TOL
+    (0.5%) the weights are used, saying how near they came, rather than thrown away with every margin."""
+    pairs = [pair for pair, count in NEARLY_MET.items() for _ in range(count)]
+    data = {"place": [place for place, _ in pairs], "primary_language": [language for _, language in pairs]}
+    result = rake_to_margins(data, NEARLY_MET_MARGINS, trim_ratio=5)
+    assert 1e-10 < result.max_margin_error <= NEAR_TOL
+    assert result.max_weight_ratio <= 5 * (1 + 1e-9)
+    assert f"margins met to within {result.max_margin_error:.2%}" in result.summary()
+    with pytest.raises(ConvergenceError, match="not converging"):  # asked to meet the tolerance or fail
+        rake_to_margins(data, NEARLY_MET_MARGINS, trim_ratio=5, near_tol=None)

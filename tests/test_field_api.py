@@ -165,6 +165,15 @@ def test_an_expired_session_gets_401_json_and_nothing_is_stored(client, world):
     assert statuses(sync(client, world, {"responses": queued})) == ["stored", "stored"]
 
 
+def test_the_sync_api_answers_a_signed_out_client_with_json_whatever_it_accepts(client, world):
+    """A script or an older entry screen that sends no Accept header is an API client all the same:
+    a 401 it can act on, saying what happened, not a redirect to a sign-in page it cannot read."""
+    response = client.post(api_url(world), json={"responses": [item(world)]}, headers={"X-CSRFToken": "x"})
+    assert response.status_code == 401 and response.is_json
+    assert response.get_json()["error"] == "You are signed out. Please sign in again."
+    assert stored_count() == 0
+
+
 def test_a_stale_form_token_is_refused_without_storing(worker_client, world):
     response = worker_client.post(api_url(world), json={"responses": [item(world)]},
                                   headers={"Accept": "application/json", "X-CSRFToken": "stale"})

@@ -20,9 +20,13 @@ log = logging.getLogger(__name__)
 T = TypeVar("T")
 
 
+#: endpoints that answer only JSON (the field sync API): their errors are JSON whatever the client accepts
+JSON_ENDPOINTS = frozenset({"field.sync_responses"})
+
+
 def wants_json() -> bool:
     """True for API clients (the sync API and anything asking for JSON first)."""
-    if request.path.startswith("/api/"):
+    if request.endpoint in JSON_ENDPOINTS:
         return True
     best = request.accept_mimetypes.best_match(["text/html", "application/json"])
     return best == "application/json" and request.accept_mimetypes[best] > request.accept_mimetypes["text/html"]
@@ -52,8 +56,10 @@ def handle_http_error(error: HTTPException):
             return error_page(429, _("Too many tries"), _("Too many tries. Please wait a minute and try again."))
         wait = format_timedelta(dt.timedelta(seconds=window), threshold=1)  # "1 hour", in the reader's language
         return error_page(429, _("Too many tries"), _("Too many tries. Please wait %(wait)s and try again.", wait=wait))
-    if status in (401, 403):
-        return error_page(status, _("Not allowed"), _("You do not have access to this page."))
+    if status == 401:  # only API clients get it (pages send the signed-out to the sign-in page)
+        return error_page(401, _("Not allowed"), _("You are signed out. Please sign in again."))
+    if status == 403:
+        return error_page(403, _("Not allowed"), _("You do not have access to this page."))
     if status >= 500:
         return handle_server_error(error)
     return error_page(status, _("Something is not right"), _("We could not use what was sent. Please go back and try again."))

@@ -484,3 +484,108 @@ def test_heatmap_values_are_written_as_the_readers_language_writes_numbers(clien
     heat = heat[:heat.index("</svg>")]
     cells = re.findall(r'text-anchor="middle" font-weight="\w+">([^<]+)</text>', heat)
     assert cells and all(re.fullmatch(r"\d,\d", cell) for cell in cells), cells  # 4,2 as the table beside it
+
+
+# --- read on a phone: weeks, the brief's sentences, the downloads ----------------------------------------------
+
+
+def week_rows(html: str) -> list[tuple[str, str]]:
+    table = html.split('id="counts-week"', 1)[1].split("</table>", 1)[0]
+    return re.findall(r'<th scope="row" class="date">([^<]+)</th><td>([^<]+)</td>', table)
+
+
+def test_weeks_are_dated_as_the_reader_writes_dates_and_a_week_nobody_answered_counts_zero(client, campaign, lead):
+    import datetime as dt
+
+    from babel.dates import format_date
+
+    now = dt.datetime.now(dt.timezone.utc)
+    for _ in range(2):  # two weeks before the thirty of this week, and none in the week between
+        make_priority_response(campaign, {"housing": 3}, created_at=now - dt.timedelta(days=14))
+    run_now(campaign, n_bootstrap=0)
+    html = client.get("/coalition/north/summary?lang=es").get_data(as_text=True)
+    monday = now.date() - dt.timedelta(days=now.weekday())
+    mondays = [monday - dt.timedelta(weeks=n) for n in (2, 1, 0)]
+    assert week_rows(html) == [(format_date(day, "medium", locale="es_US"), n)
+                               for day, n in zip(mondays, ("2", "0", "30"))]  # "16 nov 2026", not "2026-11-16"
+
+
+def test_a_week_not_over_when_the_summary_was_computed_is_said_to_be_so(client, campaign, lead):
+    import datetime as dt
+
+    from babel.dates import format_date
+
+    run_now(campaign, n_bootstrap=0)  # every response is from this week, which is not over
+    html = client.get("/coalition/north/summary").get_data(as_text=True)
+    today = dt.datetime.now(dt.timezone.utc).date()
+    monday = format_date(today - dt.timedelta(days=today.weekday()), "medium", locale="en")
+    assert f"The week of {monday} was not over when the summary was computed" in html
+
+
+def test_a_finished_week_is_not_said_to_be_unfinished():
+    import datetime as dt
+    from types import SimpleNamespace
+
+    from webapp.coalition.summary_charts import unfinished_week
+
+    counts = {"week": {"2026-11-23": 5, "2026-11-30": 3}}
+    sunday_night = dt.datetime(2026, 12, 6, 23, 0, tzinfo=dt.timezone.utc)
+    monday_after = dt.datetime(2026, 12, 7, 0, 30, tzinfo=dt.timezone.utc)
+    assert unfinished_week(SimpleNamespace(counts=counts, as_of=sunday_night)) == dt.date(2026, 11, 30)
+    assert unfinished_week(SimpleNamespace(counts=counts, as_of=monday_after)) is None
+    assert unfinished_week(SimpleNamespace(counts={"week": {}}, as_of=monday_after)) is None
+
+
+def test_the_briefs_way_back_to_the_summary_stands_on_its_own_line(client, campaign, lead):
+    run_now(campaign, n_bootstrap=0)
+    header = client.get("/coalition/north/brief").get_data(as_text=True).split('class="brief-header"', 1)[1]
+    back = re.search(r'<p class="no-print brief-back"><a class="button-link" href="[^"]+">Back to the summary</a></p>',
+                     header)
+    assert back, "a link on its own line, 44 px high, not a word in the sentence about printing"
+
+
+def test_a_quote_in_the_brief_is_in_its_language_and_the_name_of_that_language_in_the_readers(client, campaign, lead):
+    for n in range(40):  # enough written answers for themes
+        make_priority_response(campaign, {"housing": 4}, answers={"barrier": (f"El alquiler sube {n} veces", "es")},
+                               language="es", commit=False)
+    db.session.commit()
+    run_now(campaign, n_bootstrap=0)
+    themes = client.get("/coalition/north/brief").get_data(as_text=True).split('class="brief-themes"', 1)[1]
+    quote = re.search(r'<blockquote><bdi lang="es">“El alquiler sube \d+ veces”</bdi> '
+                      r'<span class="hint">— Spanish</span></blockquote>', themes)
+    assert quote, themes[:2000]
+
+
+@pytest.fixture
+def chinese(tmp_path, app_with, campaign):
+    """An app reading a Chinese catalog that has the brief's and the downloads' sentences, and a lead signed in."""
+    from tests.catalog_helpers import made_catalog
+    from tests.conftest import AuthActions
+
+    messages = {
+        ("%(num)s response: %(languages)s. %(channels)s.", "%(num)s responses: %(languages)s. %(channels)s."):
+            ("%(num)s 份回答：%(languages)s。%(channels)s。",),
+        "Heard less than their share of the community: %(groups)s.": "声音少于其在社区中所占比例的群体：%(groups)s。",
+        "%(answer)s (%(question)s)": "%(answer)s（%(question)s）",
+        "%(table)s (CSV)": "%(table)s（CSV）",
+    }
+    with made_catalog(tmp_path, "zh_Hans", messages) as folder:
+        client = app_with(BABEL_TRANSLATION_DIRECTORIES=str(folder)).test_client()
+        AuthActions(client).login_as(make_user("lead@example.org", "lead", campaigns=[campaign]))
+        yield client
+
+
+def test_the_brief_says_who_was_heard_in_sentences_the_readers_language_punctuates(chinese, campaign):
+    from webapp.services.analysis_runs import save_analysis_settings
+
+    save_analysis_settings(campaign, "variable,category,target\nincome_band,under_25k,0.5\nincome_band,100k_plus,0.5\n",
+                           "", None, actor=None)  # low-income residents are heard less than their share
+    run_now(campaign, n_bootstrap=0)
+    heard = chinese.get("/coalition/north/brief?lang=zh").get_data(as_text=True).split('class="brief-heard"', 1)[1]
+    assert re.search(r"<p>30 份回答：[^<.]+。[^<.]+。</p>", heard), heard  # not "30 responses: …. …."
+    assert re.search(r"<p>声音少于其在社区中所占比例的群体：[^<]+（[^<]+）。</p>", heard), heard
+
+
+def test_the_download_links_are_punctuated_as_the_readers_language_does(chinese):
+    html = chinese.get("/coalition/north/exports?lang=zh").get_data(as_text=True)
+    assert re.search(r"download>[^<]+（CSV）</a>", html) and " (CSV)</a>" not in html

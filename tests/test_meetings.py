@@ -340,6 +340,29 @@ def test_lowest_items_are_highlighted_on_the_meeting_page(client, lead, campaign
     assert [name.strip() for name in lowest] == ["Decisions", "Organization"]
 
 
+def test_the_meeting_page_says_above_the_results_that_the_columns_1_to_5_count_people(client, lead, campaign):
+    meeting = meeting_of(campaign)
+    for _ in range(3):
+        evaluate(meeting)
+    html = client.get(f"/coalition/north/meetings/{meeting.id}").get_data(as_text=True)
+    about = ("<p class=\"hint\" id=\"results-about\">Each question's average, how many answered, "
+             "and how many chose each score</p>")
+    assert about in html  # shown, not a hidden caption: "1 … 5" read alone look like scores
+    assert html.index(about) < html.index('<table class="data-table results-table" aria-labelledby="results-about">')
+
+
+def test_a_place_and_a_facilitator_in_latin_letters_keep_their_order_on_an_arabic_page(client, lead, campaign):
+    meeting = meeting_of(campaign, place="Room 2, Library", facilitator="Dr. Sam Lee")
+    html = client.get(f"/coalition/north/meetings/{meeting.id}?lang=ar").get_data(as_text=True)
+    assert "<bdi>Room 2, Library</bdi>" in html and "<bdi>Dr. Sam Lee</bdi>" in html
+
+
+def test_each_meeting_in_the_list_is_named_by_its_row_header(client, lead, campaign):
+    meeting = meeting_of(campaign, title="Planning retreat")
+    html = client.get("/coalition/north/meetings").get_data(as_text=True)
+    assert f'<th scope="row"><a href="/coalition/north/meetings/{meeting.id}">Planning retreat</a></th>' in html
+
+
 def test_results_are_withheld_below_three_evaluations_everywhere(client, lead, campaign):
     meeting = meeting_of(campaign, title="Small meeting")
     for goals in (1, 5):

@@ -35,11 +35,11 @@ def test_a_language_typed_in_other_languages_shows_on_the_card_without_a_ticked_
     add_member(campaign, directory_consent=True, name="Wang Xiaoming", other_languages="粤语, Somali")
     card = directory_card(client, "Somali")  # the search finds the member by it ...
     assert "Wang Xiaoming" in card
-    assert "<dt>Languages</dt><dd>粤语, Somali</dd>" in card  # ... and the card says why
+    assert "<dt>Languages</dt><dd><bdi>粤语, Somali</bdi></dd>" in card  # ... and the card says why
 
 
 def test_a_language_the_member_interprets_shows_on_the_card_as_the_languages_table_counts_it(client, lead, campaign):
     add_member(campaign, directory_consent=True, name="Ana Ruiz", other_languages="Mixteco",
                choices={"skill": ["translation"], "language": ["es"], "translation_language": ["vi"]})
     card = directory_card(client, "Ana")
-    assert "<dt>Languages</dt><dd>Spanish, Vietnamese, Mixteco</dd>" in card
+    assert "<dt>Languages</dt><dd>Spanish, Vietnamese, <bdi>Mixteco</bdi></dd>" in card

@@ -178,7 +178,7 @@ def test_members_page_shows_counts_gaps_pyramid_and_flags(client, lead):
     assert response.status_code == 200
     html = response.get_data(as_text=True)
     assert "4 members answered." in html and "2 agreed to be listed by name." in html
-    assert "Ana Ruiz (Eastside Clinic), Bo Li, 1 not listed" in html
+    assert "<bdi>Ana Ruiz (Eastside Clinic)</bdi>, <bdi>Bo Li</bdi>, 1 not listed" in html
     assert html.count('class="is-flagged"') == 2
     assert "No member speaks Vietnamese, the language of 15% of residents’ answers." in html or \
         "No member speaks Vietnamese, the language of 15% of residents' answers." in html
@@ -204,6 +204,49 @@ def test_directory_search_on_the_page(client, lead):
     assert "Bo Li" in directory and "Ana Ruiz" not in directory
     assert 'value="zh"' in html and "1 listed member matches." in html
     assert 'action="/coalition/north/members#directory-title"' in html  # results open in view, not at the page's top
+
+
+def test_a_search_that_finds_no_one_says_so_once(client, lead):
+    html = client.get("/coalition/north/members?q=nobody").get_data(as_text=True)
+    assert '<p role="status">No listed member matches.</p>' in html
+    assert html.count("No listed member matches.") == 1 and "0 listed members match." not in html
+
+
+def test_members_named_in_another_script_keep_their_order_on_an_arabic_page(client, lead):
+    html = client.get("/coalition/north/members?lang=ar").get_data(as_text=True)
+    skills = html.split('id="skills"', 1)[1].split("</table>", 1)[0]
+    assert "<bdi>Ana Ruiz (Eastside Clinic)</bdi>" in skills and "<bdi>Bo Li</bdi>" in skills
+    languages = html.split('id="languages"', 1)[1].split("</table>", 1)[0]
+    assert '<td class="who"><bdi>Ana Ruiz (Eastside Clinic)</bdi>' in languages
+
+
+def test_a_members_skills_are_listed_without_an_and_that_would_run_into_their_names(client, lead):
+    directory = client.get("/coalition/north/members").get_data(as_text=True).split('id="directory"', 1)[1]
+    assert "<dd>Facilitating meetings, Grant writing and fundraising</dd>" in directory  # no "… and Grant writing"
+    assert "<dd>English, Spanish</dd>" in directory
+
+
+def test_the_column_of_names_is_not_headed_with_the_audit_logs_who(client, lead):
+    """"Who" is the audit log's "who did it" (Chinese 操作人, the operator); here it is which members."""
+    html = client.get("/coalition/north/members").get_data(as_text=True)
+    assert html.count('<th scope="col">Which members</th>') == 3 and '<th scope="col">Who</th>' not in html
+
+
+@pytest.fixture
+def arabic(tmp_path, app_with, campaign):
+    """An app reading an Arabic catalog with the list comma, and a lead signed in."""
+    from tests.catalog_helpers import made_catalog
+    from tests.conftest import AuthActions
+
+    with made_catalog(tmp_path, "ar", {"%(items)s, %(item)s": "%(items)s، %(item)s"}) as folder:
+        client = app_with(BABEL_TRANSLATION_DIRECTORIES=str(folder)).test_client()
+        AuthActions(client).login_as(make_user("lead@example.org", "lead", campaigns=[campaign]))
+        yield client
+
+
+def test_names_are_separated_with_the_readers_list_comma(arabic):
+    html = arabic.get("/coalition/north/members?lang=ar").get_data(as_text=True)
+    assert "<bdi>Ana Ruiz (Eastside Clinic)</bdi>، <bdi>Bo Li</bdi>، 1 not listed" in html
 
 
 def test_members_csv_round_trips(client, lead, campaign):

@@ -16,6 +16,7 @@ from tests.browser.conftest import (
     horizontal_overflow,
     sign_in,
 )
+from tests.browser.test_members_meetings_browser import narrow_table_cells
 from tests.conftest import make_app
 from webapp.extensions import db
 
@@ -126,3 +127,27 @@ def test_a_refused_settings_form_takes_focus_to_its_error_summary_without_a_scri
     lead_page.locator("#analysis-settings button[type=submit]").click()
     lead_page.locator("#error-summary").wait_for()
     assert lead_page.evaluate("document.activeElement.id") == "error-summary"  # staff pages load no script
+
+
+@pytest.fixture
+def lead_phone(browser, summary_server):
+    context = browser.new_context(viewport=PHONE, device_scale_factor=2, is_mobile=True, has_touch=True)
+    page = context.new_page()
+    sign_in(page, summary_server, LEAD)
+    yield page
+    context.close()
+
+
+def test_the_summarys_tables_in_chinese_on_a_small_phone_scroll_rather_than_stand_one_character_a_line(
+        summary_server, lead_phone, artifacts):
+    lead_phone.goto(f"{summary_server.url}/coalition/demo/summary?lang=zh")
+    lead_phone.eval_on_selector_all("details.chart-data", "ds => ds.forEach(d => d.open = true)")
+    lead_phone.screenshot(path=str(artifacts / "dashboard-summary-zh-360.png"), full_page=True)
+    assert narrow_table_cells(lead_phone) == []
+    assert horizontal_overflow(lead_phone) == 0
+
+
+def test_the_briefs_way_back_to_the_summary_is_a_44_px_target_on_a_phone(summary_server, lead_phone):
+    lead_phone.goto(f"{summary_server.url}/coalition/demo/brief")
+    back = lead_phone.get_by_role("link", name="Back to the summary").bounding_box()
+    assert back["height"] >= 44

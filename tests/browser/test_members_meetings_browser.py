@@ -210,3 +210,50 @@ def test_a_link_standing_on_its_own_is_a_44_px_target(live_server, lead_context,
               .filter(([, h]) => h < 44)""")
     page.close()
     assert too_small == []  # a link inside a sentence may be smaller (WCAG 2.5.8's exception)
+
+
+def narrow_table_cells(page) -> list:
+    """Cells of the page's scrolling tables with room for fewer than three characters of their own font
+    (Chinese, which may break between any two characters, stood one character a line in a squeezed table)."""
+    return page.evaluate(
+        """() => Array.from(document.querySelectorAll('.table-wrap > .data-table th, .table-wrap > .data-table td'))
+              .filter(cell => cell.offsetParent !== null)
+              .map(cell => {
+                  const style = getComputedStyle(cell);
+                  const room = cell.getBoundingClientRect().width - parseFloat(style.paddingLeft)
+                      - parseFloat(style.paddingRight);
+                  return [cell.textContent.trim().slice(0, 24), Math.round(room / parseFloat(style.fontSize) * 10) / 10];
+              })
+              .filter(([, characters]) => characters < 2.9)""")
+
+
+@pytest.fixture(scope="module")
+def listed_members(live_server):
+    """Members listed by name, with long names and organisations, who bring skills and speak languages."""
+    from webapp.services.members import MemberSubmission, store_member_assessment
+
+    with live_server.app.app_context():
+        campaign = db.session.scalar(select(Campaign).where(Campaign.slug == "demo"))
+        for name, organisation in (("Nguyễn Văn An", "Vietnamese Health Board"),
+                                   ("Fatima Al-Sayed", "Eastside Mosque Outreach"),
+                                   ("Jordan Smith", "King County Public Health — Community Health Services")):
+            store_member_assessment(campaign, MemberSubmission(
+                uuid.uuid4(), "en", sector="public_health", involvement="active", directory_consent=True, name=name,
+                organisation=organisation, choices={"skill": ["facilitation", "translation"], "language": ["en", "vi"]}))
+        db.session.remove()
+
+
+@pytest.mark.parametrize("path", ["/coalition/demo/members", "/coalition/demo/meetings",
+                                  "/coalition/demo/meetings/{id}"])
+def test_tables_in_chinese_on_a_small_phone_scroll_rather_than_stand_one_character_a_line(
+        live_server, lead_context, meeting, listed_members, path, artifacts):
+    page = lead_context.new_page()
+    try:
+        page.set_viewport_size({"width": 360, "height": 740})
+        page.goto(live_server.url + path.format(id=meeting["id"]) + "?lang=zh")
+        page.screenshot(path=artifacts / f"lead-zh-360{path.replace('/', '-').format(id='meeting')}.png",
+                        full_page=True)
+        assert narrow_table_cells(page) == []
+        assert horizontal_overflow(page) == 0  # a wide table scrolls in its own box, not the page
+    finally:
+        page.close()

@@ -8,6 +8,7 @@ from flask_login import current_user
 from webapp.access import CAMPAIGN_LEAD, allow, current_campaign
 from webapp.charts import bar_chart
 from webapp.coalition import bp
+from webapp.coalition.lists import names_list, separated
 from webapp.extensions import db
 from webapp.forms.members import COMPETENCY_SCALE, language_name, option_label
 from webapp.i18n import right_to_left
@@ -48,6 +49,7 @@ def members(slug: str):
         pyramid=pyramid, label=option_label, language_name=language_name,
         answer_groups=group_answers_by_theme(summary.answers), flag_share=float(RESIDENT_LANGUAGE_FLAG_SHARE),
         levels=[(choice.value, str(choice.label)) for choice in COMPETENCY_SCALE], one_decimal=one_decimal,
+        names_list=names_list, separated=separated,
     )
 
 

@@ -7,6 +7,7 @@ from flask_login import current_user
 
 from webapp.access import CAMPAIGN_LEAD, allow, current_campaign
 from webapp.coalition import bp
+from webapp.coalition.lists import markup_list
 from webapp.coalition.summary_charts import category_name, lens_criteria, summary_charts, variable_name
 from webapp.extensions import db
 from webapp.forms.analysis import AnalysisSettingsForm
@@ -50,7 +51,7 @@ def _summary_context(campaign):
         "failed_error": failed and translated_message(message_from_stored(failed.error_message)
                                                       if failed.error_message else UNEXPECTED),
         "emphasis_values": EMPHASIS_VALUES, "one_decimal": one_decimal, "language_name": language_name,
-        "category_name": category_name, "variable_name": variable_name,
+        "category_name": category_name, "variable_name": variable_name, "markup_list": markup_list,
         "channel_names": {"web": _("Online"), "field": _("Entered by outreach workers"), "paper": _("Paper forms")},
     }
 

@@ -156,14 +156,35 @@ def representation_charts(summary: Summary) -> list[tuple[str, object]]:
     return charts
 
 
-def weeks_chart(summary: Summary):
-    """Responses per week, oldest first."""
+def response_weeks(summary: Summary) -> list[tuple[dt.date, int]]:
+    """Responses per week (its Monday), oldest first, with the weeks nobody answered in between as 0: left out,
+    a quiet week would not show, and the line would join the weeks either side of it as if they were next."""
+    counts = {dt.date.fromisoformat(week): n for week, n in summary.counts["week"].items()}
+    if not counts:
+        return []
+    first, last = min(counts), max(counts)
+    return [(first + dt.timedelta(weeks=i), counts.get(first + dt.timedelta(weeks=i), 0))
+            for i in range((last - first).days // 7 + 1)]
+
+
+def unfinished_week(summary: Summary) -> dt.date | None:
+    """The last week's Monday when that week was not over as the summary was computed (its count is lower only
+    for that), else None."""
     weeks = summary.counts["week"]
     if not weeks:
         return None
+    monday = dt.date.fromisoformat(max(weeks))
+    return monday if summary.as_of.date() < monday + dt.timedelta(days=7) else None
+
+
+def weeks_chart(summary: Summary):
+    """Responses per week, oldest first."""
+    weeks = response_weeks(summary)
+    if not weeks:
+        return None
     locale = get_locale()  # day and month in the reader's order ("Oct 19", "10월 19일", "19 أكتوبر")
-    labels = [format_skeleton("MMMd", dt.date.fromisoformat(week), locale=locale) for week in weeks]
-    values = [float(n) for n in weeks.values()]
+    labels = [format_skeleton("MMMd", monday, locale=locale) for monday, _n in weeks]
+    values = [float(n) for _monday, n in weeks]
     top = max(values)
     step = max(1, int(top // 4) or 1)
     return line_chart([(_("Responses"), values)], labels, _("Responses per week"), 0, max(top, 1) * 1.1,
@@ -176,5 +197,6 @@ def summary_charts(summary: Summary) -> dict:
     return {
         "needs": needs_chart(summary), "heatmaps": heatmaps(summary),
         "representation": representation_charts(summary), "weeks": weeks_chart(summary),
+        "response_weeks": response_weeks(summary), "unfinished_week": unfinished_week(summary),
         "category_name": category_name, "variable_name": variable_name,
     }

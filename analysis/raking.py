@@ -166,6 +166,22 @@ def _margin_errors(group_codes, weights, counts, targets) -> tuple[float, str]:
     return worst, where
 
 
+#: passes of capping that look for the cap that holds after capping lowers the mean
+CAP_PASSES = 200
+
+
+def _within_cap(weights: np.ndarray, counts: np.ndarray, trim_ratio: float, n: int) -> np.ndarray:
+    """``weights`` capped at ``trim_ratio`` times their mean after capping: capping lowers the mean,
+    and so the cap, which is capped again until it holds (each pass lowers it less)."""
+    cap = trim_ratio * np.dot(weights, counts) / n
+    for _ in range(CAP_PASSES):
+        lowered = trim_ratio * np.dot(np.minimum(weights, cap), counts) / n
+        if lowered >= cap * (1 - 1e-12):
+            break
+        cap = lowered
+    return np.minimum(weights, cap)
+
+
 def _stopped_short(group_codes, weights, counts, targets, trim_ratio, iterations: int, max_iter: int,
                    near_tol: float | None) -> float:
     """The margin error of weights that stopped short of the tolerance, when within ``near_tol``;
@@ -270,7 +286,11 @@ def rake_to_margins(
         if iteration > PROGRESS_WINDOW:
             rate = (changes[-1] / changes[-1 - PROGRESS_WINDOW]) ** (1 / PROGRESS_WINDOW)
             if rate >= 1 or changes[-1] * rate ** (max_iter - iteration) > tol:
-                error = _stopped_short(group_codes, weights, counts, targets, trim_ratio, iteration, max_iter, near_tol)
+                if trim_ratio is not None:  # near margins are accepted only with the cap itself kept
+                    weights = _within_cap(weights, counts, trim_ratio, n)
+                    kept = np.max(weights) <= trim_ratio * np.dot(weights, counts) / n * (1 + 1e-9)
+                error = _stopped_short(group_codes, weights, counts, targets, trim_ratio, iteration, max_iter,
+                                       near_tol if trim_ratio is None or kept else None)
                 near = True
                 break
     else:

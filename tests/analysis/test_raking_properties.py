@@ -2,10 +2,10 @@
 from __future__ import annotations
 
 import numpy as np
-from hypothesis import HealthCheck, event, given, settings
+from hypothesis import HealthCheck, event, example, given, settings
 from hypothesis import strategies as st
 
-from analysis.raking import ConvergenceError, rake_to_margins
+from analysis.raking import NEAR_TOL, ConvergenceError, rake_to_margins
 
 SETTINGS = settings(max_examples=120, deadline=None, suppress_health_check=[HealthCheck.too_slow])
 # Small random problems can sit close to the edge of feasibility, where IPF converges
@@ -78,8 +78,19 @@ def test_grouped_fitting_equals_textbook_ipf(problem):
     np.testing.assert_allclose(result.weights, naive_ipf(data, margins, base), rtol=1e-7)
 
 
+#: found by this test: a cap that lets raking only approach the margins (0.42% off), where the capping of the
+#: last sweep, lowering the mean, had left the largest weight above the cap
+CAP_AND_NEAR_MARGINS = (
+    {"v0": ["c2", "c1", "c1", "c0", "c1", "c0", "c0", "c2", "c0", "c0", "c2", "c1", "c1", "c1", "c1", "c2", "c2",
+            "c0", "c2", "c0", "c1", "c1"]},
+    {"v0": {"c0": 15.322998605080745, "c1": 16.443233194639546, "c2": 8.156780261296063}},
+    None,
+)
+
+
 @SETTINGS
 @given(feasible_problems(), st.floats(min_value=1.2, max_value=6.0))
+@example(CAP_AND_NEAR_MARGINS, 1.203125)
 def test_trimming_bounds_hold_or_raking_says_it_cannot(problem, ratio):
     data, margins, base = problem
     try:
@@ -88,12 +99,12 @@ def test_trimming_bounds_hold_or_raking_says_it_cannot(problem, ratio):
         assert "\n" not in str(error)
         event("trim infeasible: clear error")
         return
-    event("trim met")
+    event("trim met" if not result.near else "trim met, margins only approached")
     assert result.weights.max() / result.weights.mean() <= ratio * (1 + 1e-9)
     totals = weighted_totals(data, result.weights)
     for variable, targets in margins.items():
         for category, target in targets.items():
-            assert abs(totals[variable][category] / target - 1) <= 1e-9
+            assert abs(totals[variable][category] / target - 1) <= (NEAR_TOL if result.near else 1e-9)
 
 
 @SETTINGS

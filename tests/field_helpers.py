@@ -50,6 +50,11 @@ def item(world: FieldWorld, importance: int = 4, client_uuid: str | None = None,
             "created_at": "2026-11-21T15:04:00Z", "fields": {k: v for k, v in values.items() if v is not None}}
 
 
+def statuses(response) -> list[str]:
+    """The per-item statuses of a sync API answer, in order."""
+    return [result["status"] for result in response.get_json()["results"]]
+
+
 def status_url(world: FieldWorld) -> str:
     return f"/field/{world.campaign.slug}/events/{world.event.id}/status"
 

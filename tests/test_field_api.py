@@ -7,7 +7,7 @@ import pytest
 from sqlalchemy import select
 
 from tests.conftest import AuthActions
-from tests.field_helpers import api_url, csrf_token, item, make_field_world, stored_count, sync
+from tests.field_helpers import api_url, csrf_token, item, make_field_world, statuses, stored_count, sync
 from webapp.extensions import db
 from webapp.models import Response
 
@@ -21,10 +21,6 @@ def world(app):
 def worker_client(client, world):
     AuthActions(client).login_as(world.worker)
     return client
-
-
-def statuses(response) -> list[str]:
-    return [result["status"] for result in response.get_json()["results"]]
 
 
 def test_a_batch_is_stored_with_the_event_the_worker_and_the_language(worker_client, world):

@@ -11,7 +11,7 @@ import pytest
 from sqlalchemy import select
 
 from tests.conftest import AuthActions
-from tests.field_helpers import csrf_token, item, make_field_world, stored_count, sync
+from tests.field_helpers import csrf_token, item, make_field_world, statuses, stored_count, sync
 from webapp.extensions import db
 from webapp.models import Rating, Response
 from webapp.services.needs import retire_need
@@ -27,10 +27,6 @@ def world(app):
 def worker_client(client, world):
     AuthActions(client).login_as(world.worker)
     return client
-
-
-def statuses(response) -> list[str]:
-    return [result["status"] for result in response.get_json()["results"]]
 
 
 def retire(world, key: str):

@@ -568,6 +568,9 @@ def chinese(tmp_path, app_with, campaign):
         "Heard less than their share of the community: %(groups)s.": "声音少于其在社区中所占比例的群体：%(groups)s。",
         "%(answer)s (%(question)s)": "%(answer)s（%(question)s）",
         "%(table)s (CSV)": "%(table)s（CSV）",
+        "%(question)s: %(answer)s — %(short)s (%(shares)s)": "%(question)s：%(answer)s——%(short)s（%(shares)s）",
+        "(%(note)s)": "（%(note)s）",
+        "no longer asked": "不再询问",
     }
     with made_catalog(tmp_path, "zh_Hans", messages) as folder:
         client = app_with(BABEL_TRANSLATION_DIRECTORIES=str(folder)).test_client()
@@ -589,3 +592,17 @@ def test_the_brief_says_who_was_heard_in_sentences_the_readers_language_punctuat
 def test_the_download_links_are_punctuated_as_the_readers_language_does(chinese):
     html = chinese.get("/coalition/north/exports?lang=zh").get_data(as_text=True)
     assert re.search(r"download>[^<]+（CSV）</a>", html) and " (CSV)</a>" not in html
+
+
+def test_who_to_reach_and_the_briefs_notes_are_punctuated_as_the_readers_language_does(chinese, campaign):
+    from webapp.services.analysis_runs import save_analysis_settings
+    from webapp.services.needs import retire_need
+
+    save_analysis_settings(campaign, "variable,category,target\nincome_band,under_25k,0.5\nincome_band,100k_plus,0.5\n",
+                           "", None, actor=None)  # low-income residents are heard less than their share
+    retire_need(campaign, next(need for need in campaign.needs if need.key == "housing"), actor=None)
+    run_now(campaign, n_bootstrap=0)
+    reach = chinese.get("/coalition/north/summary?lang=zh").get_data(as_text=True).split('class="under-represented"', 1)[1]
+    assert re.search(r"<li>[^<：]+：<strong>[^<]+</strong>——[^<]+（[^<]+）</li>", reach), reach[:1500]
+    top = chinese.get("/coalition/north/brief?lang=zh").get_data(as_text=True).split('class="brief-top"', 1)[1]
+    assert "<strong>" in top and "（不再询问）" in top and "(不再询问)" not in top, top[:1500]

@@ -67,6 +67,32 @@ def test_backup_of_a_missing_sqlite_database_says_so_and_writes_nothing(tmp_path
         db.engine.dispose()
     assert result.exit_code == 1 and "no SQLite database" in result.output, result.output
     assert not missing.exists() and not backup.exists()
+    assert not list(tmp_path.glob(".chorus.backup.*")), "the partly written backup was left behind"
+
+
+def test_backup_does_not_replace_an_existing_file_unless_told_to(runner, app, tmp_path):
+    earlier = tmp_path / "chorus.backup"  # perhaps the only copy of last week's backup
+    earlier.write_bytes(b"last week's backup")
+    result = runner.invoke(args=["data", "backup", str(earlier)])
+    assert result.exit_code == 1 and "already exists" in result.output and "--force" in result.output, result.output
+    assert earlier.read_bytes() == b"last week's backup"
+    result = runner.invoke(args=["data", "backup", "--force", str(earlier)])
+    assert result.exit_code == 0, result.output
+    assert earlier.read_bytes() != b"last week's backup" and earlier.stat().st_mode & 0o077 == 0
+
+
+def test_restore_into_a_folder_that_does_not_exist_says_which_and_makes_nothing(runner, app, tmp_path):
+    from tests.conftest import make_app
+
+    backup = tmp_path / "chorus.backup"
+    assert runner.invoke(args=["data", "backup", str(backup)]).exit_code == 0
+    missing = tmp_path / "no-such-folder"  # e.g. a mistyped DATABASE_URL on the new machine
+    elsewhere = make_app(f"sqlite:///{missing}/chorus.db")
+    with elsewhere.app_context():
+        result = elsewhere.test_cli_runner().invoke(args=["data", "restore", str(backup), "--yes"])
+        db.engine.dispose()
+    assert result.exit_code == 1 and f"{missing} does not exist" in result.output, result.output
+    assert not missing.exists()
 
 
 def test_restoring_a_file_that_is_not_a_backup_says_so_and_changes_nothing(app, demo, runner, tmp_path):

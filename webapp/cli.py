@@ -144,14 +144,15 @@ data_cli = AppGroup("data", help="Backups, restores, and deleting one person's a
 
 @data_cli.command("backup")
 @click.argument("destination", type=click.Path(dir_okay=False))
-def backup_command(destination):
+@click.option("--force", is_flag=True, help="replace DESTINATION if it exists")
+def backup_command(destination, force):
     """Write a consistent backup of the database to DESTINATION (safe while Chorus runs)."""
     from webapp.extensions import db
     from webapp.services import audit
     from webapp.services.data_protection import DataProtectionError, backup_database
 
     try:
-        path = backup_database(destination)
+        path = backup_database(destination, replace=force)
     except DataProtectionError as error:
         raise click.ClickException(str(error)) from None
     audit.record("backup.created", detail={"file": str(path), "via": "cli"})

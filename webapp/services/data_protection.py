@@ -11,6 +11,7 @@ import re
 import shutil
 import sqlite3
 import subprocess
+import tempfile
 import uuid
 from dataclasses import dataclass
 from pathlib import Path
@@ -45,17 +46,6 @@ def _pg_environment() -> dict:
     return env
 
 
-def _private_file(path: Path) -> bool:
-    """Make ``path`` readable and writable by its owner only (a backup holds everything people
-    told us); True when this call created it."""
-    try:
-        os.close(os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600))
-        return True
-    except FileExistsError:
-        os.chmod(path, 0o600)
-        return False
-
-
 def _sqlite_path() -> Path:
     """The SQLite database file, which must exist (sqlite3 would quietly make an empty one)."""
     path = Path(db.engine.url.database or "")
@@ -81,9 +71,17 @@ def _sqlite_copy(source: Path, target: Path, not_a_database: str, read_only_sour
         raise DataProtectionError(f"SQLite: {error}") from None
 
 
-def backup_database(destination: Path) -> Path:
-    """Write a consistent backup of the whole database to ``destination`` (owner-only access)."""
+def backup_database(destination: Path, replace: bool = False) -> Path:
+    """Write a consistent backup of the whole database to ``destination``, readable by its owner
+    only (a backup holds everything people told us).
+
+    An existing file is replaced only when ``replace`` (it may be the only copy of an earlier
+    backup), and only once the new backup is whole: it is written beside it under another name
+    first, then moved into place. Nothing is left behind when the backup fails.
+    """
     destination = Path(destination)
+    if destination.exists() and not replace:
+        raise DataProtectionError(f"{destination} already exists; nothing written (add --force to replace it)")
     destination.parent.mkdir(parents=True, exist_ok=True)
     backend = _backend()
     if backend not in ("sqlite", "postgresql"):
@@ -92,20 +90,20 @@ def backup_database(destination: Path) -> Path:
         source_path = _sqlite_path()
     elif shutil.which("pg_dump") is None:
         raise DataProtectionError("pg_dump is not installed (Debian package postgresql-client)")
-    created = _private_file(destination)
+    handle, partial = tempfile.mkstemp(prefix=f".{destination.name}.", suffix=".partial", dir=destination.parent)
+    os.close(handle)  # made readable and writable by its owner only
     try:
         if backend == "sqlite":
-            _sqlite_copy(source_path, destination,
-                         f"{source_path} (the database) or {destination} is not a SQLite database; nothing written")
+            _sqlite_copy(source_path, Path(partial), f"{source_path} (the database) is not a SQLite database; "
+                                                     "nothing written")
         else:
-            result = subprocess.run(["pg_dump", "--format=custom", "--no-owner", f"--file={destination}"],
+            result = subprocess.run(["pg_dump", "--format=custom", "--no-owner", f"--file={partial}"],
                                     env=_pg_environment(), capture_output=True, text=True)
             if result.returncode != 0:
                 raise DataProtectionError(f"pg_dump failed: {result.stderr.strip()[-500:]}")
-    except DataProtectionError:
-        if created:
-            destination.unlink(missing_ok=True)
-        raise
+        os.replace(partial, destination)
+    finally:
+        Path(partial).unlink(missing_ok=True)
     return destination
 
 
@@ -114,6 +112,10 @@ def restore_database(source: Path) -> None:
     source = Path(source)
     if not source.is_file():
         raise DataProtectionError(f"no backup file at {source}")
+    if _backend() == "sqlite" and not Path(db.engine.url.database).parent.is_dir():
+        folder = Path(db.engine.url.database).parent
+        raise DataProtectionError(f"the database's folder {folder} does not exist (check DATABASE_URL, or create "
+                                  "the folder first); nothing restored")
     db.session.remove()
     db.engine.dispose()
     if _backend() == "sqlite":

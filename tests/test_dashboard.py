@@ -571,6 +571,7 @@ def chinese(tmp_path, app_with, campaign):
         "%(question)s: %(answer)s — %(short)s (%(shares)s)": "%(question)s：%(answer)s——%(short)s（%(shares)s）",
         "(%(note)s)": "（%(note)s）",
         "no longer asked": "不再询问",
+        "%(need)s — importance %(mean)s of 5": "%(need)s——重要程度 %(mean)s（满分 5）",
     }
     with made_catalog(tmp_path, "zh_Hans", messages) as folder:
         client = app_with(BABEL_TRANSLATION_DIRECTORIES=str(folder)).test_client()
@@ -606,3 +607,4 @@ def test_who_to_reach_and_the_briefs_notes_are_punctuated_as_the_readers_languag
     assert re.search(r"<li>[^<：]+：<strong>[^<]+</strong>——[^<]+（[^<]+）</li>", reach), reach[:1500]
     top = chinese.get("/coalition/north/brief?lang=zh").get_data(as_text=True).split('class="brief-top"', 1)[1]
     assert "<strong>" in top and "（不再询问）" in top and "(不再询问)" not in top, top[:1500]
+    assert re.search(r"</strong>(（[^<]+）)*——重要程度 [0-9.]+（满分 5）</li>", top) and " — " not in top, top[:1500]

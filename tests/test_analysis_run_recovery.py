@@ -1,19 +1,21 @@
 """Analysis runs when the database goes away under them: a run that cannot start ends as failed, or at least
-stops blocking "Recompute" soon, and a run given up as abandoned is never started again."""
+stops blocking "Recompute" soon, and a run given up as abandoned is never started again. A run whose process
+died stops blocking it once its heartbeat has been silent for a few minutes."""
 from __future__ import annotations
 
 import datetime as dt
 import threading
 
 import pytest
-from sqlalchemy import event, update
+from sqlalchemy import event, select, update
 from sqlalchemy.exc import DBAPIError
 
 from tests.factories import make_campaign, make_priority_response
 from webapp.extensions import db
 from webapp.models import AnalysisRun, utcnow
 from webapp.services import analysis_runs
-from webapp.services.analysis_runs import ABANDONED, START_WITHIN, execute_run, request_run, start_run
+from webapp.services.analysis_runs import ABANDONED, SILENT_AFTER, START_WITHIN, execute_run, request_run, start_run
+from webapp.services.dashboard import pending_run
 
 #: the statements that start a run: marking it running, and loading it
 STARTING = {"marking it running": "UPDATE analysis_run", "loading it": "FROM analysis_run"}
@@ -99,7 +101,8 @@ def test_a_run_that_could_not_start_nor_store_its_failure_gives_way_soon(app, li
 def test_a_started_run_still_blocks_the_next_after_a_few_minutes(app):
     campaign = seeded_campaign()
     running = AnalysisRun(campaign_id=campaign.id, status="running", settings={},
-                          created_at=utcnow() - START_WITHIN * 2, started_at=utcnow() - START_WITHIN * 2)
+                          created_at=utcnow() - START_WITHIN * 2, started_at=utcnow() - START_WITHIN * 2,
+                          heartbeat_at=utcnow())
     db.session.add(running)
     db.session.commit()
     assert request_run(campaign) is None
@@ -113,3 +116,50 @@ def test_a_run_given_up_as_abandoned_is_not_started_again(app):
     assert request_run(campaign) is not None  # gives the first one up
     ended = execute_run(run.id)  # its thread got going at last
     assert ended.status == "failed" and ended.started_at is None and ended.results is None
+
+
+# --- a run whose process died (a worker restarted mid-run, a killed `flask analyze`) ---------------------------
+
+def running_run(campaign, started_ago: dt.timedelta, heartbeat_ago: dt.timedelta | None) -> AnalysisRun:
+    now = utcnow()
+    run = AnalysisRun(campaign_id=campaign.id, status="running", settings={}, created_at=now - started_ago,
+                      started_at=now - started_ago,
+                      heartbeat_at=None if heartbeat_ago is None else now - heartbeat_ago)
+    db.session.add(run)
+    db.session.commit()
+    return run
+
+
+def test_a_run_whose_heartbeat_stopped_gives_way_within_minutes_not_hours(app):
+    campaign = seeded_campaign()
+    dead = running_run(campaign, started_ago=SILENT_AFTER * 2, heartbeat_ago=SILENT_AFTER + dt.timedelta(seconds=1))
+    assert pending_run(campaign.id) is None  # the page offers "Recompute now" again
+    assert request_run(campaign) is not None
+    db.session.refresh(dead)
+    assert dead.status == "failed" and dead.error == str(ABANDONED)
+
+
+def test_a_long_run_whose_heartbeat_goes_on_still_blocks_the_next(app):
+    campaign = seeded_campaign()
+    alive = running_run(campaign, started_ago=SILENT_AFTER * 10, heartbeat_ago=dt.timedelta(seconds=5))
+    assert pending_run(campaign.id).id == alive.id
+    assert request_run(campaign) is None
+
+
+def test_a_run_keeps_its_heartbeat_while_it_computes(app, monkeypatch):
+    campaign = seeded_campaign()
+    run_id = request_run(campaign).id
+    monkeypatch.setattr(analysis_runs, "HEARTBEAT_EVERY", dt.timedelta(milliseconds=50))
+    beats = []
+    compute = analysis_runs.compute_results
+
+    def slow_compute(*args):
+        for _ in range(3):  # a long computation: the heartbeat moves on meanwhile, from its own thread
+            with db.engine.connect() as conn:
+                beats.append(conn.scalar(select(AnalysisRun.heartbeat_at).where(AnalysisRun.id == run_id)))
+            threading.Event().wait(0.3)
+        return compute(*args)
+
+    monkeypatch.setattr(analysis_runs, "compute_results", slow_compute)
+    assert execute_run(run_id).status == "done"
+    assert None not in beats and beats == sorted(beats) and len(set(beats)) == 3, beats

@@ -66,6 +66,8 @@ class AnalysisRun(Base):
     requested_by_id: Mapped[int | None] = mapped_column(ForeignKey("users.id", ondelete="SET NULL"))
     created_at: Mapped[dt.datetime] = mapped_column(default=utcnow)
     started_at: Mapped[dt.datetime | None]
+    #: refreshed while the run computes; when it stops, the process running it died (see ``services.analysis_runs``)
+    heartbeat_at: Mapped[dt.datetime | None]
     finished_at: Mapped[dt.datetime | None]
     #: the settings used (margins, equity lens, bootstrap, minimum cell …), as JSON
     settings: Mapped[dict] = mapped_column(JSON, default=dict)

@@ -44,7 +44,12 @@ from webapp.models.analysis import EMPHASIS_VALUES
 PROFILE_FIELDS = ("place", "age_band", "race_ethnicity", "income_band", "primary_language", *HARDSHIPS)
 #: profile columns of the group-by-need heatmap
 HEATMAP_VARIABLES = ("place", "income_band", "age_band", "primary_language")
-#: a run unfinished after this long was abandoned (its process died): it no longer blocks a new one
+#: a running run refreshes its heartbeat this often, from a thread of its own (it reads the clock, not the work)
+HEARTBEAT_EVERY = dt.timedelta(seconds=20)
+#: a running run whose heartbeat has been silent this long was abandoned (the worker or ``flask analyze`` running
+#: it was stopped or killed): it no longer blocks a new one
+SILENT_AFTER = dt.timedelta(minutes=2)
+#: a run unfinished after this long was abandoned, heartbeat or not (stuck rather than slow: no run takes this long)
 STALE_AFTER = dt.timedelta(hours=2)
 #: a run starts the moment it is queued; one still queued after this long never will (the database went away
 #: as it was started, and its failure could not be stored either): it no longer blocks a new one
@@ -206,14 +211,21 @@ def _store_weights(run: AnalysisRun, response_ids: list[int], representative, sc
         db.session.execute(insert(RespondentWeight), rows[start:start + 5000])
 
 
+def abandoned(now: dt.datetime):
+    """The condition on an unfinished run that says it never will finish (see START_WITHIN, SILENT_AFTER and
+    STALE_AFTER); a run started before heartbeats were kept counts from when it started."""
+    last_sign_of_life = func.coalesce(AnalysisRun.heartbeat_at, AnalysisRun.started_at, AnalysisRun.created_at)
+    return or_(AnalysisRun.created_at < now - STALE_AFTER,
+               and_(AnalysisRun.status == "queued", AnalysisRun.created_at < now - START_WITHIN),
+               and_(AnalysisRun.status == "running", last_sign_of_life < now - SILENT_AFTER))
+
+
 def request_run(campaign: Campaign, actor=None, n_bootstrap: int | None = None) -> AnalysisRun | None:
     """Queue a run; None when one is already queued or running for the campaign."""
     now = utcnow()
-    abandoned = or_(AnalysisRun.created_at < now - STALE_AFTER,
-                    and_(AnalysisRun.status == "queued", AnalysisRun.created_at < now - START_WITHIN))
     db.session.execute(
         update(AnalysisRun)
-        .where(AnalysisRun.campaign_id == campaign.id, AnalysisRun.status.in_(("queued", "running")), abandoned)
+        .where(AnalysisRun.campaign_id == campaign.id, AnalysisRun.status.in_(("queued", "running")), abandoned(now))
         .values(status="failed", error=str(ABANDONED), error_message=stored_message(ABANDONED), finished_at=now)
     )
     run = AnalysisRun(campaign_id=campaign.id, status="queued", settings=run_settings(campaign, n_bootstrap),
@@ -236,23 +248,55 @@ def execute_run(run_id: int, refit_themes: bool = False) -> AnalysisRun:
     from webapp.services.theme_assignment import assign_themes
 
     try:
+        now = utcnow()
         started = db.session.execute(
             update(AnalysisRun).where(AnalysisRun.id == run_id, AnalysisRun.status == "queued")
-            .values(status="running", started_at=utcnow())
+            .values(status="running", started_at=now, heartbeat_at=now)
         ).rowcount
         db.session.commit()
         run = db.session.get(AnalysisRun, run_id)
         if not started:
             return run
-        campaign = db.session.get(Campaign, run.campaign_id)
-        results, response_ids, representative, scores = compute_results(campaign, run.settings)
-        _store_weights(run, response_ids, representative, scores)
-        results["themes"] = assign_themes(campaign, refit=refit_themes)
-        run.results, run.status, run.finished_at = results, "done", utcnow()
-        db.session.commit()
+        with _Heartbeat(db.engine, run_id):
+            campaign = db.session.get(Campaign, run.campaign_id)
+            results, response_ids, representative, scores = compute_results(campaign, run.settings)
+            _store_weights(run, response_ids, representative, scores)
+            results["themes"] = assign_themes(campaign, refit=refit_themes)
+            run.results, run.status, run.finished_at = results, "done", utcnow()
+            db.session.commit()
     except Exception as error:  # noqa: BLE001 — any failure is stored and shown, never lost in a thread
         return _store_failure(run_id, error)
     return run
+
+
+class _Heartbeat:
+    """While the block runs, a thread refreshes the run's ``heartbeat_at`` every HEARTBEAT_EVERY on a
+    connection of its own: the run is alive as long as its process is. A beat that fails (the database
+    busy or away) is only logged; the next one tries again."""
+
+    def __init__(self, engine, run_id: int):
+        self.engine, self.run_id = engine, run_id
+        self.logger = current_app.logger
+        self.stopped = threading.Event()
+        self.thread = threading.Thread(target=self._beat, name=f"analysis-{run_id}-heartbeat", daemon=True)
+
+    def __enter__(self):
+        self.thread.start()
+        return self
+
+    def __exit__(self, *_exc):
+        self.stopped.set()
+        self.thread.join()
+
+    def _beat(self) -> None:
+        while not self.stopped.wait(HEARTBEAT_EVERY.total_seconds()):
+            try:
+                with self.engine.begin() as conn:
+                    conn.execute(update(AnalysisRun).where(AnalysisRun.id == self.run_id,
+                                                           AnalysisRun.status == "running")
+                                 .values(heartbeat_at=utcnow()))
+            except Exception:  # noqa: BLE001 — a missed beat; SILENT_AFTER allows several
+                self.logger.warning("analysis run %s: heartbeat not stored", self.run_id, exc_info=True)
 
 
 def _store_failure(run_id: int, error: Exception) -> AnalysisRun:
@@ -260,7 +304,7 @@ def _store_failure(run_id: int, error: Exception) -> AnalysisRun:
 
     When the database link broke under the run, the rollback drops that connection and the failure
     is stored on a fresh one. When the database is still away this raises too, and the run gives way
-    to the next after START_WITHIN or STALE_AFTER (see ``request_run``).
+    to the next once it counts as ``abandoned``.
     """
     if not isinstance(error, InputError):  # logged first: storing it may fail as well
         current_app.logger.exception("analysis run %s failed", run_id)

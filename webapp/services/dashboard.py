@@ -13,8 +13,19 @@ from sqlalchemy import func, select
 
 from analysis.theme_summary import mask_contact_details
 from webapp.extensions import db
-from webapp.models import AnalysisRun, Answer, AnswerTheme, AuditEvent, Campaign, RespondentWeight, Response, Theme
+from webapp.models import (
+    AnalysisRun,
+    Answer,
+    AnswerTheme,
+    AuditEvent,
+    Campaign,
+    RespondentWeight,
+    Response,
+    Theme,
+    utcnow,
+)
 from webapp.models.analysis import EMPHASIS_VALUES
+from webapp.services.analysis_runs import abandoned
 
 
 @dataclass(frozen=True)
@@ -115,9 +126,10 @@ def latest_run(campaign_id: int) -> AnalysisRun | None:
 
 
 def pending_run(campaign_id: int) -> AnalysisRun | None:
-    """A queued or running run, if any."""
+    """A queued or running run, if any, that has not been abandoned (see ``analysis_runs.abandoned``)."""
     return db.session.scalar(select(AnalysisRun).where(AnalysisRun.campaign_id == campaign_id,
-                                                       AnalysisRun.status.in_(("queued", "running"))).limit(1))
+                                                       AnalysisRun.status.in_(("queued", "running")),
+                                                       ~abandoned(utcnow())).limit(1))
 
 
 def failed_run(campaign_id: int, after: AnalysisRun | None) -> AnalysisRun | None:

@@ -121,6 +121,40 @@ def test_a_link_used_up_while_its_form_was_being_sent_gets_the_used_link_page_in
     assert verify_password(user.password_hash, "the second long passphrase")
 
 
+def test_a_password_change_and_a_link_used_at_the_same_moment_both_end_cleanly(app, at_once):
+    """Both lock the link and the account: in the same order, so neither waits on the other forever (on
+    PostgreSQL one would be aborted as a deadlock, a 500 for someone setting their password)."""
+    from tests.factories import PASSWORD
+    from webapp.services.accounts import change_password, use_reset_token
+
+    user = make_user(email="worker@example.org")
+    token = issue_reset_token(user, actor=None)
+    outcomes = at_once(lambda: change_password(get_user(user.id), PASSWORD, "the changed long passphrase"),
+                       lambda: use_reset_token(token, "the link's long passphrase"),
+                       hold_at=("password.changed", "password.reset_used"))
+    assert not isinstance(outcomes[0], Exception), outcomes
+    assert isinstance(outcomes[1], User) or (isinstance(outcomes[1], AccountError)
+                                             and outcomes[1].code == "invalid_link"), outcomes
+    db.session.refresh(user)
+    assert verify_password(user.password_hash, "the changed long passphrase") or (
+        isinstance(outcomes[1], User) and verify_password(user.password_hash, "the link's long passphrase"))
+
+
+def test_an_account_deactivated_as_its_link_is_used_ends_cleanly_and_inactive(app, at_once):
+    from webapp.services.accounts import use_reset_token
+
+    admin, user = make_user(email="admin@example.org", role="admin"), make_user(email="worker@example.org")
+    token = issue_reset_token(user, actor=admin)
+    outcomes = at_once(lambda: update_user(get_user(user.id), actor=get_user(admin.id), is_active=False),
+                       lambda: use_reset_token(token, "the link's long passphrase"),
+                       hold_at=("user.deactivated", "password.reset_used"))
+    assert outcomes[0] == ["user.deactivated"], outcomes
+    assert isinstance(outcomes[1], User) or (isinstance(outcomes[1], AccountError)
+                                             and outcomes[1].code == "invalid_link"), outcomes
+    db.session.refresh(user)
+    assert not user.is_active
+
+
 # --- the last active admin -------------------------------------------------------------------------
 
 

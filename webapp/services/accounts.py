@@ -10,7 +10,7 @@ import unicodedata
 from collections.abc import Iterable
 
 from flask import current_app
-from sqlalchemy import and_, func, or_, select, update
+from sqlalchemy import and_, delete, func, or_, select, update
 
 from webapp.extensions import db
 from webapp.models import ROLES, Campaign, CampaignAssignment, PasswordResetToken, User, utcnow
@@ -171,8 +171,9 @@ def change_password(user: User, current_password: str, new_password: str) -> Non
     """
     if not verify_password(user.password_hash, current_password):
         raise AccountError("wrong_password")
-    _set_password(user, new_password)
+    password_hash = _checked_hash(new_password)
     _drop_unused_links(user)
+    _store_password_hash(user, password_hash)
     audit.record("password.changed", actor=user, target=user)
     db.session.commit()
 
@@ -182,10 +183,17 @@ def _token_hash(token: str) -> str:
 
 
 def _drop_unused_links(user: User) -> None:
-    for old in db.session.scalars(
-        select(PasswordResetToken).where(PasswordResetToken.user_id == user.id, PasswordResetToken.used_at.is_(None))
-    ):
-        db.session.delete(old)
+    """Delete the account's unused one-time links, at once and before anything of the account is changed.
+
+    Whatever touches both a link and its account locks the link first, as ``use_reset_token`` does: two
+    such changes at the same moment then queue on the link, where in the other order each would hold
+    what the other waits for (on PostgreSQL, one would be aborted as a deadlock).
+    """
+    db.session.execute(
+        delete(PasswordResetToken)
+        .where(PasswordResetToken.user_id == user.id, PasswordResetToken.used_at.is_(None))
+        .execution_options(synchronize_session="fetch")
+    )
 
 
 def issue_reset_token(user: User, actor: User | None, via: str = "web", hours: float | None = None) -> str:
@@ -300,6 +308,8 @@ def update_user(
         raise AccountError("own_account")
     if role is not None and role not in ROLES:
         raise AccountError("unknown_role")
+    if is_active is False:  # links first (see _drop_unused_links); undone with the rest if refused below
+        _drop_unused_links(user)  # a link handed out before must not work again if it is reactivated
     if (role is not None and role != "admin") or is_active is False:
         admins = _locked_admin_count(user)  # user as it is now, not as it was loaded
         if user.role == "admin" and user.is_active and admins <= 1:
@@ -324,7 +334,6 @@ def update_user(
         user.is_active = is_active
         if not is_active:
             user.session_token = new_session_token()  # signs the account out everywhere
-            _drop_unused_links(user)  # a link handed out before must not work again if it is reactivated
         action = "user.reactivated" if is_active else "user.deactivated"
         audit.record(action, actor=actor, target=user, detail={"via": via})
         changes.append(action)

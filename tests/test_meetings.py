@@ -215,6 +215,18 @@ def test_evaluation_is_stored_once_and_names_no_one(client, lead, campaign):
     assert db.session.scalars(select(AuditEvent.action)).all() == ["meeting.created"]  # nothing about the sender
 
 
+def test_the_same_evaluation_sent_again_from_a_new_page_is_not_stored_twice_without_asking(client, campaign):
+    meeting = meeting_of(campaign)
+    answers = every_item("5") | {"conflict": "none"}
+    assert fill_and_post(client, f"/m/{meeting.code}", answers, form_id="evaluation").status_code == 302
+    again = fill_and_post(client, f"/m/{meeting.code}", answers, form_id="evaluation")
+    assert again.status_code == 200 and count(MeetingEvaluation) == 1
+    assert "You already sent these same answers from this device" in again.get_data(as_text=True)
+    kept = form_values(again.get_data(as_text=True), "evaluation")
+    assert client.post(f"/m/{meeting.code}", data=kept).status_code == 302  # a phone passed round the room
+    assert count(MeetingEvaluation) == 2
+
+
 def test_an_evaluation_has_no_place_for_a_name_an_address_or_an_account():
     columns = set(MeetingEvaluation.__table__.columns.keys())
     assert columns == {"response_id", "meeting_id", *ITEMS, "no_conflict", "access_time_place", "access_take_part",

@@ -167,6 +167,17 @@ def test_same_form_sent_twice_is_stored_once(client, campaign):
     assert db.session.scalars(select(Response)).one().client_uuid == uuid.UUID(data["response_id"][0])
 
 
+def test_the_same_assessment_sent_again_from_a_new_page_is_not_stored_twice_without_asking(client, campaign):
+    answers = REQUIRED | {"name": "Ana", "email": "ana@example.org", "directory_consent": "yes"}
+    assert send(client, answers).status_code == 302
+    again = send(client, answers)  # a new page load: a new response UUID
+    assert again.status_code == 200 and count(MemberAssessment) == 1
+    assert "You already sent these same answers from this device" in again.get_data(as_text=True)
+    kept = form_values(again.get_data(as_text=True), FORM)
+    assert kept["name"] == ["Ana"] and client.post(URL, data=kept).status_code == 302
+    assert count(MemberAssessment) == 2
+
+
 def test_same_form_sent_again_with_changes_keeps_the_first(client, campaign):
     data = form_values(client.get(URL).get_data(as_text=True), FORM) | {k: [v] for k, v in REQUIRED.items()}
     client.post(URL, data=data)

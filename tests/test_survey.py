@@ -212,6 +212,39 @@ def test_same_form_sent_again_with_changes_keeps_the_first(client, demo):
     assert {r.importance for r in db.session.scalars(select(Rating))} == {1}
 
 
+SENT_BEFORE = "You already sent these same answers from this device, and they are stored."
+
+
+def test_the_same_answers_sent_again_from_a_new_page_are_not_stored_twice_without_asking(client, demo):
+    """Back after sending may load the form afresh: the browser puts the answers back, the page has a new UUID."""
+    answers = ratings_for(demo, 4) | {"barrier": "The bus", "top_three": ["healthy_food"]}
+    assert fill_and_post(client, "/s/demo", answers).status_code == 302
+    again = fill_and_post(client, "/s/demo", answers)  # a new page load: a new response UUID
+    html = again.get_data(as_text=True)
+    assert again.status_code == 200 and SENT_BEFORE in html and count(Response) == 1
+    kept = form_values(html)
+    assert kept["barrier"] == ["The bus"] and kept["send_again"] == ["1"]
+    assert client.post("/s/demo", data=kept).status_code == 302  # someone else on this phone: stored anew
+    assert count(Response) == 2
+
+
+def test_other_answers_from_the_same_device_are_stored_without_asking(client, demo):
+    assert fill_and_post(client, "/s/demo", ratings_for(demo, 4)).status_code == 302
+    assert fill_and_post(client, "/s/demo", ratings_for(demo, 3)).status_code == 302
+    assert count(Response) == 2
+
+
+def test_what_a_device_sent_is_kept_in_a_cookie_of_the_forms_own_that_says_nothing_of_the_answers(client, demo):
+    from http.cookies import SimpleCookie
+
+    response = fill_and_post(client, "/s/demo", ratings_for(demo, 4))
+    cookie = SimpleCookie(next(v for v in response.headers.getlist("Set-Cookie") if v.startswith("sent=")))["sent"]
+    assert cookie["path"] == "/s/demo" and cookie["httponly"] and cookie["samesite"] == "Lax"
+    digest, client_uuid = cookie.value.split(".")
+    stored = db.session.scalars(select(Response)).one()
+    assert client_uuid == stored.client_uuid.hex and digest not in stored.content_hash  # keyed: not the hash itself
+
+
 def test_each_page_load_gets_a_new_response_id(client, demo):
     first = hidden(client.get("/s/demo").get_data(as_text=True), "response_id")
     second = hidden(client.get("/s/demo").get_data(as_text=True), "response_id")

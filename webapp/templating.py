@@ -73,9 +73,17 @@ def init_templating(app: Flask) -> None:
         format_number=format_number, format_date=format_date, format_datetime=format_datetime,
         format_percent=format_percent, format_list=format_list, max_text_length=MAX_TEXT_LENGTH, languages=LANGUAGES,
     )
+    app.jinja_env.globals["reload_as"] = reload_as
     app.jinja_env.filters["ltr"] = left_to_right
     app.after_request(remember_language)
     app.after_request(_close_streamed_files)  # registered after Compress: runs before it
+
+
+def reload_as(url: str) -> Markup:
+    """`` data-reload-as="URL"`` for a form on a page that answers the form sent (a language switched, a problem
+    to fix), else nothing. survey.js makes ``url`` the page's address in the browser's history, so that Back or
+    reload asks for the form afresh instead of the browser's "Confirm form resubmission" page."""
+    return Markup(' data-reload-as="%s"') % url if request.method == "POST" else Markup("")
 
 
 def left_to_right(text) -> Markup:

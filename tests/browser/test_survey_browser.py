@@ -56,6 +56,30 @@ def test_resident_completes_the_survey_on_a_small_phone(live_server, phone, arti
     assert stored.profile.place == "98118" and stored.profile.age_band == "25_34"
 
 
+def test_back_after_sending_then_sending_again_stores_the_answers_once(live_server, phone):
+    """This chromium keeps no back-forward cache, so Back loads the form afresh with a new response UUID, as a
+    phone does once that cache is cleared. The page was reached through a language switch (a POST): Back must
+    bring the form, not the browser's "Confirm form resubmission" page."""
+    before = len(stored_responses(live_server))
+    phone.goto(f"{live_server.url}/s/demo")
+    phone.get_by_role("button", name="Español").click()
+    phone.wait_for_load_state()
+    assert phone.url.endswith("/s/demo?lang=es")  # the address of the page in history, not the POST's
+    rate_every_need(phone, 3)
+    phone.fill("#barrier", "El autobús no pasa los domingos.")
+    phone.get_by_role("button", name="Enviar mis respuestas").click()
+    phone.wait_for_url("**/s/demo/thanks**")
+    phone.go_back()
+    phone.wait_for_load_state()
+    assert phone.locator("form#survey").count() == 1, phone.content()[:500]
+    rate_every_need(phone, 3)  # what the browser put back, or the same answers typed again
+    phone.fill("#barrier", "El autobús no pasa los domingos.")
+    phone.get_by_role("button", name="Enviar mis respuestas").click()
+    phone.wait_for_load_state()
+    assert "Ya envió estas mismas respuestas desde este dispositivo" in phone.content()
+    assert len(stored_responses(live_server)) == before + 1
+
+
 def test_the_survey_and_its_thanks_load_without_a_browser_error(live_server, phone):
     errors = []
     phone.on("console", lambda message: errors.append(message.text) if message.type == "error" else None)
@@ -158,3 +182,15 @@ def test_closed_campaign_page_in_browser(live_server, phone):
             campaign = db.session.scalar(select(Campaign).where(Campaign.slug == "demo"))
             campaign.is_open = True
             db.session.commit()
+
+
+@pytest.mark.parametrize("width", [544, 600, 672, 1024])
+def test_the_scales_words_stay_inside_their_tiles_at_any_width(live_server, browser, width):
+    page = browser.new_page(viewport={"width": width, "height": 800})
+    page.goto(f"{live_server.url}/s/demo?lang=es")  # "Extremadamente importante": the longest word of the scale
+    spilled = page.evaluate("""() => [...document.querySelectorAll('.tile-label')].filter(label => {
+        const box = label.getBoundingClientRect(), tile = label.closest('.tile-face').getBoundingClientRect();
+        return box.width > 0 && (box.left < tile.left - 1 || box.right > tile.right + 1);
+    }).length""")
+    page.close()
+    assert spilled == 0

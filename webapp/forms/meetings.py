@@ -97,6 +97,8 @@ class MeetingEvaluationForm(SurveyForm):
     lang = HiddenField()
     response_id = HiddenField()
     show_errors = HiddenField()
+    #: set when the same answers were sent from this device before: sent again, they are stored anew
+    send_again = HiddenField()
     website = Honeypot(_l("Leave this box empty"))
 
     goals = _item("goals")

@@ -100,6 +100,8 @@ class PriorityFormBase(SurveyForm):
     response_id = HiddenField()
     #: shown after a failed send, so switching language re-checks the answers in the new language
     show_errors = HiddenField()
+    #: set when the same answers were sent from this device before: sent again, they are stored anew
+    send_again = HiddenField()
     website = Honeypot(_l("Leave this box empty"))
     barrier = TextAreaField(OPEN_QUESTIONS["barrier"], validators=[free_text_length()])
     change = TextAreaField(OPEN_QUESTIONS["change"], validators=[free_text_length()])

@@ -7,7 +7,7 @@ from flask import abort, flash, g, redirect, render_template, request, url_for
 from flask_babel import gettext as _
 
 from webapp.access import PUBLIC, allow
-from webapp.errors import keeps_data_on_csrf_error, store_or_ask_again
+from webapp.errors import keeps_data_on_csrf_error
 from webapp.forms.fields import parse_uuid
 from webapp.forms.meetings import (
     CONFLICT_CHOICES,
@@ -28,8 +28,9 @@ from webapp.services.meetings import (
     store_evaluation,
 )
 from webapp.services.campaigns import closing_grace
-from webapp.services.submissions import Outcome, clean_free_text, written_language
+from webapp.services.submissions import clean_free_text, content_hash_of, written_language
 from webapp.survey import bp
+from webapp.survey.sent_here import store_and_thank
 from webapp.views import error_summary
 
 
@@ -86,13 +87,11 @@ def meeting_evaluation(code: str):
         form.show_errors.data = "1"
         return _render(form, meeting, status=422)
     submission = submission_from_form(form, language)
-    stored = store_or_ask_again(lambda: store_evaluation(meeting, submission), "meeting evaluation")
-    if stored is None:
-        return _render(form, meeting, status=503)
-    outcome, _response = stored
-    if outcome is Outcome.CONFLICT:
-        flash(_("We already had your answers from this form. We kept the first ones you sent."), "info")
-    return redirect(url_for("survey.meeting_thanks", code=meeting.code, lang=language))
+    return store_and_thank(
+        form, submission.client_uuid, content_hash_of(submission.canonical(meeting.code)),
+        lambda: store_evaluation(meeting, submission), "meeting evaluation",
+        url_for("survey.meeting_thanks", code=meeting.code, lang=language),
+        lambda status=200: _render(form, meeting, status=status))
 
 
 @bp.route("/m/<code>/thanks")

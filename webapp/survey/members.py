@@ -11,15 +11,16 @@ from flask import flash, g, redirect, render_template, request, url_for
 from flask_babel import gettext as _
 
 from webapp.access import PUBLIC, allow
-from webapp.errors import keeps_data_on_csrf_error, store_or_ask_again
+from webapp.errors import keeps_data_on_csrf_error
 from webapp.forms.fields import parse_uuid
 from webapp.forms.members import COMPETENCY_SCALE, OPEN_QUESTIONS, MemberAssessmentForm
 from webapp.i18n import choose_language, normalize, set_language
 from webapp.services.campaigns import survey_content
 from webapp.services.data_protection import REFERENCE_PATTERN, reference_code
 from webapp.services.members import MemberSubmission, store_member_assessment
-from webapp.services.submissions import Outcome, clean_free_text, written_language
+from webapp.services.submissions import clean_free_text, content_hash_of, written_language
 from webapp.survey import bp
+from webapp.survey.sent_here import store_and_thank
 from webapp.views import error_summary
 
 
@@ -56,14 +57,11 @@ def member_assessment(slug: str):
         form.show_errors.data = "1"
         return _render(form, campaign, language, status=422)
     submission = submission_from_form(form, language)
-    stored = store_or_ask_again(lambda: store_member_assessment(campaign, submission), "member assessment")
-    if stored is None:
-        return _render(form, campaign, language, status=503)
-    outcome, _response = stored
-    if outcome is Outcome.CONFLICT:
-        flash(_("We already had your answers from this form. We kept the first ones you sent."), "info")
-    reference = reference_code(submission.client_uuid)
-    return redirect(url_for("survey.member_thanks", slug=slug, lang=language, ref=reference))
+    return store_and_thank(
+        form, submission.client_uuid, content_hash_of(submission.canonical(campaign.slug)),
+        lambda: store_member_assessment(campaign, submission), "member assessment",
+        url_for("survey.member_thanks", slug=slug, lang=language, ref=reference_code(submission.client_uuid)),
+        lambda status=200: _render(form, campaign, language, status=status))
 
 
 @bp.route("/members/<slug>/thanks")

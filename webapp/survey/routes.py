@@ -8,7 +8,7 @@ from flask_babel import gettext as _
 from flask_wtf.csrf import generate_csrf
 
 from webapp.access import PUBLIC, allow
-from webapp.errors import keeps_data_on_csrf_error, store_or_ask_again
+from webapp.errors import keeps_data_on_csrf_error
 from webapp.forms.fields import parse_uuid
 from webapp.forms.priority import IMPORTANCE_CHOICES, OPEN_QUESTIONS, build_priority_form
 from webapp.i18n import LANGUAGES, choose_language, normalize, set_language
@@ -16,13 +16,13 @@ from webapp.models import utcnow
 from webapp.services.campaigns import campaign_snapshot, closing_grace, survey_content
 from webapp.services.data_protection import REFERENCE_PATTERN, reference_code
 from webapp.services.submissions import (
-    Outcome,
     PrioritySubmission,
     clean_free_text,
     profile_from_answers,
     store_priority_response,
 )
 from webapp.survey import bp
+from webapp.survey.sent_here import store_and_thank
 from webapp.views import error_summary
 
 
@@ -77,14 +77,11 @@ def priority_survey(slug: str):
         return _render(form, content, status=422)
 
     submission = submission_from_form(form, language)
-    stored = store_or_ask_again(lambda: store_priority_response(campaign, content, submission), "survey response")
-    if stored is None:
-        return _render(form, content, status=503)
-    outcome, _response = stored
-    if outcome is Outcome.CONFLICT:
-        flash(_("We already had your answers from this form. We kept the first ones you sent."), "info")
-    reference = reference_code(submission.client_uuid)
-    return redirect(url_for("survey.thanks", slug=slug, lang=language, ref=reference))
+    return store_and_thank(
+        form, submission.client_uuid, submission.content_hash(campaign.slug),
+        lambda: store_priority_response(campaign, content, submission), "survey response",
+        url_for("survey.thanks", slug=slug, lang=language, ref=reference_code(submission.client_uuid)),
+        lambda status=200: _render(form, content, status=status))
 
 
 @bp.route("/s/<slug>/thanks")

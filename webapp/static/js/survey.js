@@ -1,6 +1,13 @@
 // Progressive help for the survey; the form works fully without it.
 (function () {
   "use strict";
+  // A page that answers a sent form (a language switch, a problem to fix) takes the form's own address in the
+  // history: Back or reload then fetches the form afresh instead of asking to send it again.
+  var answered = document.querySelector("form[data-reload-as]");
+  if (answered && window.history && history.replaceState) {
+    history.replaceState(history.state, "", answered.getAttribute("data-reload-as"));
+  }
+
   var summary = document.getElementById("error-summary");
   if (summary) {  // it has the focus already (autofocus)
     // A link to a text box: the box takes focus with its question and message in view, not scrolled above it.

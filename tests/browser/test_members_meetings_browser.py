@@ -257,3 +257,16 @@ def test_tables_in_chinese_on_a_small_phone_scroll_rather_than_stand_one_charact
         assert horizontal_overflow(page) == 0  # a wide table scrolls in its own box, not the page
     finally:
         page.close()
+
+
+def test_long_option_words_stay_in_their_column_on_a_phone_in_tagalog(live_server, phone):
+    """"Pangangalagang pangkalusugan" is wider than half a 360 px screen: the options take one column there."""
+    phone.goto(f"{live_server.url}/members/demo?lang=tl")
+    phone.locator("#member-form button[type=submit]").last.click()  # sent empty: error borders as well
+    phone.wait_for_load_state()
+    assert horizontal_overflow(phone) == 0
+    spilled = phone.evaluate("""() => [...document.querySelectorAll('.option')].filter(option => {
+        const box = option.getBoundingClientRect(), column = option.parentElement.getBoundingClientRect();
+        return option.scrollWidth > option.clientWidth + 1 || box.right > column.right + 1;
+    }).map(option => option.textContent.trim())""")
+    assert spilled == []

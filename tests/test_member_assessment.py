@@ -325,4 +325,4 @@ def test_the_error_summary_gives_each_question_a_line_then_what_to_do(client, ca
 
 def test_how_long_a_too_long_answer_is_is_said_in_the_readers_language(client, campaign):
     html = send(client, REQUIRED | {"help_involved": "ن" * 5000}, url=URL + "?lang=ar").get_data(as_text=True)
-    assert "يحتوي الآن على 5,000 حرف." in html  # 5000 % 100 == 0: the "other" plural form
+    assert "يوجد الآن 5,000 حرف." in html  # 5000 % 100 == 0: the "other" plural form

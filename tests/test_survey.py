@@ -402,7 +402,7 @@ def test_needs_left_unrated_are_one_line_of_the_error_summary(client, demo):
     assert f"Please fix {len(needs)} things before sending" in summary  # still counts every question
     assert len(lines) == 1 and f'href="#{needs[0]}"' in lines[0]  # one line, linked to the first
     assert lines[0].count(" · ") == len(needs) - 1 and "Affordable housing" in lines[0]  # naming each need
-    assert lines[0].count("Please choose how important this is.") == 1
+    assert lines[0].count("Please choose how important each of these is.") == 1  # not "… this is." of fourteen
 
 
 def test_switching_language_before_writing_makes_the_new_language_the_one_written_in(client, demo):

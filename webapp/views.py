@@ -36,7 +36,8 @@ def error_summary(form, labels: dict[str, str] | None = None) -> list[FieldError
             # the link goes to the field's id: its input, or a radio or checkbox group's fieldset, which takes
             # the focus (tabindex="-1") with its name and error in view (its first radio would scroll them away)
             summary.append(FieldError(field.id, str(label or field.label.text), str(message)))
-    return _runs_joined(summary)
+    # a form may say an error differently of several questions at once ("… each of these …")
+    return _runs_joined(summary, {str(one): str(several) for one, several in getattr(form, "run_messages", ())})
 
 
 def box_label(owner: str, field) -> str:
@@ -44,7 +45,7 @@ def box_label(owner: str, field) -> str:
     return _("%(name)s — %(part)s", name=owner, part=field.label.text)
 
 
-def _runs_joined(errors: list[FieldError]) -> list[FieldError]:
+def _runs_joined(errors: list[FieldError], said_of_several: dict[str, str]) -> list[FieldError]:
     """A run of questions with the same complaint (fourteen needs not rated) as one line naming them all,
     linked to the first: a resident on a phone reads one line, not two screens of the same sentence."""
     lines = []
@@ -54,7 +55,8 @@ def _runs_joined(errors: list[FieldError]) -> list[FieldError]:
             lines.extend(run)
         else:
             # " · ", not the language's "and": in Arabic that is و, and need names have و of their own
-            lines.append(FieldError(run[0].anchor, " · ".join(error.label for error in run), message, len(run)))
+            lines.append(FieldError(run[0].anchor, " · ".join(error.label for error in run),
+                                    said_of_several.get(message, message), len(run)))
     return lines
 
 

@@ -68,7 +68,7 @@ def test_survey_can_be_completed_in_every_language(live_server, phone, code):
     phone.locator("#survey").get_by_role("button", name=send).click()
     summary = phone.locator("#error-summary")
     summary.wait_for()
-    assert translation(code, "Please choose how important this is.") in summary.inner_text()
+    assert translation(code, "Please choose how important each of these is.") in summary.inner_text()
     rate_every_need(phone, 3)
     phone.fill("#change", "✓")
     phone.locator("#survey").get_by_role("button", name=send).click()

@@ -93,8 +93,16 @@ def _hardships_consistent(form, field):
         raise ValidationError(_l("You checked “None of these” and another answer. Please choose one or the other."))
 
 
+RATING_REQUIRED = _l("Please choose how important this is.")
+#: the same, said once for a run of needs left unrated (the error summary joins them in one line)
+RATINGS_REQUIRED = _l("Please choose how important each of these is.")
+
+
 class PriorityFormBase(SurveyForm):
     """Fields every priority survey has; the need questions are added per campaign."""
+
+    #: (an error, the same said of several questions): see ``views.error_summary``
+    run_messages = ((RATING_REQUIRED, RATINGS_REQUIRED),)
 
     lang = HiddenField()
     response_id = HiddenField()
@@ -156,7 +164,7 @@ def build_priority_form(needs: tuple[tuple[str, str], ...], profile_questions: t
         attributes[need_field_name(key)] = ChoiceField(
             coerce=int,
             choices=IMPORTANCE_CHOICES,
-            validators=[InputRequired(message=_l("Please choose how important this is."))],
+            validators=[InputRequired(message=RATING_REQUIRED)],
         )
     attributes["top_three"] = MultiCheckboxField(
         _l("Which three matter most to you?"),

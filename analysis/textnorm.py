@@ -73,6 +73,13 @@ def strip_accents(text: str) -> str:
     return unicodedata.normalize("NFC", "".join(c for c in decomposed if not unicodedata.combining(c)))
 
 
+def folded(text: str) -> str:
+    """``text`` as people match it by eye: case, accents and compatibility forms ignored (José, JOSE and
+    full-width ＪＯＳＥ are all ``jose``)."""
+    decomposed = unicodedata.normalize("NFKD", text.casefold())
+    return "".join(char for char in decomposed if not unicodedata.combining(char))
+
+
 def normalize_text(text: str) -> str:
     """NFKC, casefold, and blank out HTML markup, URLs and e-mail addresses."""
     text = unicodedata.normalize("NFKC", text or "").casefold()

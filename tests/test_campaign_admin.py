@@ -322,3 +322,79 @@ def test_the_one_time_link_page_keeps_the_email_address_whole_in_arabic(client, 
                              {"email": "1234.worker@example.org", "role": "outreach"}, form_id="user")
     html = response.get_data(as_text=True)
     assert response.status_code == 200 and '<bdi dir="ltr">1234.worker@example.org</bdi>' in html
+
+
+@pytest.fixture
+def spanish_first(app):
+    """A campaign written in Spanish first: English has titles and names but left the intro and descriptions
+    empty; Vietnamese and Arabic have no text at all."""
+    campaign = make_campaign(slug="north", needs=("housing", "food"), languages=("es", "en", "vi", "ar"))
+    campaign.texts["es"].intro = "Cuéntenos qué importa."
+    campaign.needs[0].texts["es"].description = "Alquiler que se pueda pagar."
+    for language in ("vi", "ar"):
+        del campaign.texts[language]
+        for need in campaign.needs:
+            del need.texts[language]
+    db.session.commit()
+    return campaign
+
+
+@pytest.mark.parametrize("lang", ["en", "vi", "ar"])
+def test_an_empty_intro_shows_the_default_languages_intro_like_a_missing_translation(client, spanish_first, lang):
+    html = survey_html(client, "north", lang)
+    assert '<p class="intro" lang="es">Cuéntenos qué importa.</p>' in html  # marked as Spanish, for screen readers
+    assert 'lang="es">Alquiler que se pueda pagar.</p>' in html  # the need's description falls back the same way
+    if lang == "en":
+        assert "Survey north [en]" in html and "housing [en]" in html  # what English has stays English
+
+
+def test_a_pieces_fallback_is_reported_as_a_gap_of_that_piece(spanish_first):
+    content = survey_content(spanish_first, "en")
+    assert (content.title, content.title_language) == ("Survey north [en]", "en")
+    assert (content.intro, content.intro_language) == ("Cuéntenos qué importa.", "es")
+    housing = content.needs[0]
+    assert (housing.language, housing.description_language) == ("en", "es")
+    assert content.missing == ["intro", "need:housing:description"]
+
+
+def test_the_survey_shows_a_new_default_intro_in_the_languages_that_fall_back_to_it(client, admin, spanish_first):
+    assert "Cuéntenos qué importa." in survey_html(client, "north", "en")  # the blank page is now cached
+    fill_and_post(client, "/admin/campaigns/north/content/es", {"intro": "Díganos qué necesita."}, form_id="content")
+    english = survey_html(client, "north", "en")
+    assert "Díganos qué necesita." in english and "Cuéntenos" not in english
+
+
+@pytest.mark.parametrize("typed", [{"name_en": "Affordable housing"}, {"name_en": "  AFFORDABLE   housing "},
+                                   {"name_en": "Brand new", "name_es": "vivienda ASEQUIBLE"},
+                                   {"name_en": "Brand new", "name_es": "Vivienda asequíble"}])
+def test_a_need_already_on_the_list_is_not_added_again(client, admin, typed):
+    campaign = make_campaign(slug="north", needs=())
+    fill_and_post(client, "/admin/campaigns/north/needs", {"name_en": "Affordable housing",
+                                                           "name_es": "Vivienda asequible"}, form_id="need")
+    response = fill_and_post(client, "/admin/campaigns/north/needs", typed, form_id="need")
+    html = response.get_data(as_text=True)
+    assert response.status_code == 422
+    language = "es" if "name_es" in typed else "en"
+    existing = {"en": "Affordable housing", "es": "Vivienda asequible"}[language]
+    assert html.count(f"This need is already on the list, as “{existing}”.") == 2  # in the summary and at the box
+    assert f'<a href="#name_{language}">' in html
+    assert {name: values[0] for name, values in form_values(html, "need").items() if name in typed} == typed
+    assert [need.key for need in db.session.get(Campaign, campaign.id).needs] == ["affordable_housing"]
+
+
+def test_a_need_named_like_a_retired_one_points_to_restoring_it(client, admin):
+    campaign = make_campaign(slug="north")
+    housing = campaign.needs[0]
+    post_button(client, "/admin/campaigns/north/needs", f"/admin/campaigns/north/needs/{housing.id}/retire")
+    response = fill_and_post(client, "/admin/campaigns/north/needs", {"name_en": "Housing [EN]"}, form_id="need")
+    assert response.status_code == 422
+    assert ("“housing [en]” is already on the list, retired. Press Restore beside it instead of adding it again."
+            in response.get_data(as_text=True))
+    assert len(db.session.get(Campaign, campaign.id).needs) == 3
+
+
+def test_a_different_need_with_a_similar_name_is_still_added(client, admin):
+    campaign = make_campaign(slug="north", needs=("housing",))
+    response = fill_and_post(client, "/admin/campaigns/north/needs", {"name_en": "Housing repairs"}, form_id="need")
+    assert response.status_code == 302
+    assert [need.key for need in db.session.get(Campaign, campaign.id).needs] == ["housing", "housing_repairs"]

@@ -80,3 +80,15 @@ def test_qr_svg_is_refused_if_it_would_carry_a_style_attribute(monkeypatch):
     monkeypatch.setattr(segno.QRCode, "svg_inline", lambda self, **kw: original(self, **kw).replace("<svg ", '<svg style="x" '))
     with pytest.raises(RuntimeError):
         qr_svg("https://example.org/s/x?lang=en", "QR")
+
+
+def test_an_empty_intro_on_the_flyer_is_the_default_languages_marked_as_such(client, auth):
+    from webapp.extensions import db
+
+    campaign = make_campaign(slug="south", languages=("es", "en"))
+    campaign.texts["es"].intro = "Cuéntenos qué importa."
+    db.session.commit()
+    auth.login_as(make_user(email="lead@example.org", role="lead", campaigns=[campaign]))
+    html = client.get("/admin/campaigns/south/flyer?lang=en").get_data(as_text=True)
+    assert '<h1 class="flyer-title">Survey south [en]</h1>' in html  # English title, in the page's language
+    assert '<p class="flyer-intro" lang="es" dir="ltr">Cuéntenos qué importa.</p>' in html

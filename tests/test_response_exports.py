@@ -79,7 +79,8 @@ def test_formula_like_text_is_neutralised_in_csv(client, lead):
     texts = [row[4] for row in answers[1:]]
     assert "'" + HOSTILE in texts and "'@SUM(1+1)" in texts
     assert not any(text.startswith(("=", "@", "+", "-")) for text in texts)
-    places = [row[6] for row in read_csv(client.get("/coalition/north/export.csv?table=responses"))[1:]]
+    responses = read_csv(client.get("/coalition/north/export.csv?table=responses"))
+    places = [row[responses[0].index("place")] for row in responses[1:]]
     assert "'+1 Main St" in places
 
 
@@ -202,3 +203,60 @@ def test_the_members_table_holds_every_answer_of_the_assessment_but_contacts(cli
     assert not {"name", "email", "phone"} & set(members[0])
     codebook = {(r[0], r[1]): r[-1] for r in read_csv(client.get("/coalition/north/export.csv?table=codebook"))}
     assert "translation" in codebook[("members", "skill")] and ("members", "help_involved") in codebook
+
+
+@pytest.fixture
+def entered_at_events(campaign):
+    """Three responses entered at two events of the same name, one of them by an account whose email
+    a spreadsheet would take for a formula, one from a paper form numbered like one."""
+    import datetime as dt
+
+    from webapp.services.field import create_event
+
+    first = create_event(campaign, name="Health fair", date=dt.date(2026, 5, 2))
+    second = create_event(campaign, name="Health fair", date=dt.date(2026, 6, 6))
+    worker = make_user("+worker@example.org", "outreach", campaigns=[campaign])
+    entered = []
+    for event, paper_number in ((first, "007"), (second, "007"), (second, "=1+2")):
+        response = make_priority_response(campaign, {"housing": 4, "food": 3}, channel="paper", event_id=event.id,
+                                          commit=False)
+        response.paper_number, response.entered_by_id = paper_number, worker.id
+        entered.append(response)
+    db.session.commit()
+    return first, second, [response.id for response in entered]
+
+
+def test_responses_carry_the_event_number_the_paper_form_number_and_who_entered_them(client, lead, entered_at_events):
+    first, second, ids = entered_at_events
+    rows = read_csv(client.get("/coalition/north/export.csv?table=responses"))
+    header = rows[0]
+    assert header[:12] == ["response_id", "received_at", "answered_at", "form_language", "channel", "event_id",
+                           "event", "paper_number", "entered_by", "place", "age_band", "race_ethnicity"]
+    assert header[-3:] == ["representative_weight", "affectedness", "equity_weight"]  # the rest keeps its order
+    by_id = {row[0]: dict(zip(header, row)) for row in rows[1:]}
+    entered = [(by_id[str(i)]["event_id"], by_id[str(i)]["event"], by_id[str(i)]["paper_number"],
+                by_id[str(i)]["entered_by"]) for i in ids]
+    assert entered == [(str(first.id), "Health fair", "007", "'+worker@example.org"),
+                       (str(second.id), "Health fair", "007", "'+worker@example.org"),
+                       (str(second.id), "Health fair", "'=1+2", "'+worker@example.org")]
+    residents = [row for key, row in by_id.items() if int(key) not in ids]
+    assert len(residents) == 12 and all(row["event_id"] == row["paper_number"] == row["entered_by"] == ""
+                                        for row in residents)  # residents' own web answers
+
+
+def test_the_xlsx_responses_sheet_has_the_same_new_columns_as_the_csv(client, lead, entered_at_events):
+    first, _second, ids = entered_at_events
+    book = openpyxl.load_workbook(io.BytesIO(client.get("/coalition/north/export.xlsx").get_data()), read_only=True)
+    sheet = list(book["responses"].iter_rows(values_only=True))
+    book.close()
+    header = [str(v) for v in sheet[0]]
+    assert header == read_csv(client.get("/coalition/north/export.csv?table=responses"))[0]
+    row = dict(zip(header, next(r for r in sheet[1:] if r[0] == ids[0])))
+    assert (row["event_id"], row["paper_number"], row["entered_by"]) == (first.id, "007", "'+worker@example.org")
+    assert dict(zip(header, next(r for r in sheet[1:] if r[0] == ids[2])))["paper_number"] == "'=1+2"
+
+
+def test_the_codebook_describes_the_new_response_columns(client, lead):
+    codebook = {(r[0], r[1]): r[-1] for r in read_csv(client.get("/coalition/north/export.csv?table=codebook"))}
+    assert {"event_id", "paper_number", "entered_by"} <= {column for table, column in codebook if table == "responses"}
+    assert "blank: the resident's own web answer" in codebook[("responses", "entered_by")]

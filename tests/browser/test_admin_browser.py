@@ -4,7 +4,7 @@ from __future__ import annotations
 import pytest
 from sqlalchemy import select
 
-from tests.browser.conftest import axe_violations, horizontal_overflow, sign_in, staff_account
+from tests.browser.conftest import PHONE, axe_violations, horizontal_overflow, sign_in, staff_account
 from webapp.extensions import db
 from webapp.models import Campaign
 
@@ -80,3 +80,58 @@ def test_staff_pages_keep_touch_targets_at_least_44_px(live_server, phone, path)
     sign_in(phone, live_server, ADMIN)
     phone.goto(f"{live_server.url}{path}")
     assert phone.evaluate(SMALL_TARGETS) == []
+
+
+# --- the audit page: wide on a desktop, scrolling in its own box on a phone ---------------------------------
+
+AUDIT_READER = "audit-reader@example.org"
+AUDIT_TABLE = """() => {
+    const wrap = document.querySelector('main .table-wrap'), table = wrap.querySelector('table');
+    const headers = Array.from(table.querySelectorAll('thead th')).map(th => th.getBoundingClientRect());
+    return {scrolls: wrap.scrollWidth > wrap.clientWidth + 1,
+            hidden: headers.filter(r => r.left < -1 || r.right > innerWidth + 1).length,
+            narrowest: Math.min(...headers.map(r => r.width)),
+            main: document.querySelector('main').getBoundingClientRect().width,
+            codes: Array.from(table.querySelectorAll('tbody code')).map(code => code.textContent)};
+}"""
+
+
+@pytest.fixture
+def long_audit_entries(live_server):
+    """Entries as wide as real ones get: a long list of pieces and an IPv6 address."""
+    from webapp.models import AuditEvent
+
+    staff_account(live_server, AUDIT_READER)
+    with live_server.app.app_context():
+        pieces = [f"need:neighbourhood_safety_{n}:description" for n in range(6)]
+        db.session.add(AuditEvent(action="content.edited", target_type="campaign", target_id=1,
+                                  detail={"slug": "demo", "language": "ar", "pieces": pieces},
+                                  ip="2001:db8:85a3:8d3:1319:8a2e:370:7348"))
+        db.session.commit()
+        db.session.remove()
+
+
+def audit_page_layout(browser, live_server, lang: str, viewport: dict, phone: bool = False) -> dict:
+    """How the audit table lies in chromium at ``viewport``, and whether the page overflows sideways."""
+    context = browser.new_context(viewport=viewport, is_mobile=phone, has_touch=phone)
+    try:
+        page = context.new_page()
+        sign_in(page, live_server, AUDIT_READER)
+        page.goto(f"{live_server.url}/admin/audit?lang={lang}")
+        return {**page.evaluate(AUDIT_TABLE), "overflow": horizontal_overflow(page)}
+    finally:
+        context.close()
+
+
+@pytest.mark.parametrize("lang", ["en", "ar"])
+def test_the_audit_table_uses_the_width_it_needs_on_a_desktop(live_server, browser, long_audit_entries, lang):
+    layout = audit_page_layout(browser, live_server, lang, {"width": 1280, "height": 800})
+    assert layout["main"] > 1000  # not held to the 42rem column of reading pages
+    assert (layout["scrolls"], layout["hidden"], layout["overflow"]) == (False, 0, 0)  # Address, Details in view
+    assert "content.edited" in layout["codes"]  # action codes are shown as they are, never translated
+
+
+def test_the_audit_table_scrolls_in_its_own_box_on_a_phone(live_server, browser, long_audit_entries):
+    layout = audit_page_layout(browser, live_server, "zh", PHONE, phone=True)
+    assert layout["scrolls"] and layout["overflow"] == 0  # the box scrolls sideways, the page does not
+    assert layout["narrowest"] >= 48  # no column squeezed to a character a line

@@ -102,9 +102,14 @@ def needs(slug: str):
     if form.validate_on_submit():
         words = {code: NeedWords(form[f"name_{code}"].data or "", form[f"description_{code}"].data or "")
                  for code in campaign.languages}
-        need = add_need(campaign, words, actor=current_user)
-        flash(_("Added “%(name)s”.", name=need.texts[campaign.default_language].name), "info")
-        return redirect(url_for("admin.needs", slug=slug) + f"#need-{need.id}")  # the new need, at the list's end
+        try:
+            need = add_need(campaign, words, actor=current_user)
+        except CampaignError as error:  # a need of that name exists: said at the name, what was typed kept
+            form[f"name_{error.details.get('language', campaign.default_language)}"].errors.append(
+                campaign_error(error))
+        else:
+            flash(_("Added “%(name)s”.", name=need.texts[campaign.default_language].name), "info")
+            return redirect(url_for("admin.needs", slug=slug) + f"#need-{need.id}")  # the new need, at the list's end
     # every language's box is labelled "Name": the summary says which language each complaint is about
     labels = {}
     for code in campaign.languages:

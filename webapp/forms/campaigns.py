@@ -32,6 +32,9 @@ CAMPAIGN_ERRORS = {
     "default_incomplete": _l("Write the title and every need's name in %(language)s before making it the default language."),
     "title_required": _l("Please write a title."),
     "need_name_required": _l("Please write the need's name."),
+    "need_exists": _l("This need is already on the list, as “%(name)s”."),
+    "need_retired": _l("“%(name)s” is already on the list, retired. "
+                       "Press Restore beside it instead of adding it again."),
     "last_need": _l("A campaign needs at least one need to ask about."),
     "no_needs": _l("Add at least one need before opening the campaign."),
 }

@@ -55,8 +55,10 @@ class NeedContent:
     key: str
     name: str
     description: str
-    #: the language the text is actually in (the default language when untranslated)
+    #: the language the name is actually in (the default language when untranslated)
     language: str
+    #: the language the description is in: the default language's when this one left it empty
+    description_language: str = ""
 
 
 @dataclass(frozen=True)
@@ -70,8 +72,13 @@ class SurveyContent:
     language: str
     #: need key -> id, for every need the campaign ever had (retired ones too)
     need_ids: dict[str, int] = field(default_factory=dict)
-    #: the pieces shown in the default language because no translation exists
+    #: the pieces shown in the default language because no translation exists: "campaign" or
+    #: "need:<key>" when a language has no text at all, "intro" or "need:<key>:description" when
+    #: it has one but left that piece empty
     missing: list[str] = field(default_factory=list)
+    #: the languages the title and the intro are actually in (each falls back on its own)
+    title_language: str = ""
+    intro_language: str = ""
 
 
 def find_campaign(slug: str) -> Campaign | None:
@@ -155,7 +162,8 @@ class _ContentCache:
 
 
 def survey_content(campaign: Campaign | CampaignSnapshot, language: str) -> SurveyContent:
-    """The campaign's title, intro and active needs in ``language``, falling back to its default."""
+    """The campaign's title, intro and active needs in ``language``; each piece left empty there is the default
+    language's (the cache key needs no more than the content version: every edit of either language bumps it)."""
     cache = current_app.extensions.setdefault("survey_content", _ContentCache())
     key = (campaign.id, campaign.content_version, campaign.default_language, language)
     content = cache.get(key)
@@ -189,32 +197,49 @@ def _load_content(campaign_id: int, language: str, default: str) -> SurveyConten
             select(_need_text).join(_need, _need.c.id == _need_text.c.need_id)
             .where(_need.c.campaign_id == campaign_id, _need_text.c.language.in_(wanted)))}
     missing = []
-    text = texts.get(language)
+    text, default_text = texts.get(language), texts.get(default)
     if text is None:
         missing.append("campaign")
-        text = texts.get(default)
+    title, title_language = _piece(text, default_text, "title", default)
+    intro, intro_language = _piece(text, default_text, "intro", default)
+    if text is not None and intro_language != language and intro:
+        missing.append("intro")
     contents = []
     for need in needs:
         if need.retired_at is not None:
             continue
-        need_text = need_texts.get((need.id, language))
+        need_text, default_need_text = need_texts.get((need.id, language)), need_texts.get((need.id, default))
         if need_text is None:
             missing.append(f"need:{need.key}")
-            need_text = need_texts.get((need.id, default))
-        contents.append(NeedContent(
-            key=need.key,
-            name=need_text.name if need_text else need.key,
-            description=need_text.description if need_text else "",
-            language=need_text.language if need_text else default,
-        ))
+        name, name_language = _piece(need_text, default_need_text, "name", default)
+        description, description_language = _piece(need_text, default_need_text, "description", default)
+        if need_text is not None and description_language != language and description:
+            missing.append(f"need:{need.key}:description")
+        contents.append(NeedContent(key=need.key, name=name or need.key, description=description,
+                                    language=name_language, description_language=description_language))
     return SurveyContent(
-        title=text.title if text else "",
-        intro=text.intro if text else "",
+        title=title,
+        intro=intro,
         needs=contents,
         language=language,
         need_ids={need.key: need.id for need in needs},
         missing=missing,
+        title_language=title_language,
+        intro_language=intro_language,
     )
+
+
+def _piece(text, default_text, name: str, default: str) -> tuple[str, str]:
+    """One piece of wording (title, intro, a need's name or description) and the language it is in.
+
+    Each piece falls back on its own: a translation that left the intro (or a need's
+    description) empty shows the default language's there, as the wording editor promises.
+    """
+    if text is not None and getattr(text, name).strip():
+        return getattr(text, name), text.language
+    if default_text is not None:
+        return getattr(default_text, name), default_text.language
+    return "", default
 
 
 def content_gaps(campaign: Campaign) -> dict[str, list[str]]:

@@ -18,9 +18,11 @@ class Flyer:
 
     language: str
     title: str
-    #: the language the title and intro are in (the default language when untranslated)
-    text_language: str
+    #: the language the title is in (the default language when untranslated)
+    title_language: str
     intro: str
+    #: the language the intro is in: the default language's intro shows when this one is empty
+    intro_language: str
     url: str
     qr_svg: Markup
 
@@ -48,6 +50,5 @@ def make_flyer(campaign: Campaign, language: str, qr_title: str) -> Flyer:
     """The flyer of ``campaign`` in ``language``."""
     content = survey_content(campaign, language)
     url = survey_url(campaign, language)
-    text_language = campaign.default_language if "campaign" in content.missing else language
-    return Flyer(language=language, title=content.title, text_language=text_language, intro=content.intro, url=url,
-                 qr_svg=qr_svg(url, str(qr_title)))
+    return Flyer(language=language, title=content.title, title_language=content.title_language, intro=content.intro,
+                 intro_language=content.intro_language, url=url, qr_svg=qr_svg(url, str(qr_title)))

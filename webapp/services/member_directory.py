@@ -1,17 +1,11 @@
 """The member directory leads search, and the members' CSV export."""
 from __future__ import annotations
 
-import unicodedata
 from collections.abc import Callable, Iterator
 
+from analysis.textnorm import folded
 from webapp.models.members import COMPETENCIES
 from webapp.services.members import IDENTITY, Member
-
-
-def _folded(text: str) -> str:
-    """Text for matching: case and accents ignored (José matches jose)."""
-    decomposed = unicodedata.normalize("NFKD", text.casefold())
-    return "".join(char for char in decomposed if not unicodedata.combining(char))
 
 
 def search_directory(members: list[Member], query: str = "", label: Callable[[str, str], str] | None = None
@@ -22,7 +16,7 @@ def search_directory(members: list[Member], query: str = "", label: Callable[[st
     languages (their codes, and their names through ``label(question, key)``).
     """
     listed = [m for m in members if m.directory_consent]
-    words = [_folded(word) for word in query.split()]
+    words = [folded(word) for word in query.split()]
     if not words:
         return listed
 
@@ -33,7 +27,7 @@ def search_directory(members: list[Member], query: str = "", label: Callable[[st
         parts += [value for _question, value in tagged]
         if label is not None:
             parts += [label(question, value) for question, value in tagged]
-        return _folded(" ".join(str(part) for part in parts if part))
+        return folded(" ".join(str(part) for part in parts if part))
 
     return [m for m in listed if all(word in haystack(m) for word in words)]
 

@@ -8,6 +8,7 @@ from __future__ import annotations
 import re
 import unicodedata
 
+from analysis.textnorm import folded
 from webapp.extensions import db
 from webapp.models import Campaign, Need, NeedText, utcnow
 from webapp.services import audit
@@ -35,11 +36,41 @@ def get_need(campaign: Campaign, need_id: int) -> Need | None:
     return need if need is not None and need.campaign_id == campaign.id else None
 
 
+def comparable_name(name: str) -> str:
+    """A need's name as two names are compared: case, accents and extra spaces do not count."""
+    return " ".join(folded(name).split())
+
+
+def same_named_need(campaign: Campaign, words: dict[str, NeedWords]) -> tuple[Need, str] | None:
+    """The campaign's need already called what ``words`` names in one of its languages, with that language.
+
+    An active need is found before a retired one: a retired need is better restored than added again.
+    """
+    typed = {language: comparable_name(w.name) for language, w in words.items()
+             if language in campaign.languages and w.name.strip()}
+    needs = sorted(campaign.needs, key=lambda need: (need.retired_at is not None, need.position))
+    for need in needs:
+        for language, name in typed.items():
+            text = need.texts.get(language)
+            if text is not None and comparable_name(text.name) == name:
+                return need, language
+    return None
+
+
 def add_need(campaign: Campaign, words: dict[str, NeedWords], actor) -> Need:
-    """Add a need at the end of the list, named in the default language and any others given."""
+    """Add a need at the end of the list, named in the default language and any others given.
+
+    A name another need already has in the same language is refused (``need_exists``, or
+    ``need_retired`` when that need was retired and can be restored instead).
+    """
     default = words.get(campaign.default_language)
     if default is None or not default.name.strip():
         raise CampaignError("need_name_required")
+    same = same_named_need(campaign, words)
+    if same is not None:
+        need, language = same
+        raise CampaignError("need_retired" if need.retired_at else "need_exists", language=language,
+                            name=need.texts[language].name, need_id=need.id)
     # English makes the most readable key when it is given; otherwise the default language
     english = words.get("en")
     key_source = english.name if english and english.name.strip() else default.name

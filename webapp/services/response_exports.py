@@ -45,6 +45,7 @@ from webapp.models import (
     RespondentWeight,
     Response,
     Theme,
+    User,
 )
 from webapp.services.analysis_runs import parse_equity
 from webapp.services.dashboard import latest_run
@@ -81,7 +82,11 @@ RESPONSE_COLUMNS = [
     Column("answered_at", codes="ISO 8601, UTC (the device's clock for offline entry)"),
     Column("form_language", codes="language code"),
     Column("channel", codes="web; field; paper"),
+    Column("event_id", codes="outreach event number (blank: none); tells apart events of the same name"),
     Column("event", codes="outreach event name (blank: none)"),
+    Column("paper_number", codes="the paper form's number, as typed at the event (blank: not from a paper form)"),
+    Column("entered_by", codes="email of the staff account that entered it (blank: the resident's own web answer, "
+                                "or the account was deleted)"),
     Column("place", _label("place"), "as given"),
     Column("age_band", _label("age_band"), "under_18; 18_24; 25_34; 35_44; 45_54; 55_64; 65_plus"),
     Column("race_ethnicity", _label("race_ethnicity"), "codes separated by ';'"),
@@ -138,14 +143,16 @@ def _stream(query) -> Iterator:
 
 
 def response_rows(campaign: Campaign) -> Iterator[list]:
-    """One row per priority response, with its profile and its weights from the newest run."""
+    """One row per priority response: its event, paper form and who entered it, its profile, its newest weights."""
     run = latest_run(campaign.id)
     emphasis = parse_equity(run.settings.get("equity_toml", "")).emphasis if run else 1.0
     query = (
         select(Response.id, Response.received_at, Response.created_at, Response.language, Response.channel,
-               Event.name, *(getattr(Profile, c) for c in (*PROFILE, *HARDSHIPS)),
+               Event.id, Event.name, Response.paper_number, User.email,
+               *(getattr(Profile, c) for c in (*PROFILE, *HARDSHIPS)),
                RespondentWeight.representative, RespondentWeight.affectedness)
-        .outerjoin(Event, Event.id == Response.event_id).outerjoin(Profile, Profile.response_id == Response.id)
+        .outerjoin(Event, Event.id == Response.event_id).outerjoin(User, User.id == Response.entered_by_id)
+        .outerjoin(Profile, Profile.response_id == Response.id)
         .outerjoin(RespondentWeight, (RespondentWeight.response_id == Response.id)
                    & (RespondentWeight.run_id == (run.id if run else -1)))
         .where(_campaign_responses(campaign, "priority")).order_by(Response.id)
@@ -280,7 +287,8 @@ def write_xlsx(campaign: Campaign, include_contact: bool = False):
 
 # lazily translated names of the tables, for the exports page
 TABLE_NAMES = {
-    "responses": _l("Responses: one row per response, with its profile and weights"),
+    "responses": _l("Responses: one row per response, with its event, paper form number, who entered it, "
+                    "its profile and weights"),
     "ratings": _l("Ratings: one row per need rated (long format)"),
     "answers": _l("Open answers: one row per answer, with its theme"),
     "members": _l("Member assessments: one row per member"),

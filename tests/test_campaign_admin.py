@@ -207,6 +207,29 @@ def test_settings_choose_default_and_offered_languages(client, admin):
     assert "Tiếng Việt" in survey_html(client, "north")
 
 
+def test_how_residents_reach_the_coalition_is_set_with_the_settings_and_given_on_the_thank_you_page(client, admin):
+    from webapp.models import AuditEvent
+
+    campaign = make_campaign(slug="north")
+    response = fill_and_post(client, "/admin/campaigns/north/", {"contact": "  privacy@north.example   555-0100 "},
+                             form_id="settings")
+    assert response.status_code == 302
+    db.session.refresh(campaign)
+    assert campaign.contact == "privacy@north.example 555-0100"
+    changed = db.session.scalars(select(AuditEvent).where(AuditEvent.action == "campaign.settings_changed")).one()
+    assert changed.detail["contact"] == {"from": "", "to": "privacy@north.example 555-0100"}
+    thanks = client.get("/s/north/thanks?ref=ABCD-1234-EF00&lang=en").get_data(as_text=True)
+    assert ('give this code to the coalition: <bdi dir="ltr">privacy@north.example 555-0100</bdi>.' in thanks)
+
+
+def test_a_contact_longer_than_the_column_is_refused_with_what_was_typed_kept(client, admin):
+    campaign = make_campaign(slug="north")
+    response = fill_and_post(client, "/admin/campaigns/north/", {"contact": "x" * 201}, form_id="settings")
+    assert response.status_code == 422 and "x" * 201 in response.get_data(as_text=True)
+    db.session.refresh(campaign)
+    assert campaign.contact == ""
+
+
 @pytest.mark.parametrize(("lang", "message"), [("en", "Please choose one of the options."),
                                               ("es", "Por favor, elija una de las opciones.")])
 def test_a_default_language_not_offered_is_refused_in_the_readers_words(client, admin, lang, message):

@@ -110,6 +110,16 @@ def test_thank_you_page_shows_the_reference_code(client, demo):
     assert f"ref={code}" in response.headers["Location"]
     page = client.get(response.headers["Location"]).get_data(as_text=True)
     assert code in page
+    assert "give this code to the coalition: <bdi dir=\"ltr\">privacy@example.org</bdi>." in page  # and how
+
+
+def test_without_a_contact_the_thank_you_page_still_gives_the_code(client):
+    from tests.factories import make_campaign
+
+    campaign = make_campaign(slug="north")
+    assert campaign.contact == ""
+    page = client.get("/s/north/thanks?ref=ABCD-1234-EF00").get_data(as_text=True)
+    assert "ABCD-1234-EF00" in page and "give this code to the coalition." in page
 
 
 def test_thank_you_page_shows_no_made_up_reference(client, demo):

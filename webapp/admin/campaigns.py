@@ -57,11 +57,12 @@ def campaign(slug: str):
         "default_language": campaign.default_language,
         "languages": campaign.languages,
         "profile_questions": campaign.profile_questions,
+        "contact": campaign.contact,
     })
     if form.validate_on_submit():
         try:
             update_settings(campaign, form.default_language.data, form.languages.data,
-                            form.profile_questions.data, actor=current_user)
+                            form.profile_questions.data, actor=current_user, contact=form.contact.data or "")
         except CampaignError as error:
             form.default_language.errors.append(campaign_error(error))
         else:

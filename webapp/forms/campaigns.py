@@ -19,6 +19,8 @@ from webapp.models import PROFILE_QUESTIONS
 from webapp.services.campaigns import SLUG_PATTERN
 
 TITLE_LENGTH = 200
+#: as the campaign.contact column holds
+CONTACT_LENGTH = 200
 NAME_LENGTH = 200
 
 #: the profile questions as residents read them
@@ -87,6 +89,7 @@ class CampaignSettingsForm(ChorusForm):
         _l("Optional questions about the resident"),
         choices=lambda: options([(name, PROFILE_LABELS[name]) for name in PROFILE_QUESTIONS]),
     )
+    contact = StringField(_l("How residents reach the coalition"), validators=[MaxLength(CONTACT_LENGTH)])
 
 
 class _Written:

@@ -38,6 +38,9 @@ class Campaign(Base):
     created_at: Mapped[dt.datetime] = mapped_column(default=utcnow)
     #: bumped on every content edit, so cached renderings know when to refresh
     content_version: Mapped[int] = mapped_column(Integer, default=1)
+    #: how residents reach the coalition (an e-mail address, a phone number): the thank-you pages give it
+    #: beside the reference code that has their answers deleted
+    contact: Mapped[str] = mapped_column(String(200), default="", server_default="")
 
     texts: Mapped[dict[str, CampaignText]] = relationship(
         collection_class=attribute_keyed_dict("language"), cascade="all, delete-orphan"

@@ -36,6 +36,7 @@ class CampaignSnapshot:
     is_open: bool
     content_version: int
     closed_at: dt.datetime | None = None
+    contact: str = ""
 
     def takes_answers(self, now: dt.datetime, grace: dt.timedelta) -> bool:
         """Whether answers sent now are stored: while open, and for ``grace`` after closing (a resident who
@@ -91,7 +92,7 @@ def find_campaign(slug: str) -> Campaign | None:
 _campaign = Campaign.__table__
 _SNAPSHOT = select(_campaign.c.id, _campaign.c.slug, _campaign.c.default_language, _campaign.c.languages,
                    _campaign.c.profile_questions, _campaign.c.is_open, _campaign.c.content_version,
-                   _campaign.c.closed_at).where(_campaign.c.slug == bindparam("slug"))
+                   _campaign.c.closed_at, _campaign.c.contact).where(_campaign.c.slug == bindparam("slug"))
 
 
 def campaign_snapshot(slug: str) -> CampaignSnapshot | None:
@@ -136,7 +137,8 @@ def _read_snapshot(slug: str) -> CampaignSnapshot | None:
     if row is None:
         return None
     return CampaignSnapshot(row.id, row.slug, row.default_language, tuple(row.languages),
-                            tuple(row.profile_questions), row.is_open, row.content_version, row.closed_at)
+                            tuple(row.profile_questions), row.is_open, row.content_version, row.closed_at,
+                            row.contact)
 
 
 class _ContentCache:
@@ -307,8 +309,10 @@ def set_campaign_open(campaign: Campaign, is_open: bool, actor) -> None:
     db.session.commit()
 
 
-def update_settings(campaign: Campaign, default_language: str, languages: list[str], profile_questions: list[str], actor) -> None:
-    """Change the default language, the languages offered and the profile questions asked.
+def update_settings(campaign: Campaign, default_language: str, languages: list[str], profile_questions: list[str], actor,
+                    contact: str | None = None) -> None:
+    """Change the default language, the languages offered, the profile questions asked and how residents
+    reach the coalition (``contact``; None: unchanged).
 
     The default language is what residents read when a translation is missing, so it must
     have a title and a name for every need first.
@@ -318,11 +322,12 @@ def update_settings(campaign: Campaign, default_language: str, languages: list[s
     if default_language != campaign.default_language and language_gaps(campaign, default_language):
         raise CampaignError("default_incomplete", language=default_language)
     before = {"default_language": campaign.default_language, "languages": list(campaign.languages),
-              "profile_questions": list(campaign.profile_questions)}
+              "profile_questions": list(campaign.profile_questions), "contact": campaign.contact}
     after = {
         "default_language": default_language,
         "languages": _ordered_languages(default_language, languages),
         "profile_questions": [q for q in PROFILE_QUESTIONS if q in profile_questions],
+        "contact": campaign.contact if contact is None else " ".join(contact.split()),
     }
     if before == after:
         return

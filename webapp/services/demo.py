@@ -33,6 +33,7 @@ def seed_demo_campaign() -> tuple[Campaign, bool]:
         languages=list(definition["languages"]),
         profile_questions=list(PROFILE_QUESTIONS),
         is_open=True,
+        contact=definition.get("contact", ""),
     )
     for language, text in definition["text"].items():
         campaign.texts[language] = CampaignText(language=language, title=text["title"], intro=text["intro"])

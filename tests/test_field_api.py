@@ -208,6 +208,20 @@ def test_an_outsider_cannot_post_to_the_api(client, world):
     assert response.status_code == 403 and stored_count() == 0
 
 
+def test_a_worker_taken_off_the_campaign_is_answered_403_json_and_nothing_is_stored(worker_client, world):
+    """What the entry screen acts on when an admin unticks the campaign while responses still wait on the device."""
+    from webapp.services.accounts import update_user
+
+    token = csrf_token(worker_client, world)
+    update_user(world.worker, actor=None, campaign_ids=[])
+    status = worker_client.get(f"/field/{world.campaign.slug}/events/{world.event.id}/status",
+                               headers={"Accept": "application/json"})
+    assert status.status_code == 403 and status.is_json
+    response = sync(worker_client, world, {"responses": [item(world)]}, token)
+    assert response.status_code == 403 and response.is_json and "error" in response.get_json()
+    assert stored_count() == 0
+
+
 def test_two_workers_at_the_same_event_are_each_credited(client, app, world):
     other_client = app.test_client()
     AuthActions(client).login_as(world.worker)

@@ -157,3 +157,56 @@ def test_the_service_worker_keeps_every_asset_the_entry_screen_loads(worker_clie
     loaded = re.findall(r'(?:src|href)="(/static/[^"]+)"', html)
     script = worker_client.get("/field/sw.js").get_data(as_text=True)
     assert len(loaded) >= 6 and [url for url in loaded if f'"{url}"' not in script] == []
+
+
+def test_a_form_sent_again_after_its_answer_was_lost_is_already_saved_without_a_paper_number_error(worker_client,
+                                                                                                    world):
+    """No JavaScript, a bad connection: the form was stored but the answer never came, so it is sent again."""
+    page = worker_client.get(entry_url(world)).get_data(as_text=True)
+    sent = {**form_values(page, "entry"), **{k: [v] for k, v in ratings(world).items()},
+            "respondent_language": ["es"], "paper_number": ["C-1"]}
+    assert worker_client.post(entry_url(world), data=sent).status_code == 302  # its answer lost on the way
+    again = worker_client.post(entry_url(world), data=sent, follow_redirects=True)
+    html = again.get_data(as_text=True)
+    assert again.status_code == 200
+    assert "This response was already saved. The form is ready for the next response." in html
+    assert 'id="paper_number-error"' not in html and 'id="error-summary"' not in html  # no false "already entered"
+    assert stored_count() == 1
+
+
+def test_a_form_sent_again_with_other_answers_is_refused_as_a_conflict(worker_client, world):
+    page = worker_client.get(entry_url(world)).get_data(as_text=True)
+    sent = {**form_values(page, "entry"), **{k: [v] for k, v in ratings(world).items()},
+            "respondent_language": ["es"], "paper_number": ["C-2"]}
+    worker_client.post(entry_url(world), data=sent)
+    changed = {**sent, "need_housing": ["1"]}  # the same form (its identifier), other answers
+    response = worker_client.post(entry_url(world), data=changed)
+    html = response.get_data(as_text=True)
+    assert response.status_code == 422
+    assert "A different response was already stored under this identifier. This one was not stored." in html
+    assert "already saved" not in html and stored_count() == 1
+
+
+def test_the_written_language_starts_from_the_language_the_person_answered_in(worker_client, world):
+    """Without JavaScript too: left as it comes, the open answers are stored in the respondent's language, and
+    after a save the next form starts from it (not from the language of the worker's page)."""
+    from webapp.models import Answer
+
+    page = worker_client.get(entry_url(world)).get_data(as_text=True)
+    assert '<label class="question-label" for="text_language">What language did they write in?</label>' in page
+    assert re.search(r'<select id="text_language" name="text_language"><option value="">'
+                     r'The same language they answered in</option>', page)
+    assert form_values(page, "entry")["text_language"] == [""]
+    response = fill_and_post(worker_client, entry_url(world), {**ratings(world), "respondent_language": "es",
+                                                               "barrier": "No hay autobús"}, form_id="entry")
+    assert response.status_code == 302
+    assert db.session.scalar(select(Answer.language)) == "es"
+    next_form = form_values(worker_client.get(response.headers["Location"]).get_data(as_text=True), "entry")
+    assert next_form["respondent_language"] == ["es"] and next_form["text_language"] == ["es"]
+    assert next_form["barrier"] == [""] and next_form["response_id"] != [""]
+
+
+def test_the_resident_survey_keeps_its_own_written_language_question(client, world):
+    html = client.get(f"/s/{world.campaign.slug}").get_data(as_text=True)
+    assert "What language did you write in?" in html
+    assert "What language did they write in?" not in html and "The same language they answered in" not in html

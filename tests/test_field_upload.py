@@ -3,6 +3,8 @@ from __future__ import annotations
 
 import io
 import json
+import re
+import uuid
 
 import pytest
 from sqlalchemy import select
@@ -12,6 +14,7 @@ from tests.field_helpers import item, make_field_world, stored_count
 from tests.helpers import form_values
 from webapp.extensions import db
 from webapp.models import Response
+from webapp.services.data_protection import reference_code
 
 
 @pytest.fixture
@@ -40,6 +43,17 @@ def upload_large(client, world, content: bytes):
             f'--{boundary}\r\nContent-Disposition: form-data; name="queue_file"; filename="queue.json"\r\n'
             "Content-Type: application/json\r\n\r\n").encode() + content + f"\r\n--{boundary}--\r\n".encode()
     return client.post(upload_url(world), data=body, content_type=f"multipart/form-data; boundary={boundary}")
+
+
+def reference(queued: dict) -> str:
+    """The short reference code the upload results name a response by (its hyphens do not break a line)."""
+    return reference_code(uuid.UUID(queued["uuid"])).replace("-", "\u2011")
+
+
+def result_row(html: str, queued: dict) -> str:
+    """The results table's rows of ``queued``: its result, and its problems if any."""
+    groups = re.findall(r"<tbody class=\"result-.*?</tbody>", html, re.S)
+    return next(rows for rows in groups if reference(queued) in rows)
 
 
 def export_file(world, items) -> bytes:
@@ -165,7 +179,7 @@ def test_a_row_with_problems_names_its_paper_form_and_its_question_in_the_worker
     bad = item(world, paper_number="A-017", need_housing="9")
     response = upload(client, world, export_file(world, [bad, dict(item(world), event_id=world.event.id + 1000)]))
     html = response.get_data(as_text=True)
-    row = html[html.index(bad["uuid"]) - 100:html.index(bad["uuid"]) + 250]
+    row = result_row(html, bad)
     assert "A-017" in row and "housing [es]:" in row and "need_housing" not in row
     assert "event_id" not in html
     assert stored_count() == 0
@@ -177,6 +191,25 @@ def test_a_row_names_its_paper_form_when_the_entry_screen_saved_it_as_a_list(cli
     bad = item(world, paper_number=["A-017"], need_housing=["9"])
     good = item(world, paper_number=["B-2"])
     html = upload(client, world, export_file(world, [bad, good])).get_data(as_text=True)
-    assert "A-017" in html[html.index(bad["uuid"]) - 100:html.index(bad["uuid"])]
-    assert "B-2" in html[html.index(good["uuid"]) - 100:html.index(good["uuid"])]
+    assert "A-017" in result_row(html, bad) and "B-2" in result_row(html, good)
     assert stored_count() == 1
+
+
+def test_the_results_name_each_response_by_its_short_reference_with_its_problems_across_the_table(client, world):
+    """At 360 px a 36-character UUID left the problems a word a line: a response's row holds its paper number,
+    its short reference code and its result; its problems take a row of their own beneath, the table's width."""
+    AuthActions(client).login_as(world.worker)
+    bad, good = item(world, paper_number="A-017", respondent_language=None), item(world)
+    html = upload(client, world, export_file(world, [bad, good])).get_data(as_text=True)
+    assert bad["uuid"] not in html and good["uuid"] not in html
+    assert re.search(r"<th[^>]*>Response</th><th[^>]*>Result</th></tr>", html)  # two columns
+    rows = result_row(html, bad)
+    assert 'dir="ltr">A-017</bdi>' in rows and "<td>Not stored</td>" in rows
+    assert re.search(r'<td colspan="2"[^>]*><p class="field-error">Language the person answered in: Please', rows)
+    assert "colspan" not in result_row(html, good)  # stored: no row of problems
+
+
+def test_an_identifier_that_is_no_uuid_is_shown_cut_short(client, world):
+    AuthActions(client).login_as(world.worker)
+    html = upload(client, world, export_file(world, [dict(item(world), uuid="x" * 300)])).get_data(as_text=True)
+    assert "x" * 13 + "…" in html and "x" * 14 not in html

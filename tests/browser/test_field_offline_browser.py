@@ -511,3 +511,124 @@ def test_a_need_may_be_left_unrated_but_not_every_one(worker, live_server):
     queued = page.evaluate("() => new ResponseQueue('demo').all()")
     assert len(queued) == 1 and [name for name in queued[0]["fields"] if name.startswith("need_")] == [
         ratings.nth(1).get_attribute("id")]
+
+
+def test_the_written_language_follows_the_language_the_person_answered_in(worker):
+    page = worker
+    page.context.set_offline(True)
+    expect(page.locator("label[for=text_language]")).to_have_text("What language did they write in?")
+    assert page.input_value("#text_language") == ""  # "the same language they answered in", not the page's
+    page.select_option("#respondent_language", "es")
+    assert page.input_value("#text_language") == "es"
+    page.select_option("#respondent_language", "en")
+    assert page.input_value("#text_language") == "en"
+    page.select_option("#text_language", "vi")  # chosen on purpose: it stays
+    page.select_option("#respondent_language", "es")
+    assert page.input_value("#text_language") == "vi"
+
+    enter_response(page, "WRITTEN-1", language="Español")
+    assert page.input_value("#respondent_language") == "es"
+    assert page.input_value("#text_language") == "es"  # the next form starts from the person's language
+    queued = page.evaluate("() => new ResponseQueue('demo').all()")
+    assert [r["fields"]["text_language"] for r in queued] == [["vi"]]
+
+
+def test_a_worker_taken_off_the_campaign_is_told_to_save_the_waiting_responses_to_a_file(browser, live_server, field,
+                                                                                        tmp_path):
+    from tests.factories import make_user
+    from webapp.services.accounts import update_user
+
+    with live_server.app.app_context():
+        campaign = db.session.scalar(select(Campaign).where(Campaign.slug == "demo"))
+        email = make_user(f"field-off-{uuid.uuid4().hex[:6]}@example.org", "outreach", campaigns=[campaign],
+                          password=STAFF_PASSWORD).email
+        db.session.remove()
+    context = browser.new_context(viewport=PHONE, device_scale_factor=2, is_mobile=True, has_touch=True,
+                                  accept_downloads=True)
+    page = context.new_page()
+    try:
+        sign_in(page, live_server, email)
+        page.goto(live_server.url + field["entry"])
+        page.wait_for_selector("html[data-offline-ready='1']", timeout=15000)
+        context.set_offline(True)
+        enter_response(page, "GONE-1")
+        enter_response(page, "GONE-2")
+        with live_server.app.app_context():  # an admin unticks the campaign while the worker is out
+            from webapp.models import User
+
+            update_user(db.session.scalar(select(User).where(User.email == email)), actor=None, campaign_ids=[])
+            db.session.remove()
+        sent = []
+        page.on("request", lambda request: sent.append(request.url) if "/field/demo/" in request.url
+                and ("/status" in request.url or "/api/" in request.url) else None)
+        context.set_offline(False)
+        notice = page.locator("#not-allowed")
+        expect(notice).to_be_visible(timeout=20000)
+        expect(notice).to_have_text("This account can no longer send responses to this campaign. The waiting responses "
+                                    "are still on this device: save them to a file and give it to a lead.")
+        assert "Trying again" not in page.locator("#sync-message").inner_text()
+        assert waiting(page) == "2" and stored_with(live_server, "GONE-") == []
+
+        tries = len(sent)
+        page.evaluate("() => window.dispatchEvent(new Event('online'))")  # what the retry timer and the network do
+        enter_response(page, "GONE-3")  # a save sends straight after, too
+        page.wait_for_timeout(1000)
+        assert len(sent) == tries  # no more tries that can only fail
+        expect(page.locator("#waiting-count")).to_have_text("3")
+        assert "Trying again" not in page.locator("#sync-message").inner_text()
+
+        with page.expect_download() as download_info:  # the queue is whole, to hand to a lead
+            page.get_by_role("button", name="Save waiting responses to a file").click()
+        path = tmp_path / "queue.json"
+        download_info.value.save_as(path)
+        exported = json.loads(path.read_text(encoding="utf-8"))["responses"]
+        assert sorted(r["fields"]["paper_number"][0] for r in exported) == ["GONE-1", "GONE-2", "GONE-3"]
+        assert stored_with(live_server, "GONE-") == []
+    finally:
+        context.close()
+
+
+def test_upload_results_read_on_a_small_phone_in_english_and_arabic(browser, live_server, field, signed_in, tmp_path,
+                                                                   artifacts):
+    """The problems of each response are sentences in view, not a word a line beside a long identifier."""
+    with live_server.app.app_context():
+        campaign = db.session.scalar(select(Campaign).where(Campaign.slug == "demo"))
+        needs = [need.key for need in campaign.active_needs()]
+        db.session.remove()
+
+    def queued(paper: str, **fields) -> dict:
+        answers = {f"need_{key}": ["3"] for key in needs} | {"paper_number": [paper], "respondent_language": ["en"]}
+        return {"uuid": str(uuid.uuid4()), "event_id": field["event_id"], "created_at": "2026-01-02T10:00:00Z",
+                "fields": answers | fields}
+
+    context, page = new_worker_page(browser, live_server, field, signed_in, field["workers"][0])
+    try:
+        for code in ("en", "ar"):
+            path = tmp_path / f"queue-{code}.json"
+            path.write_text(json.dumps({"responses": [
+                queued(f"NARROW-{code}-1", respondent_language=[""]), queued(f"NARROW-{code}-2", top_three=["nope"]),
+                queued(f"NARROW-{code}-3")]}), encoding="utf-8")
+            page.goto(f"{live_server.url}/field/demo/upload?lang={code}")
+            page.set_input_files("#queue_file", str(path))
+            page.locator("#upload button[type=submit]").click()
+            page.wait_for_selector("#upload-summary")
+            assert page.get_attribute("html", "dir") == ("rtl" if code == "ar" else "ltr")
+            assert horizontal_overflow(page) == 0
+            table = page.evaluate("""() => { const wrap = document.querySelector('.upload-results .table-wrap');
+                return [wrap.scrollWidth, wrap.clientWidth]; }""")
+            assert table[0] <= table[1], table  # every column in view, none scrolled off
+            problems = page.locator(".upload-results .field-error")
+            assert problems.count() == 2
+            for index in range(problems.count()):
+                box = problems.nth(index).bounding_box()
+                assert 0 <= box["x"] and box["x"] + box["width"] <= PHONE["width"], box
+                assert box["width"] >= 250, box  # room for words, not one a line
+            codes = page.locator(".upload-results tbody th > span[dir=ltr]")  # each on one line
+            assert codes.count() == 3
+            assert len({round(codes.nth(index).bounding_box()["height"]) for index in range(3)}) == 1
+            assert codes.first.bounding_box()["height"] < 2 * problems.first.evaluate(
+                "(el) => parseFloat(getComputedStyle(el).fontSize)")
+            page.screenshot(path=artifacts / f"field-upload-360-{code}.png", full_page=True)
+            assert axe_violations(page) == []
+    finally:
+        context.close()

@@ -26,12 +26,14 @@ from webapp.access import CAMPAIGN_FIELD, allow
 from webapp.errors import handle_http_error
 from webapp.extensions import csrf
 from webapp.field import bp
-from webapp.field.items import as_posted, field_form, store_items
+from webapp.field.items import ItemResult, as_posted, field_form, store_items
 from webapp.forms.events import QueueFileForm
+from webapp.forms.fields import parse_uuid
 from webapp.forms.priority import need_field_name
 from webapp.i18n import choose_language
 from webapp.services.campaigns import campaign_snapshot, survey_content
-from webapp.services.field import MAX_BATCH
+from webapp.services.data_protection import reference_code
+from webapp.services.field import MAX_BATCH, retired_need_names
 from webapp.views import error_summary
 
 SINGLE_ITEM_STATUS = {"stored": 200, "duplicate": 200, "conflict": 409, "invalid": 422}
@@ -113,11 +115,26 @@ def _paper_number(item) -> str | None:
     return as_posted(number).strip() or None
 
 
+#: the most characters of a sent identifier that is no UUID the upload results show (a reference code's length)
+REFERENCE_SHOWN = 14
+
+
+def _reference(result: ItemResult) -> str:
+    """How the upload results name a response: its short reference code (the start of its UUID), or,
+    for an identifier that is no UUID, its first characters as sent."""
+    client_uuid = parse_uuid(result.uuid) if isinstance(result.uuid, str) else None
+    if client_uuid is not None:  # with non-breaking hyphens: on a phone the code never splits over two lines
+        return reference_code(client_uuid).replace("-", "\u2011")
+    shown = str(result.uuid or "").strip()
+    return shown if len(shown) <= REFERENCE_SHOWN else shown[:REFERENCE_SHOWN - 1] + "…"
+
+
 def _problem_labels(campaign) -> dict[str, str]:
     """What the upload results call each field with a problem: its question, in the page's language."""
     form = field_form(campaign, survey_content(campaign, choose_language()))
     labels = {field.name: str(field.label.text) for field in form}
     labels.update({need_field_name(key): str(name) for key, name in form.need_names.items()})  # unlabelled fields
+    labels.update({need_field_name(key): name for key, name in retired_need_names(campaign, choose_language()).items()})
     return {**labels, "uuid": _("Response"), "item": _("Response"), "event_id": _("Event"), "fields": _("Answers")}
 
 
@@ -144,7 +161,7 @@ def upload(slug: str):
     summary, rows, labels = None, None, {}
     if results is not None:
         summary = {name: sum(1 for r in results if r.status == name) for name in ("stored", "duplicate", "conflict", "invalid")}
-        rows = [(result, _paper_number(item)) for result, item in zip(results, items)]
+        rows = [(result, _paper_number(item), _reference(result)) for result, item in zip(results, items)]
         if summary["invalid"] or summary["conflict"]:
             labels = _problem_labels(campaign_snapshot(slug))
     return render_template("field/upload.html", form=form, rows=rows, summary=summary, labels=labels,

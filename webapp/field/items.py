@@ -12,21 +12,22 @@ messages are the same.
 """
 from __future__ import annotations
 
-import dataclasses
 import datetime as dt
 import re
 from dataclasses import dataclass, field
 
 from flask_babel import gettext as _
+from flask_babel import lazy_gettext as _l
 from werkzeug.datastructures import MultiDict
+from wtforms.fields import Label
 
 from webapp.forms.events import build_field_form, respondent_language_choices
-from webapp.forms.fields import parse_uuid
-from webapp.forms.priority import IMPORTANCE_CHOICES, TOP_PICKS, need_field_name
+from webapp.forms.fields import options, parse_uuid
+from webapp.forms.priority import LANGUAGE_CHOICES, need_field_name
 from webapp.i18n import choose_language
 from webapp.ids import database_id
 from webapp.services.campaigns import CampaignSnapshot, survey_content
-from webapp.services.field import field_worker_id, find_event, store_field_response
+from webapp.services.field import field_worker_id, find_event, retired_need_names, store_field_response
 from webapp.services.submissions import Outcome
 from webapp.survey.routes import submission_from_form
 
@@ -45,12 +46,26 @@ class ItemResult:
         return {"uuid": self.uuid, "status": self.status, "errors": self.errors}
 
 
-def field_form(campaign: CampaignSnapshot, content, formdata=None):
-    """The rapid-entry form for the campaign, in the page's language (filled from ``formdata``)."""
-    form_class = build_field_form(tuple((n.key, n.name) for n in content.needs), tuple(campaign.profile_questions))
+#: "What language did you write in?" as the worker reads it: about the person whose answers they copy
+TEXT_LANGUAGE_LABEL = _l("What language did they write in?")
+#: first, the answer the form starts with (and falls back to without a script): the language they answered in
+TEXT_LANGUAGE_CHOICES = options([("", _l("The same language they answered in"))]) + LANGUAGE_CHOICES
+
+
+def field_form(campaign: CampaignSnapshot, content, formdata=None, retired: tuple[tuple[str, str], ...] = ()):
+    """The rapid-entry form for the campaign, in the page's language (filled from ``formdata``).
+
+    ``retired``: (key, name) of needs retired since the response was entered that it answers; the
+    form checks them as it checks the needs asked now (the entry screen never shows them).
+    """
+    needs = tuple((n.key, n.name) for n in content.needs) + retired
+    form_class = build_field_form(needs, tuple(campaign.profile_questions))
     kwargs = {"meta": {"csrf": False}} if formdata is not None else {}
     form = form_class(formdata=formdata, **kwargs) if formdata is not None else form_class()
     form.respondent_language.choices = respondent_language_choices(campaign.languages)
+    # this form's own label and choices: the resident survey's field stays as it is
+    form.text_language.label = Label(form.text_language.id, TEXT_LANGUAGE_LABEL)
+    form.text_language.choices = TEXT_LANGUAGE_CHOICES
     return form
 
 
@@ -67,28 +82,15 @@ def _formdata(fields: dict) -> MultiDict | None:
     return MultiDict(pairs)
 
 
-_IMPORTANCES = frozenset(choice.value for choice in IMPORTANCE_CHOICES)
+_NEED_PREFIX = need_field_name("")
 
 
-def _set_aside_retired(formdata: MultiDict, content) -> tuple[dict[str, int], list[str]]:
-    """Remove from ``formdata`` the answers about needs retired since the item was entered (the form no
-    longer asks them) and return them: the ratings, read as the form read them then, and the top picks
-    (left in place when there are more than three picks in all, for the form to refuse)."""
-    retired = content.need_ids.keys() - {need.key for need in content.needs}
-    ratings = {}
-    for key in retired:
-        sent = formdata.poplist(need_field_name(key))
-        try:
-            importance = int(sent[0]) if sent else None
-        except ValueError:
-            importance = None
-        if importance in _IMPORTANCES:
-            ratings[key] = importance
-    picks = formdata.getlist("top_three")
-    if len(picks) > TOP_PICKS or not retired.intersection(picks):
-        return ratings, []
-    formdata.setlist("top_three", [key for key in picks if key not in retired])
-    return ratings, [key for key in picks if key in retired]
+def _needs_answered(formdata: MultiDict) -> tuple[set[str], set[str]]:
+    """The keys of the needs the item rates (a need left blank is not rated), and of those it picks
+    among its top three."""
+    rated = {name.removeprefix(_NEED_PREFIX) for name, value in formdata.items(multi=True)
+             if name.startswith(_NEED_PREFIX) and value != ""}
+    return rated, set(formdata.getlist("top_three"))
 
 
 #: half of a UTF-16 surrogate pair, alone: JSON can carry one ("\ud800"), UTF-8 cannot
@@ -143,18 +145,22 @@ def store_item(campaign: CampaignSnapshot, item, worker) -> ItemResult:
         return ItemResult(shown_uuid, "invalid", {"fields": _("The answers of this response cannot be read.")})
 
     content = survey_content(campaign, choose_language())
-    retired_ratings, retired_picks = _set_aside_retired(formdata, content)
-    form = field_form(campaign, content, formdata)
-    form.rated_retired_needs = bool(retired_ratings)
+    rated, picked = _needs_answered(formdata)
+    unknown = sorted(rated - content.need_ids.keys())  # an unknown top pick: the form asks to choose from its list
+    if unknown:
+        return ItemResult(shown_uuid, "invalid", {"fields": _(
+            "This response rates a need this campaign has never had: %(needs)s.", needs=", ".join(unknown))})
+    # needs retired since the response was entered: checked, and stored, as the needs asked now
+    retired = (rated | picked) & (content.need_ids.keys() - {need.key for need in content.needs})
+    names = retired_need_names(campaign, choose_language()) if retired else {}
+    form = field_form(campaign, content, formdata,
+                      retired=tuple((key, names.get(key, key)) for key in content.need_ids if key in retired))
     form.response_id.data = str(client_uuid)
     if not form.validate():
         errors = {name: str(messages[0]) for name, messages in form.errors.items() if messages}
         return ItemResult(shown_uuid, "invalid", errors)
 
     submission = submission_from_form(form, form.respondent_language.data)
-    # part of what the item is (its replay must match it), though no longer stored
-    submission = dataclasses.replace(submission, ratings={**submission.ratings, **retired_ratings},
-                                     top_three=submission.top_three + retired_picks)
     entered_by = field_worker_id(campaign.id, item.get("entered_by")) or worker.id
     outcome = store_field_response(
         campaign, content, submission, event_id=event.id, entered_by_id=entered_by,

@@ -25,7 +25,6 @@ from webapp.services.field import (
     event_response_count,
     events_of,
     find_event,
-    paper_number_taken,
 )
 from webapp.views import error_summary
 
@@ -66,15 +65,18 @@ def entry(slug: str, event_id: int):
     form = field_form(campaign, content)
     status = 200
     if request.method == "POST":
-        if form.validate() and form.paper() and paper_number_taken(event.id, form.paper()):
-            form.paper_number.errors = [_("This paper form number is already entered for this event.")]
-        elif not form.errors:
+        # no check of the paper number first: a form sent again (its answer lost on a bad connection) is already
+        # stored with that number, and store_item tells a resend of it from another response with the same number
+        if form.validate():
             client_uuid = parse_uuid(form.response_id.data) or uuid.uuid4()
             item = {"uuid": str(client_uuid), "event_id": event.id, "fields": request.form.to_dict(flat=False)}
             result = store_item(campaign, item, current_user)
             if result.status in ("stored", "duplicate"):
-                flash(_("Saved. The form is ready for the next response."), "info")
-                return redirect(url_for("field.entry", slug=slug, event_id=event.id))
+                flash(_("Saved. The form is ready for the next response.") if result.status == "stored" else
+                      _("This response was already saved. The form is ready for the next response."), "info")
+                # the next person often answers in the same language
+                return redirect(url_for("field.entry", slug=slug, event_id=event.id,
+                                        answered_in=form.respondent_language.data))
             for name, message in result.errors.items():
                 if name in form:
                     form[name].errors = [message]
@@ -83,6 +85,9 @@ def entry(slug: str, event_id: int):
         status = 422
     else:
         form.response_id.data = str(uuid.uuid4())
+        answered_in = request.args.get("answered_in")
+        if answered_in in campaign.languages:  # the last response's: the form starts from it
+            form.respondent_language.data = form.text_language.data = answered_in
     return render_template(
         "field/entry.html", campaign=campaign, event=event, form=form, content=content,
         errors=error_summary(form), count=event_response_count(event.id),

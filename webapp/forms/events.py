@@ -55,10 +55,6 @@ class FieldEntryMixin:
         filters=[lambda value: value.strip() if isinstance(value, str) else value],
     )
 
-    #: whether the person rated needs retired since the response was entered (the form no longer has
-    #: them): they did rate something, so the response is not "nothing rated"
-    rated_retired_needs = False
-
     def paper(self) -> str | None:
         """The paper form number, or None when there is none."""
         return self.paper_number.data or None
@@ -67,7 +63,7 @@ class FieldEntryMixin:
         """The survey's checks, and that at least one need is rated."""
         valid = super().validate(extra_validators)
         needs = self.need_fields()
-        if needs and not self.ratings() and not self.rated_retired_needs and not any(field.errors for field in needs):
+        if needs and not self.ratings() and not any(field.errors for field in needs):
             needs[0].errors.append(_l("Please rate at least one need."))
             return False
         return valid

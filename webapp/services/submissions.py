@@ -86,6 +86,10 @@ class PrioritySubmission:
         return dataclasses.replace(self, ratings={k: v for k, v in self.ratings.items() if k in keys},
                                    top_three=[key for key in self.top_three if key in keys])
 
+    def unknown_needs(self, keys) -> set[str]:
+        """The needs this submission rates or picks that are not in ``keys`` (a set or a dict's keys)."""
+        return {key for key in (*self.ratings, *self.top_three) if key not in keys}
+
 
 def content_hash_of(canonical: dict) -> str:
     """SHA-256 of a submission's canonical content (a JSON-serialisable dict)."""
@@ -139,13 +143,15 @@ def store_priority_response(
     Returns the outcome and the stored response's id (None on a conflict). The rows are
     written in one transaction (see ``response_writes``): this is the busiest write path.
 
-    Answers about needs no longer asked (a response queued before a need was retired) are part
-    of the submission's identity, so that its replay matches it whenever it was first stored,
-    but get no rows.
+    Every need of the campaign it rates gets its rating row, retired ones too: a response queued
+    before a need was retired is stored as the person answered it, and the summary shows retired
+    needs' ratings. A need the campaign never had is a ``ValueError`` (callers check answers first).
     """
+    unknown = submission.unknown_needs(content.need_ids.keys())
+    if unknown:
+        raise ValueError(f"campaign {campaign.slug!r} has no need {', '.join(sorted(unknown))}")
     content_hash = submission.content_hash(campaign.slug)
-    asked = submission.about_needs({need.key for need in content.needs})
-    top = set(asked.top_three)
+    top = set(submission.top_three)
     now = utcnow()
     response = {
         "client_uuid": submission.client_uuid, "content_hash": content_hash, "campaign_id": campaign.id,
@@ -154,14 +160,15 @@ def store_priority_response(
         "paper_number": submission.paper_number, "created_at": submission.created_at or now, "received_at": now,
     }
     ratings = [{"need_id": content.need_ids[key], "importance": importance, "top_three": key in top}
-               for key, importance in asked.ratings.items()]
+               for key, importance in submission.ratings.items()]
     answers = [{"question": question, "text": text, "language": language}
                for question, (text, language) in submission.answers.items()]
     try:
         return Outcome.STORED, write_priority_rows(response, ratings, answers, submission.profile)
     except IntegrityError:
         db.session.rollback()
-        # stored before retired needs' answers counted, a response was hashed without them
+        # once, a response was stored without its answers about needs retired by then, and hashed without them
+        asked = submission.about_needs({need.key for need in content.needs})
         hashed_before = () if asked == submission else (asked.content_hash(campaign.slug),)
         outcome = _replay_outcome(submission.client_uuid, content_hash, *hashed_before)
         if outcome is None and _paper_number_taken(submission.event_id, submission.paper_number):

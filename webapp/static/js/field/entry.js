@@ -106,7 +106,8 @@
   // --- sending, and saving to files (sender.js) ---------------------------------------
   var sender = new window.QueueSender({
     queue: queue, eventId: eventId, campaign: data.campaign, statusUrl: data.statusUrl, apiUrl: data.apiUrl,
-    maxBatch: data.maxBatch, words: words, state: state, signInNotice: $("sign-in-again"), say: say, refresh: refresh
+    maxBatch: data.maxBatch, words: words, state: state, signInNotice: $("sign-in-again"),
+    notAllowedNotice: $("not-allowed"), say: say, refresh: refresh
   });
   var sync = sender.sync.bind(sender);
 
@@ -193,6 +194,19 @@
   }
 
   restoreDraft();
+
+  // "What language did they write in?" follows the language the person answered in, unless the worker
+  // chose another for it (on its own element: changed before the form's listeners keep the draft)
+  var answeredIn = $("respondent_language"), writtenIn = $("text_language");
+  var followed = answeredIn.value;
+  function startFrom(language) {
+    answeredIn.value = writtenIn.value = followed = language;
+  }
+  answeredIn.addEventListener("change", function () {
+    if (writtenIn.value === "" || writtenIn.value === followed) { writtenIn.value = answeredIn.value; }
+    followed = answeredIn.value;
+  });
+
   form.addEventListener("input", keepDraft);
   form.addEventListener("change", keepDraft);
 
@@ -233,12 +247,12 @@
     }
     saving = true;
     dropDraft();  // the answers belong to the queue now: a reload must not bring them back as a second response
-    var language = $("respondent_language").value;
+    var language = answeredIn.value;
     var record = { uuid: window.ResponseQueue.newUUID(), event_id: eventId, entered_by: parseInt(data.worker, 10),
                    created_at: new Date().toISOString(), fields: fields };
     queue.add(record).then(function () {
       form.reset();
-      $("respondent_language").value = language;  // the next person often speaks the same language
+      startFrom(language);  // the next person often speaks, and writes, the same language
       $("top_three").dispatchEvent(new Event("change", { bubbles: true }));
       window.scrollTo(0, 0);  // to the panel that says it was saved and counts what waits
       $("paper_number").focus({ preventScroll: true });  // ready for typing, without scrolling that away
@@ -255,7 +269,7 @@
   });
 
   $("export-queue").addEventListener("click", function () { sender.exportToFiles(); });
-  $("send-now").addEventListener("click", sync);
+  $("send-now").addEventListener("click", function () { sender.sendNow(); });
   window.addEventListener("online", sync);
   window.addEventListener("offline", function () { say(words.offline); });
   setInterval(function () { if (navigator.onLine) { sync(); } }, RETRY_MS);

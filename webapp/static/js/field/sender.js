@@ -11,13 +11,15 @@
 
   // screen: queue, eventId, campaign, statusUrl, apiUrl, maxBatch, words (the page's), state (what the
   // server holds of the event, shared with the screen: serverCount, paperNumbers), signInNotice (the
-  // element shown while signed out), say(message) and refresh() (redraw from the queue).
+  // element shown while signed out), notAllowedNotice (shown once the account may no longer send to the
+  // campaign), say(message) and refresh() (redraw from the queue).
   function QueueSender(screen) {
     this.screen = screen;
     this.queue = screen.queue;
     this.token = null;  // the form token of the last status
     this.syncing = false;
     this.again = false;
+    this.refused = false;  // the server said this account may not send here: no more tries until "Send now"
   }
 
   QueueSender.prototype.needSignIn = function () {
@@ -27,14 +29,26 @@
     return error;
   };
 
+  // 403: an admin took this account off the campaign. Trying again would fail the same way for ever;
+  // the waiting responses stay on the device, to be saved to a file for a lead to upload.
+  QueueSender.prototype.notAllowed = function () {
+    this.refused = true;
+    this.screen.notAllowedNotice.hidden = false;
+    var error = new Error("not allowed");
+    error.notAllowed = true;
+    return error;
+  };
+
   QueueSender.prototype.fetchStatus = function () {
     var self = this, state = this.screen.state;
     return getJSON(this.screen.statusUrl).then(function (response) {
       if (response.status === 401 || response.redirected) { throw self.needSignIn(); }
+      if (response.status === 403) { throw self.notAllowed(); }
       if (!response.ok) { throw new Error("status " + response.status); }
       return response.json();
     }).then(function (status) {
       self.screen.signInNotice.hidden = true;
+      self.screen.notAllowedNotice.hidden = true;
       self.token = status.csrf_token;
       state.serverCount = status.count;
       state.paperNumbers = status.paper_numbers;
@@ -58,6 +72,7 @@
       body: JSON.stringify({ responses: records.map(global.ResponseQueue.item) })
     }).then(function (response) {
       if (response.status === 401) { throw self.needSignIn(); }
+      if (response.status === 403) { throw self.notAllowed(); }
       if (response.status === 400 && !retried) {  // a stale form token: get a fresh one, once
         return self.fetchStatus().then(function () { return self.post(records, true); });
       }
@@ -94,6 +109,7 @@
       this.again = true;
       return Promise.resolve();
     }
+    if (this.refused) { return Promise.resolve(); }  // the notice says what to do instead
     this.syncing = true;
     this.again = false;
     return queue.all().then(function (records) {
@@ -113,13 +129,20 @@
         return queue.setMeta("lastSync", new Date().toISOString());
       });
     })["catch"](function (error) {
-      if (!error.signedOut) { screen.say(navigator.onLine ? words.failed : words.offline); }
+      if (error.notAllowed) { screen.say(""); }  // not "trying again soon": the notice says what to do
+      else if (!error.signedOut) { screen.say(navigator.onLine ? words.failed : words.offline); }
     }).then(function () {
       self.syncing = false;
       return screen.refresh();
     }).then(function () {
       if (self.again && screen.signInNotice.hidden && navigator.onLine) { return self.sync(); }
     });
+  };
+
+  // "Send now": a try the worker asks for, even after a refusal (an admin may have added them back).
+  QueueSender.prototype.sendNow = function () {
+    this.refused = false;
+    return this.sync();
   };
 
   // --- export to files, for when this device might lose its storage -------------------

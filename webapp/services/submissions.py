@@ -136,7 +136,7 @@ def profile_from_answers(
 
 
 def store_priority_response(
-    campaign: CampaignSnapshot, content: SurveyContent, submission: PrioritySubmission
+    campaign: CampaignSnapshot, content: SurveyContent, submission: PrioritySubmission, content_hash: str | None = None
 ) -> tuple[Outcome, int | None]:
     """Store a priority survey response once; a replay of the same UUID is not stored again.
 
@@ -150,7 +150,7 @@ def store_priority_response(
     unknown = submission.unknown_needs(content.need_ids.keys())
     if unknown:
         raise ValueError(f"campaign {campaign.slug!r} has no need {', '.join(sorted(unknown))}")
-    content_hash = submission.content_hash(campaign.slug)
+    content_hash = content_hash or submission.content_hash(campaign.slug)  # the caller's, when it has it already
     top = set(submission.top_three)
     now = utcnow()
     response = {

@@ -77,9 +77,10 @@ def priority_survey(slug: str):
         return _render(form, content, status=422)
 
     submission = submission_from_form(form, language)
+    content_hash = submission.content_hash(campaign.slug)
     return store_and_thank(
-        form, submission.client_uuid, submission.content_hash(campaign.slug),
-        lambda: store_priority_response(campaign, content, submission), "survey response",
+        form, submission.client_uuid, content_hash,
+        lambda: store_priority_response(campaign, content, submission, content_hash), "survey response",
         url_for("survey.thanks", slug=slug, lang=language, ref=reference_code(submission.client_uuid)),
         lambda status=200: _render(form, content, status=status))
 

@@ -11,7 +11,6 @@ on one phone may well give the same answers; nothing is dropped without asking).
 """
 from __future__ import annotations
 
-import hashlib
 import hmac
 import uuid
 from collections.abc import Callable
@@ -22,15 +21,14 @@ from flask_babel import gettext as _
 from webapp.errors import store_or_ask_again
 from webapp.services.submissions import Outcome
 
+#: kept until the browser is closed, as the session is
 COOKIE = "sent"
-#: how long a device remembers what it sent (a page left open longer starts afresh anyway)
-MAX_AGE = 24 * 3600
 
 
 def _digest(content_hash: str) -> str:
     key = current_app.secret_key
     key = key.encode("utf-8") if isinstance(key, str) else key
-    return hmac.new(key, content_hash.encode("ascii"), hashlib.sha256).hexdigest()[:32]
+    return hmac.digest(key, content_hash.encode("ascii"), "sha256").hex()[:32]
 
 
 def sent_before(content_hash: str, client_uuid: uuid.UUID) -> bool:
@@ -41,7 +39,7 @@ def sent_before(content_hash: str, client_uuid: uuid.UUID) -> bool:
 
 def remember_sent(response: Response, content_hash: str, client_uuid: uuid.UUID) -> Response:
     """Have the device remember that it sent these answers to this form (the address of ``request``)."""
-    response.set_cookie(COOKIE, f"{_digest(content_hash)}.{client_uuid.hex}", max_age=MAX_AGE, path=request.path,
+    response.set_cookie(COOKIE, f"{_digest(content_hash)}.{client_uuid.hex}", path=request.path,
                         secure=current_app.config["SESSION_COOKIE_SECURE"], httponly=True, samesite="Lax")
     return response
 

@@ -98,7 +98,7 @@ AUDIT_TABLE = """() => {
 
 @pytest.fixture
 def long_audit_entries(live_server):
-    """Entries as wide as real ones get: a long list of pieces and an IPv6 address."""
+    """Entries as wide as real ones get: a long list of pieces, an IPv6 address, a long file path."""
     from webapp.models import AuditEvent
 
     staff_account(live_server, AUDIT_READER)
@@ -107,6 +107,7 @@ def long_audit_entries(live_server):
         db.session.add(AuditEvent(action="content.edited", target_type="campaign", target_id=1,
                                   detail={"slug": "demo", "language": "ar", "pieces": pieces},
                                   ip="2001:db8:85a3:8d3:1319:8a2e:370:7348"))
+        db.session.add(AuditEvent(action="backup.created", detail={"file": "/srv/" + "chorusbackup" * 16 + ".db"}))
         db.session.commit()
         db.session.remove()
 

@@ -7,7 +7,7 @@ import datetime as dt
 import threading
 
 import pytest
-from sqlalchemy import event, select, update
+from sqlalchemy import event, func, select, update
 from sqlalchemy.exc import DBAPIError
 
 from tests.factories import make_campaign, make_priority_response
@@ -163,3 +163,26 @@ def test_a_run_keeps_its_heartbeat_while_it_computes(app, monkeypatch):
     monkeypatch.setattr(analysis_runs, "compute_results", slow_compute)
     assert execute_run(run_id).status == "done"
     assert None not in beats and beats == sorted(beats) and len(set(beats)) == 3, beats
+
+
+def test_a_run_given_up_while_it_computed_does_not_come_back_as_done(app, monkeypatch):
+    """Its heartbeat went unheard (the pool empty, the database busy) and another request gave it up: the newer
+    run counts, and nothing of this one is kept when it finishes after all."""
+    from webapp.models import RespondentWeight
+
+    campaign = seeded_campaign()
+    run_id = request_run(campaign).id
+    compute = analysis_runs.compute_results
+
+    def given_up_meanwhile(*args):
+        computed = compute(*args)
+        with db.engine.begin() as conn:  # as request_run on another host does
+            conn.execute(update(AnalysisRun).where(AnalysisRun.id == run_id)
+                         .values(status="failed", error=str(ABANDONED), finished_at=utcnow()))
+        return computed
+
+    monkeypatch.setattr(analysis_runs, "compute_results", given_up_meanwhile)
+    ended = execute_run(run_id)
+    assert (ended.status, ended.error, ended.results) == ("failed", str(ABANDONED), None)
+    assert db.session.scalar(select(func.count()).select_from(RespondentWeight)
+                             .where(RespondentWeight.run_id == run_id)) == 0

@@ -421,3 +421,12 @@ def test_a_different_need_with_a_similar_name_is_still_added(client, admin):
     response = fill_and_post(client, "/admin/campaigns/north/needs", {"name_en": "Housing repairs"}, form_id="need")
     assert response.status_code == 302
     assert [need.key for need in db.session.get(Campaign, campaign.id).needs] == ["housing", "housing_repairs"]
+
+
+def test_names_that_differ_only_by_a_tone_mark_are_different_needs_in_vietnamese(client, admin):
+    campaign = make_campaign(slug="north", needs=(), languages=("en", "vi"))
+    fill_and_post(client, "/admin/campaigns/north/needs", {"name_en": "Renting", "name_vi": "Thuê nhà"}, form_id="need")
+    response = fill_and_post(client, "/admin/campaigns/north/needs", {"name_en": "Property tax", "name_vi": "Thuế nhà"},
+                             form_id="need")  # "renting" and "property tax": the tone mark is the whole difference
+    assert response.status_code == 302
+    assert len(db.session.get(Campaign, campaign.id).needs) == 2

@@ -3,6 +3,7 @@ from __future__ import annotations
 
 import uuid
 
+import pytest
 from sqlalchemy import func, select, text, update
 
 from tests.factories import make_campaign, ratings_for
@@ -79,6 +80,19 @@ def test_backup_does_not_replace_an_existing_file_unless_told_to(runner, app, tm
     result = runner.invoke(args=["data", "backup", "--force", str(earlier)])
     assert result.exit_code == 0, result.output
     assert earlier.read_bytes() != b"last week's backup" and earlier.stat().st_mode & 0o077 == 0
+
+
+def test_a_backup_never_lands_on_a_file_made_while_it_was_being_written(tmp_path):
+    from webapp.services.data_protection import DataProtectionError, _move_into_place
+
+    partial, destination = tmp_path / ".chorus.backup.partial", tmp_path / "chorus.backup"
+    partial.write_bytes(b"this backup")
+    destination.write_bytes(b"another backup, made meanwhile")
+    with pytest.raises(DataProtectionError, match="already exists"):
+        _move_into_place(partial, destination, replace=False)
+    assert destination.read_bytes() == b"another backup, made meanwhile"
+    _move_into_place(partial, destination, replace=True)
+    assert destination.read_bytes() == b"this backup"
 
 
 def test_restore_into_a_folder_that_does_not_exist_says_which_and_makes_nothing(runner, app, tmp_path):

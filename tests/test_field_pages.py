@@ -202,7 +202,11 @@ def test_the_written_language_starts_from_the_language_the_person_answered_in(wo
     assert response.status_code == 302
     assert db.session.scalar(select(Answer.language)) == "es"
     next_form = form_values(worker_client.get(response.headers["Location"]).get_data(as_text=True), "entry")
-    assert next_form["respondent_language"] == ["es"] and next_form["text_language"] == ["es"]
+    assert next_form["respondent_language"] == ["es"] and next_form["text_language"] == [""]  # follows the next
+    response = worker_client.post(entry_url(world), data=next_form | {k: [v] for k, v in ratings(world).items()}
+                                  | {"respondent_language": ["en"], "barrier": ["The bus"]})
+    assert response.status_code == 302  # the next person answered in English: their words are stored as English
+    assert sorted(db.session.scalars(select(Answer.language))) == ["en", "es"]
     assert next_form["barrier"] == [""] and next_form["response_id"] != [""]
 
 

@@ -172,7 +172,7 @@ def test_the_same_assessment_sent_again_from_a_new_page_is_not_stored_twice_with
     assert send(client, answers).status_code == 302
     again = send(client, answers)  # a new page load: a new response UUID
     assert again.status_code == 200 and count(MemberAssessment) == 1
-    assert "You already sent these same answers from this device" in again.get_data(as_text=True)
+    assert "this device already sent the same answers" in again.get_data(as_text=True)
     kept = form_values(again.get_data(as_text=True), FORM)
     assert kept["name"] == ["Ana"] and client.post(URL, data=kept).status_code == 302
     assert count(MemberAssessment) == 2

@@ -212,7 +212,7 @@ def test_same_form_sent_again_with_changes_keeps_the_first(client, demo):
     assert {r.importance for r in db.session.scalars(select(Rating))} == {1}
 
 
-SENT_BEFORE = "You already sent these same answers from this device, and they are stored."
+SENT_BEFORE = "These answers were not sent: this device already sent the same answers, and those are stored."
 
 
 def test_the_same_answers_sent_again_from_a_new_page_are_not_stored_twice_without_asking(client, demo):
@@ -240,9 +240,22 @@ def test_what_a_device_sent_is_kept_in_a_cookie_of_the_forms_own_that_says_nothi
     response = fill_and_post(client, "/s/demo", ratings_for(demo, 4))
     cookie = SimpleCookie(next(v for v in response.headers.getlist("Set-Cookie") if v.startswith("sent=")))["sent"]
     assert cookie["path"] == "/s/demo" and cookie["httponly"] and cookie["samesite"] == "Lax"
-    digest, client_uuid = cookie.value.split(".")
+    answers, client_uuid = cookie.value.split(".")
     stored = db.session.scalars(select(Response)).one()
-    assert client_uuid == stored.client_uuid.hex and digest not in stored.content_hash  # keyed: not the hash itself
+    assert answers not in stored.content_hash  # keyed digests: not the hash itself,
+    assert stored.client_uuid.hex[:12] not in cookie.value  # nor the response's id (its reference code)
+
+
+def test_a_sent_cookie_that_is_not_ours_is_ignored_not_an_error(client, demo):
+    client.set_cookie("sent", "éé.ü", path="/s/demo")  # a sibling site's, an extension's, a broken one
+    assert fill_and_post(client, "/s/demo", ratings_for(demo, 4)).status_code == 302
+    assert count(Response) == 1
+
+
+def test_under_a_prefix_the_sent_cookie_is_set_for_the_forms_whole_address(client, demo):
+    mounted = {"base_url": "http://localhost/chorus"}  # served at /chorus/ (SCRIPT_NAME)
+    response = fill_and_post(client, "/s/demo", ratings_for(demo, 4), **mounted)
+    assert "Path=/chorus/s/demo" in next(v for v in response.headers.getlist("Set-Cookie") if v.startswith("sent="))
 
 
 def test_each_page_load_gets_a_new_response_id(client, demo):

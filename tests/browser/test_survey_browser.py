@@ -76,7 +76,7 @@ def test_back_after_sending_then_sending_again_stores_the_answers_once(live_serv
     phone.fill("#barrier", "El autobús no pasa los domingos.")
     phone.get_by_role("button", name="Enviar mis respuestas").click()
     phone.wait_for_load_state()
-    assert "Ya envió estas mismas respuestas desde este dispositivo" in phone.content()
+    assert "Estas respuestas no se enviaron" in phone.content()
     assert len(stored_responses(live_server)) == before + 1
 
 

@@ -86,8 +86,8 @@ def entry(slug: str, event_id: int):
     else:
         form.response_id.data = str(uuid.uuid4())
         answered_in = request.args.get("answered_in")
-        if answered_in in campaign.languages:  # the last response's: the form starts from it
-            form.respondent_language.data = form.text_language.data = answered_in
+        if answered_in in campaign.languages:  # the last response's: the form starts from it (and the written-in
+            form.respondent_language.data = answered_in  # language, left as it comes, follows whatever is chosen)
     return render_template(
         "field/entry.html", campaign=campaign, event=event, form=form, content=content,
         errors=error_summary(form), count=event_response_count(event.id),

@@ -262,8 +262,15 @@ def execute_run(run_id: int, refit_themes: bool = False) -> AnalysisRun:
             results, response_ids, representative, scores = compute_results(campaign, run.settings)
             _store_weights(run, response_ids, representative, scores)
             results["themes"] = assign_themes(campaign, refit=refit_themes)
-            run.results, run.status, run.finished_at = results, "done", utcnow()
-            db.session.commit()
+            finished = db.session.execute(  # only while still running: not if given up as abandoned meanwhile
+                update(AnalysisRun).where(AnalysisRun.id == run_id, AnalysisRun.status == "running")
+                .values(results=results, status="done", finished_at=utcnow())
+                .execution_options(synchronize_session=False)
+            ).rowcount
+            if finished:
+                db.session.commit()
+            else:  # its heartbeat went unheard and a newer run took over: nothing of this one is kept
+                db.session.rollback()
     except Exception as error:  # noqa: BLE001 — any failure is stored and shown, never lost in a thread
         return _store_failure(run_id, error)
     return run
@@ -289,14 +296,21 @@ class _Heartbeat:
         self.thread.join()
 
     def _beat(self) -> None:
+        conn = None  # kept from one beat to the next: a pool emptied by a rush of requests cannot silence it
         while not self.stopped.wait(HEARTBEAT_EVERY.total_seconds()):
             try:
-                with self.engine.begin() as conn:
-                    conn.execute(update(AnalysisRun).where(AnalysisRun.id == self.run_id,
-                                                           AnalysisRun.status == "running")
-                                 .values(heartbeat_at=utcnow()))
+                conn = conn or self.engine.connect()
+                conn.execute(update(AnalysisRun).where(AnalysisRun.id == self.run_id, AnalysisRun.status == "running")
+                             .values(heartbeat_at=utcnow()))
+                conn.commit()
             except Exception:  # noqa: BLE001 — a missed beat; SILENT_AFTER allows several
                 self.logger.warning("analysis run %s: heartbeat not stored", self.run_id, exc_info=True)
+                if conn is not None:
+                    conn.invalidate()  # the next beat connects afresh
+                    conn.close()
+                    conn = None
+        if conn is not None:
+            conn.close()
 
 
 def _store_failure(run_id: int, error: Exception) -> AnalysisRun:

@@ -81,7 +81,7 @@ def backup_database(destination: Path, replace: bool = False) -> Path:
     """
     destination = Path(destination)
     if destination.exists() and not replace:
-        raise DataProtectionError(f"{destination} already exists; nothing written (add --force to replace it)")
+        raise _exists(destination)
     destination.parent.mkdir(parents=True, exist_ok=True)
     backend = _backend()
     if backend not in ("sqlite", "postgresql"):
@@ -101,10 +101,30 @@ def backup_database(destination: Path, replace: bool = False) -> Path:
                                     env=_pg_environment(), capture_output=True, text=True)
             if result.returncode != 0:
                 raise DataProtectionError(f"pg_dump failed: {result.stderr.strip()[-500:]}")
-        os.replace(partial, destination)
+        _move_into_place(Path(partial), destination, replace)
     finally:
         Path(partial).unlink(missing_ok=True)
     return destination
+
+
+def _move_into_place(partial: Path, destination: Path, replace: bool) -> None:
+    """Give the finished backup its name; unless ``replace``, never over a file made meanwhile (another
+    backup at the same moment, say): a hard link is made only where no file is."""
+    if replace:
+        os.replace(partial, destination)
+        return
+    try:
+        os.link(partial, destination)
+    except FileExistsError:
+        raise _exists(destination) from None
+    except OSError:  # a file system without hard links (a FAT memory stick): as near as it allows
+        if destination.exists():
+            raise _exists(destination) from None
+        os.replace(partial, destination)
+
+
+def _exists(destination: Path) -> DataProtectionError:
+    return DataProtectionError(f"{destination} already exists; nothing written (add --force to replace it)")
 
 
 def restore_database(source: Path) -> None:

@@ -135,7 +135,8 @@ class EvaluationSubmission:
                 "answers": {q: list(v) for q, v in sorted(self.answers.items())}}
 
 
-def store_evaluation(meeting: Meeting, submission: EvaluationSubmission) -> tuple[Outcome, int | None]:
+def store_evaluation(meeting: Meeting, submission: EvaluationSubmission, content_hash: str | None = None
+                     ) -> tuple[Outcome, int | None]:
     """Store an evaluation once per client UUID: no name, no address, no account."""
     def write_rows(response_id: int) -> None:
         db.session.execute(insert(MeetingEvaluation),
@@ -146,7 +147,8 @@ def store_evaluation(meeting: Meeting, submission: EvaluationSubmission) -> tupl
                 for question, (text, language) in submission.answers.items()])
 
     return store_once({
-        "client_uuid": submission.client_uuid, "content_hash": content_hash_of(submission.canonical(meeting.code)),
+        "client_uuid": submission.client_uuid,
+        "content_hash": content_hash or content_hash_of(submission.canonical(meeting.code)),  # the caller's if given
         "campaign_id": meeting.campaign_id, "instrument": "meeting", "language": submission.language,
         "channel": "web",
     }, write_rows)

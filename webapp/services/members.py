@@ -82,7 +82,8 @@ class MemberSubmission:
         }
 
 
-def store_member_assessment(campaign, submission: MemberSubmission) -> tuple[Outcome, int | None]:
+def store_member_assessment(campaign, submission: MemberSubmission, content_hash: str | None = None
+                            ) -> tuple[Outcome, int | None]:
     """Store an assessment once per client UUID (``campaign`` has ``id`` and ``slug``)."""
     def write_rows(response_id: int) -> None:
         db.session.execute(insert(MemberAssessment), [{"response_id": response_id, **submission.columns()}])
@@ -96,7 +97,8 @@ def store_member_assessment(campaign, submission: MemberSubmission) -> tuple[Out
                 for question, (text, language) in submission.answers.items()])
 
     return store_once({
-        "client_uuid": submission.client_uuid, "content_hash": content_hash_of(submission.canonical(campaign.slug)),
+        "client_uuid": submission.client_uuid,
+        "content_hash": content_hash or content_hash_of(submission.canonical(campaign.slug)),  # the caller's if given
         "campaign_id": campaign.id, "instrument": "member", "language": submission.language, "channel": "web",
     }, write_rows)
 

@@ -8,7 +8,7 @@ from __future__ import annotations
 import re
 import unicodedata
 
-from analysis.textnorm import folded
+from analysis.textnorm import STRIP_ACCENTS, folded
 from webapp.extensions import db
 from webapp.models import Campaign, Need, NeedText, utcnow
 from webapp.services import audit
@@ -36,9 +36,12 @@ def get_need(campaign: Campaign, need_id: int) -> Need | None:
     return need if need is not None and need.campaign_id == campaign.id else None
 
 
-def comparable_name(name: str) -> str:
-    """A need's name as two names are compared: case, accents and extra spaces do not count."""
-    return " ".join(folded(name).split())
+def comparable_name(name: str, language: str) -> str:
+    """A need's name as two names in ``language`` are compared: case and extra spaces do not count, nor
+    accents where they change no word (in Vietnamese, Thuê nhà is renting and Thuế nhà property tax)."""
+    if language in STRIP_ACCENTS:
+        name = folded(name)
+    return " ".join(unicodedata.normalize("NFKC", name).casefold().split())
 
 
 def same_named_need(campaign: Campaign, words: dict[str, NeedWords]) -> tuple[Need, str] | None:
@@ -46,13 +49,13 @@ def same_named_need(campaign: Campaign, words: dict[str, NeedWords]) -> tuple[Ne
 
     An active need is found before a retired one: a retired need is better restored than added again.
     """
-    typed = {language: comparable_name(w.name) for language, w in words.items()
+    typed = {language: comparable_name(w.name, language) for language, w in words.items()
              if language in campaign.languages and w.name.strip()}
     needs = sorted(campaign.needs, key=lambda need: (need.retired_at is not None, need.position))
     for need in needs:
         for language, name in typed.items():
             text = need.texts.get(language)
-            if text is not None and comparable_name(text.name) == name:
+            if text is not None and comparable_name(text.name, language) == name:
                 return need, language
     return None
 

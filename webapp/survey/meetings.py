@@ -87,9 +87,10 @@ def meeting_evaluation(code: str):
         form.show_errors.data = "1"
         return _render(form, meeting, status=422)
     submission = submission_from_form(form, language)
+    content_hash = content_hash_of(submission.canonical(meeting.code))
     return store_and_thank(
-        form, submission.client_uuid, content_hash_of(submission.canonical(meeting.code)),
-        lambda: store_evaluation(meeting, submission), "meeting evaluation",
+        form, submission.client_uuid, content_hash,
+        lambda: store_evaluation(meeting, submission, content_hash), "meeting evaluation",
         url_for("survey.meeting_thanks", code=meeting.code, lang=language),
         lambda status=200: _render(form, meeting, status=status))
 

@@ -57,9 +57,10 @@ def member_assessment(slug: str):
         form.show_errors.data = "1"
         return _render(form, campaign, language, status=422)
     submission = submission_from_form(form, language)
+    content_hash = content_hash_of(submission.canonical(campaign.slug))
     return store_and_thank(
-        form, submission.client_uuid, content_hash_of(submission.canonical(campaign.slug)),
-        lambda: store_member_assessment(campaign, submission), "member assessment",
+        form, submission.client_uuid, content_hash,
+        lambda: store_member_assessment(campaign, submission, content_hash), "member assessment",
         url_for("survey.member_thanks", slug=slug, lang=language, ref=reference_code(submission.client_uuid)),
         lambda status=200: _render(form, campaign, language, status=status))
 

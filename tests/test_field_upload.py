@@ -93,6 +93,13 @@ def test_an_upload_reports_each_problem_and_stores_the_rest(client, world):
     assert stored_count() == 2
 
 
+def test_a_file_with_no_responses_says_so(client, world):
+    AuthActions(client).login_as(world.worker)
+    response = upload(client, world, export_file(world, []))
+    html = response.get_data(as_text=True)
+    assert response.status_code == 422 and "This file has no responses in it" in html and "Stored: 0" not in html
+
+
 def test_someone_elses_account_id_in_a_file_is_not_trusted(client, world):
     AuthActions(client).login_as(world.worker)
     upload(client, world, export_file(world, [dict(item(world), entered_by=world.outsider.id)]))

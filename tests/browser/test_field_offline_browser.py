@@ -260,6 +260,7 @@ def test_sync_after_the_session_expired_keeps_the_queue_until_signed_in_again(wo
     page.get_by_role("button", name="Send now").click()
     page.wait_for_selector("#sign-in-again:not([hidden])", timeout=20000)
     assert waiting(page) == "2" and stored_with(live_server, "EXPIRED-") == []
+    assert "No connection" not in page.locator("#sync-message").inner_text()  # not above "Sign in again" any more
 
     page.get_by_role("link", name="Sign in again").click()
     page.fill("#email", field["workers"][0])

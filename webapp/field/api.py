@@ -153,6 +153,8 @@ def upload(slug: str):
         items, _single = items_of(body)
         if items is None:
             form.queue_file.errors.append(_("This file is not an export of waiting responses."))
+        elif not items:
+            form.queue_file.errors.append(_("This file has no responses in it: nothing was waiting when it was saved."))
         elif len(items) > MAX_BATCH:
             form.queue_file.errors.append(_("Please upload at most %(count)d responses at a time.", count=MAX_BATCH))
         else:

@@ -24,6 +24,7 @@
 
   QueueSender.prototype.needSignIn = function () {
     this.screen.signInNotice.hidden = false;
+    this.screen.say("");  // the notice says what to do: not an older "No connection" above it
     var error = new Error("signed out");
     error.signedOut = true;
     return error;

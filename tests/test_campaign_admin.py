@@ -365,8 +365,9 @@ def spanish_first(app):
 @pytest.mark.parametrize("lang", ["en", "vi", "ar"])
 def test_an_empty_intro_shows_the_default_languages_intro_like_a_missing_translation(client, spanish_first, lang):
     html = survey_html(client, "north", lang)
-    assert '<p class="intro" lang="es">Cuéntenos qué importa.</p>' in html  # marked as Spanish, for screen readers
-    assert 'lang="es">Alquiler que se pueda pagar.</p>' in html  # the need's description falls back the same way
+    direction = ' dir="ltr"' if lang == "ar" else ""  # Spanish in an Arabic page reads left to right
+    assert f'<p class="intro" lang="es"{direction}>Cuéntenos qué importa.</p>' in html  # marked as Spanish
+    assert f'lang="es"{direction}>Alquiler que se pueda pagar.</p>' in html  # the need's description the same way
     if lang == "en":
         assert "Survey north [en]" in html and "housing [en]" in html  # what English has stays English
 

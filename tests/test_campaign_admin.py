@@ -417,6 +417,56 @@ def test_a_need_named_like_a_retired_one_points_to_restoring_it(client, admin):
     assert len(db.session.get(Campaign, campaign.id).needs) == 3
 
 
+def need_names(campaign_id: int, language: str) -> list[str]:
+    db.session.rollback()
+    return [need.texts[language].name for need in db.session.get(Campaign, campaign_id).needs]
+
+
+@pytest.mark.parametrize("typed", ["food [en]", "  FOOD   [EN] "])
+def test_a_need_renamed_to_another_needs_name_is_refused_at_its_box(client, admin, typed):
+    campaign = make_campaign(slug="north")
+    transport = campaign.needs[2]
+    response = fill_and_post(client, "/admin/campaigns/north/content/en",
+                             {"title": "A new title", f"need_{transport.id}_name": typed}, form_id="content")
+    html = response.get_data(as_text=True)
+    assert response.status_code == 422
+    assert html.count("Another need is already called “food [en]”. Give each need a name of its own.") == 2
+    assert f'<a href="#need_{transport.id}_name">' in html  # the summary links to the renamed need's box
+    assert form_values(html, "content")[f"need_{transport.id}_name"] == [typed]
+    assert form_values(html, "content")["title"] == ["A new title"]  # kept for sending again, not saved
+    assert need_names(campaign.id, "en") == ["housing [en]", "food [en]", "transport [en]"]
+    assert db.session.get(Campaign, campaign.id).texts["en"].title == "Survey north [en]"
+
+
+def test_two_needs_may_swap_names_and_an_old_pair_of_alike_names_still_saves(client, admin):
+    campaign = make_campaign(slug="north", needs=("housing", "food", "rent"))
+    housing, food, rent = campaign.needs
+    rent.texts["es"].name = "housing [es]"  # two alike, from before names were compared
+    db.session.commit()
+    swapped = {f"need_{housing.id}_name": "food [es]", f"need_{food.id}_name": "housing [es]"}
+    response = fill_and_post(client, "/admin/campaigns/north/content/es", swapped, form_id="content")
+    assert response.status_code == 422  # food would be called what rent already is
+    assert "Another need is already called “housing [es]”." in response.get_data(as_text=True)
+    response = fill_and_post(client, "/admin/campaigns/north/content/es", {"intro": "Díganos."}, form_id="content")
+    assert response.status_code == 302  # nothing renamed: the old pair does not block other edits
+    swapped = {f"need_{housing.id}_name": "food [es]", f"need_{food.id}_name": "vivienda"}
+    response = fill_and_post(client, "/admin/campaigns/north/content/es", swapped, form_id="content")
+    assert response.status_code == 302
+    assert need_names(campaign.id, "es") == ["food [es]", "vivienda", "housing [es]"]
+
+
+def test_a_need_renamed_to_a_retired_needs_name_points_to_restoring_it(client, admin):
+    campaign = make_campaign(slug="north")
+    housing, food = campaign.needs[0], campaign.needs[1]
+    post_button(client, "/admin/campaigns/north/needs", f"/admin/campaigns/north/needs/{housing.id}/retire")
+    response = fill_and_post(client, "/admin/campaigns/north/content/en", {f"need_{food.id}_name": "Housing [en]"},
+                             form_id="content")
+    assert response.status_code == 422
+    assert ("A retired need is called “housing [en]”. Restore it on the needs page instead, or choose another name."
+            in response.get_data(as_text=True))
+    assert need_names(campaign.id, "en") == ["housing [en]", "food [en]", "transport [en]"]
+
+
 def test_a_different_need_with_a_similar_name_is_still_added(client, admin):
     campaign = make_campaign(slug="north", needs=("housing",))
     response = fill_and_post(client, "/admin/campaigns/north/needs", {"name_en": "Housing repairs"}, form_id="need")

@@ -377,7 +377,7 @@ def test_a_failed_save_keeps_the_answers_and_asks_to_send_again(client, demo, mo
     response = fill_and_post(client, "/s/demo", ratings_for(demo) | {"change": "Keep this"})
     assert response.status_code == 503
     html = response.get_data(as_text=True)
-    assert "Nothing is lost: please press Send again." in html
+    assert "Nothing is lost: please press “Send my answers” again." in html
     assert form_values(html)["change"] == ["Keep this"]
 
 

@@ -102,7 +102,7 @@ def store_or_ask_again(store: Callable[[], T], what: str) -> T | None:
             raise
         rollback_or_drop()
         log.exception("could not store a %s; the person was asked to send again", what)
-        flash(_("We could not save your answers just now. Nothing is lost: please press Send again."), "error")
+        flash(_("We could not save your answers just now. Nothing is lost: please press “Send my answers” again."), "error")
         return None
 
 

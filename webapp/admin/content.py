@@ -38,7 +38,9 @@ def edit_content(slug: str, language: str):
             changed = save_content(campaign, language, form.title.data or "", form.intro.data or "", words,
                                    actor=current_user)
         except CampaignError as error:
-            form.title.errors.append(campaign_error(error))
+            need_id = error.details.get("need_id")
+            box = form[f"need_{need_id}_name"] if need_id is not None else form.title
+            box.errors.append(campaign_error(error))
         else:
             flash(_("Saved.") if changed else _("Nothing was changed."), "info")
             return redirect(url_for("admin.edit_content", slug=slug, language=language))

@@ -37,6 +37,9 @@ CAMPAIGN_ERRORS = {
     "need_exists": _l("This need is already on the list, as “%(name)s”."),
     "need_retired": _l("“%(name)s” is already on the list, retired. "
                        "Press Restore beside it instead of adding it again."),
+    "need_name_taken": _l("Another need is already called “%(name)s”. Give each need a name of its own."),
+    "need_name_retired": _l("A retired need is called “%(name)s”. Restore it on the needs page instead, "
+                            "or choose another name."),
     "last_need": _l("A campaign needs at least one need to ask about."),
     "no_needs": _l("Add at least one need before opening the campaign."),
 }

@@ -10,6 +10,7 @@ from __future__ import annotations
 import datetime as dt
 import re
 import threading
+import unicodedata
 from collections import OrderedDict
 from dataclasses import dataclass, field
 from time import monotonic
@@ -18,6 +19,7 @@ from flask import current_app, has_app_context
 from sqlalchemy import bindparam, event, select
 from sqlalchemy.orm import Session
 
+from analysis.textnorm import STRIP_ACCENTS, folded
 from webapp.extensions import db
 from webapp.i18n import LANGUAGES
 from webapp.models import CAMPAIGN_EDITED, PROFILE_QUESTIONS, Campaign, CampaignText, Need, NeedText, utcnow
@@ -399,15 +401,50 @@ class NeedWords:
     description: str = ""
 
 
+def comparable_name(name: str, language: str) -> str:
+    """A need's name as two names in ``language`` are compared: case and extra spaces do not count, nor
+    accents where they change no word (in Vietnamese, Thuê nhà is renting and Thuế nhà property tax)."""
+    if language in STRIP_ACCENTS:
+        name = folded(name)
+    return " ".join(unicodedata.normalize("NFKC", name).casefold().split())
+
+
+def _refuse_shared_names(campaign: Campaign, language: str, typed: dict[int, NeedWords]) -> None:
+    """Raise if a need is renamed to what another need is called in ``language`` after the save.
+
+    Only names that change are checked, so a list that already holds two alike (made before
+    names were compared) can still be saved; the first renamed need that clashes is named,
+    and an active need is found before a retired one.
+    """
+    called: dict[int, str] = {}  # each need's name in ``language`` once saved
+    for need in campaign.needs:
+        text = need.texts.get(language)
+        words = typed.get(need.id) if need.retired_at is None else None
+        called[need.id] = words.name.strip() if words is not None else (text.name if text is not None else "")
+    others = sorted(campaign.needs, key=lambda need: (need.retired_at is not None, need.position))
+    for need in campaign.active_needs():
+        name = comparable_name(called[need.id], language)
+        text = need.texts.get(language)
+        if not name or (text is not None and comparable_name(text.name, language) == name):
+            continue
+        other = next((o for o in others if o.id != need.id and comparable_name(called[o.id], language) == name), None)
+        if other is not None:
+            raise CampaignError("need_name_retired" if other.retired_at else "need_name_taken",
+                                need_id=need.id, name=called[other.id])
+
+
 def save_content(campaign: Campaign, language: str, title: str, intro: str, needs: dict[int, NeedWords], actor) -> list[str]:
     """Store the campaign's words in ``language``; return the pieces that changed.
 
     A blank translation (title and intro, or a need's name and description) is removed,
     so residents read the default language there; the default language itself must stay
-    complete. Every change bumps the campaign's content version and is audited.
+    complete. A need renamed to what another need is called in ``language`` is refused
+    (``need_name_taken``, or ``need_name_retired`` for a retired need, which is better restored).
+    Every change bumps the campaign's content version and is audited.
     """
     if language not in campaign.languages:
         raise CampaignError("unknown_language")
+    _refuse_shared_names(campaign, language, needs)
     is_default = language == campaign.default_language
     changed, deleted = [], []
     title, intro = title.strip(), _clean(intro)
@@ -431,7 +468,7 @@ def save_content(campaign: Campaign, language: str, title: str, intro: str, need
         name, description = words.name.strip(), _clean(words.description)
         need_text = need.texts.get(language)
         if not name and (is_default or description):
-            raise CampaignError("need_name_required", key=need.key)
+            raise CampaignError("need_name_required", key=need.key, need_id=need.id)
         if not name:
             if need_text is not None:
                 del need.texts[language]

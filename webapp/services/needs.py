@@ -8,11 +8,10 @@ from __future__ import annotations
 import re
 import unicodedata
 
-from analysis.textnorm import STRIP_ACCENTS, folded
 from webapp.extensions import db
 from webapp.models import Campaign, Need, NeedText, utcnow
 from webapp.services import audit
-from webapp.services.campaigns import CampaignError, NeedWords
+from webapp.services.campaigns import CampaignError, NeedWords, comparable_name
 
 KEY_LENGTH = 48
 
@@ -34,14 +33,6 @@ def get_need(campaign: Campaign, need_id: int) -> Need | None:
     """The need with this id if it belongs to ``campaign``."""
     need = db.session.get(Need, need_id)
     return need if need is not None and need.campaign_id == campaign.id else None
-
-
-def comparable_name(name: str, language: str) -> str:
-    """A need's name as two names in ``language`` are compared: case and extra spaces do not count, nor
-    accents where they change no word (in Vietnamese, Thuê nhà is renting and Thuế nhà property tax)."""
-    if language in STRIP_ACCENTS:
-        name = folded(name)
-    return " ".join(unicodedata.normalize("NFKC", name).casefold().split())
 
 
 def same_named_need(campaign: Campaign, words: dict[str, NeedWords]) -> tuple[Need, str] | None:

@@ -63,7 +63,7 @@ def store_and_thank(form, client_uuid: uuid.UUID, content_hash: str, store: Call
     if not form.send_again.data and sent_before(content_hash, client_uuid):
         form.send_again.data = "1"
         flash(_("These answers were not sent: this device already sent the same answers, and those are stored. "
-                "If you are someone else answering on this device, press Send again to store your answers."), "error")
+                "If you are someone else answering on this device, press “Send my answers” again to store your answers."), "error")
         return render()
     stored = store_or_ask_again(store, what)
     if stored is None:

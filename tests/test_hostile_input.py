@@ -19,7 +19,8 @@ pytestmark = pytest.mark.slow
 
 #: text that tries to be script, markup, a spreadsheet formula or SQL
 PAYLOADS = ["<script>alert(1)</script>", "\"><img src=x onerror=alert(1)>", "=HYPERLINK(\"http://evil\")",
-            "'; DROP TABLE response; --", "\u0000\u202e\ufeff", "{{ 7*7 }}", "%(x)s %s %d", "\\x00\\u0000"]
+            "'; DROP TABLE response; --", "\u0000\u202e\ufeff", "{{ 7*7 }}", "%(x)s %s %d", "\\x00\\u0000",
+            "\x1b]0;owned\x07\x1b[8mhidden\x1b[0m\x9b2J\x7f\tend\nلا\u200f"]
 any_text = st.one_of(st.sampled_from(PAYLOADS), st.text(max_size=300), st.text(min_size=1990, max_size=2100))
 field_value = st.one_of(any_text, st.integers(-10, 10).map(str), st.sampled_from(["", "1", "5", "6", "none"]))
 FIELDS = ["need_affordable_housing", "need_childcare", "top_three", "barrier", "change", "text_language", "place",
@@ -62,7 +63,21 @@ def test_payloads_in_free_text_are_stored_verbatim_and_shown_inert(client, demo,
     data["change"] = ["ok"]
     assert client.post("/s/demo", data=data).status_code == 302
     stored = db.session.scalars(select(Answer.text).where(Answer.question == "barrier")).one()
-    assert stored == payload.replace("\x00", "")  # everything typed, minus NUL characters
+    assert stored == as_typed(payload)  # everything typed, minus the control characters nobody types
+
+
+def as_typed(payload: str) -> str:
+    """``payload`` without NUL and the other control characters no keyboard types (ESC, BEL, DEL, C1);
+    tabs, line ends and the invisible marks of right-to-left text are typed, and kept."""
+    return "".join(c for c in payload if c in "\t\n\r" or not (ord(c) < 0x20 or 0x7F <= ord(c) <= 0x9F))
+
+
+def test_a_terminal_escape_is_stored_without_its_control_characters(client, demo):
+    data = form_values(client.get("/s/demo").get_data(as_text=True)) | {k: [v] for k, v in ratings_for(demo).items()}
+    data["barrier"] = [PAYLOADS[-1]]
+    assert client.post("/s/demo", data=data).status_code == 302
+    stored = db.session.scalars(select(Answer.text).where(Answer.question == "barrier")).one()
+    assert stored == "]0;owned[8mhidden[0m2J\tend\nلا\u200f"  # the tab, the line end and the RLM stay
 
 
 def test_sql_metacharacters_in_urls_are_harmless(client, demo):

@@ -23,6 +23,7 @@ from wtforms.fields import Label
 
 from webapp.forms.events import build_field_form, respondent_language_choices
 from webapp.forms.fields import options, parse_uuid
+from webapp.requests import without_untyped
 from webapp.forms.priority import LANGUAGE_CHOICES, need_field_name
 from webapp.i18n import choose_language
 from webapp.ids import database_id
@@ -98,9 +99,9 @@ _LONE_SURROGATE = re.compile("[\ud800-\udfff]")
 
 
 def as_posted(text: str) -> str:
-    """``text`` as it would arrive in a form post: without NUL (as ``ChorusRequest`` drops it),
-    and with a lone surrogate shown as U+FFFD (as bytes that are not UTF-8 are decoded)."""
-    return _LONE_SURROGATE.sub("\ufffd", text.replace("\x00", ""))
+    """``text`` as it would arrive in a form post: without control characters (as ``ChorusRequest``
+    drops them), and with a lone surrogate shown as U+FFFD (as bytes that are not UTF-8 are decoded)."""
+    return _LONE_SURROGATE.sub("\ufffd", without_untyped(text))
 
 
 #: entry times before this are not plausible (a reset clock, a slip of the keyboard)

@@ -33,7 +33,7 @@ from webapp.forms.priority import need_field_name
 from webapp.i18n import choose_language
 from webapp.services.campaigns import campaign_snapshot, survey_content
 from webapp.services.data_protection import reference_code
-from webapp.services.field import MAX_BATCH, retired_need_names
+from webapp.services.field import MAX_BATCH
 from webapp.views import error_summary
 
 SINGLE_ITEM_STATUS = {"stored": 200, "duplicate": 200, "conflict": 409, "invalid": 422}
@@ -131,10 +131,11 @@ def _reference(result: ItemResult) -> str:
 
 def _problem_labels(campaign) -> dict[str, str]:
     """What the upload results call each field with a problem: its question, in the page's language."""
-    form = field_form(campaign, survey_content(campaign, choose_language()))
+    content = survey_content(campaign, choose_language())
+    form = field_form(campaign, content)
     labels = {field.name: str(field.label.text) for field in form}
     labels.update({need_field_name(key): str(name) for key, name in form.need_names.items()})  # unlabelled fields
-    labels.update({need_field_name(key): name for key, name in retired_need_names(campaign, choose_language()).items()})
+    labels.update({need_field_name(key): name for key, name in content.retired_names.items()})
     return {**labels, "uuid": _("Response"), "item": _("Response"), "event_id": _("Event"), "fields": _("Answers")}
 
 

@@ -28,7 +28,7 @@ from webapp.forms.priority import LANGUAGE_CHOICES, need_field_name
 from webapp.i18n import choose_language
 from webapp.ids import database_id
 from webapp.services.campaigns import CampaignSnapshot, survey_content
-from webapp.services.field import field_worker_id, find_event, retired_need_names, store_field_response
+from webapp.services.field import field_worker_id, find_event, store_field_response
 from webapp.services.submissions import Outcome
 from webapp.survey.routes import submission_from_form
 
@@ -153,9 +153,8 @@ def store_item(campaign: CampaignSnapshot, item, worker) -> ItemResult:
             "This response rates a need this campaign has never had: %(needs)s.", needs=", ".join(unknown))})
     # needs retired since the response was entered: checked, and stored, as the needs asked now
     retired = (rated | picked) & (content.need_ids.keys() - {need.key for need in content.needs})
-    names = retired_need_names(campaign, choose_language()) if retired else {}
     form = field_form(campaign, content, formdata,
-                      retired=tuple((key, names.get(key, key)) for key in content.need_ids if key in retired))
+                      retired=tuple((key, name) for key, name in content.retired_names.items() if key in retired))
     form.response_id.data = str(client_uuid)
     if not form.validate():
         errors = {name: str(messages[0]) for name, messages in form.errors.items() if messages}

@@ -75,6 +75,9 @@ class SurveyContent:
     language: str
     #: need key -> id, for every need the campaign ever had (retired ones too)
     need_ids: dict[str, int] = field(default_factory=dict)
+    #: need key -> name (falling back like the others) of each retired need, in order: a response
+    #: queued before a need was retired still answers it, and its answers are named like the others'
+    retired_names: dict[str, str] = field(default_factory=dict)
     #: the pieces shown in the default language because no translation exists: "campaign" or
     #: "need:<key>" when a language has no text at all, "intro" or "need:<key>:description" when
     #: it has one but left that piece empty
@@ -208,14 +211,15 @@ def _load_content(campaign_id: int, language: str, default: str) -> SurveyConten
     intro, intro_language = _piece(text, default_text, "intro", default)
     if text is not None and intro_language != language and intro:
         missing.append("intro")
-    contents = []
+    contents, retired_names = [], {}
     for need in needs:
-        if need.retired_at is not None:
-            continue
         need_text, default_need_text = need_texts.get((need.id, language)), need_texts.get((need.id, default))
+        name, name_language = _piece(need_text, default_need_text, "name", default)
+        if need.retired_at is not None:
+            retired_names[need.key] = name or need.key
+            continue
         if need_text is None:
             missing.append(f"need:{need.key}")
-        name, name_language = _piece(need_text, default_need_text, "name", default)
         description, description_language = _piece(need_text, default_need_text, "description", default)
         if need_text is not None and description_language != language and description:
             missing.append(f"need:{need.key}:description")
@@ -227,6 +231,7 @@ def _load_content(campaign_id: int, language: str, default: str) -> SurveyConten
         needs=contents,
         language=language,
         need_ids={need.key: need.id for need in needs},
+        retired_names=retired_names,
         missing=missing,
         title_language=title_language,
         intro_language=intro_language,

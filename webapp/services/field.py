@@ -14,7 +14,7 @@ from sqlalchemy import func, select
 
 from webapp.extensions import db
 from webapp.ids import database_id
-from webapp.models import Campaign, CampaignAssignment, Event, Need, NeedText, Response, User
+from webapp.models import Campaign, CampaignAssignment, Event, Response, User
 from webapp.services.campaigns import CampaignSnapshot, SurveyContent
 from webapp.services.submissions import Outcome, PrioritySubmission, store_priority_response
 
@@ -69,28 +69,6 @@ def event_paper_numbers(event_id: int) -> list[str]:
     """The paper form numbers already stored for the event, sorted."""
     return sorted(db.session.scalars(
         select(Response.paper_number).where(Response.event_id == event_id, Response.paper_number.is_not(None))))
-
-
-def retired_need_names(campaign: CampaignSnapshot, language: str) -> dict[str, str]:
-    """The campaign's retired needs, key -> name in ``language`` (else its default language, else the key).
-
-    A response queued before a need was retired still answers it: its answers are checked and named
-    like the others'.
-    """
-    rows = db.session.execute(
-        select(Need.key, NeedText.language, NeedText.name)
-        .outerjoin(NeedText, (NeedText.need_id == Need.id)
-                   & NeedText.language.in_(sorted({language, campaign.default_language})))
-        .where(Need.campaign_id == campaign.id, Need.retired_at.is_not(None))
-        .order_by(Need.position)
-    ).all()
-    keys: dict[str, None] = {}  # in campaign order
-    texts: dict[tuple[str, str], str] = {}
-    for key, text_language, name in rows:
-        keys[key] = None
-        if name is not None:
-            texts[key, text_language] = name
-    return {key: texts.get((key, language)) or texts.get((key, campaign.default_language)) or key for key in keys}
 
 
 def field_worker_id(campaign_id: int, user_id: object) -> int | None:

@@ -342,3 +342,15 @@ def test_ids_too_large_for_the_database_are_not_found(client, auth, number):
     for path in (f"/admin/users/{number}/reset-link", f"/admin/campaigns/north/needs/{number}/retire"):
         assert client.post(path, data={"csrf_token": token}).status_code == 404, path
     assert client.get("/admin/users/2147483647").status_code == 404  # the largest id is still an id
+
+
+def test_a_host_name_not_trusted_is_refused_before_any_link_can_carry_it(app, client, demo):
+    settings = settings_from_env({"TRUSTED_HOSTS": " survey.example.org, .example.net ,"}, "/tmp")
+    assert settings["TRUSTED_HOSTS"] == ["survey.example.org", ".example.net"]
+    assert settings_from_env({}, "/tmp")["TRUSTED_HOSTS"] is None  # unset: any host, as before
+    app.config["TRUSTED_HOSTS"] = settings["TRUSTED_HOSTS"]
+    assert client.get("/s/demo", headers={"Host": "survey.example.org"}).status_code == 200
+    assert client.get("/s/demo", headers={"Host": "www.example.net"}).status_code == 200
+    refused = client.get("/s/demo", headers={"Host": "evil.example"})
+    assert refused.status_code == 400 and "evil.example" not in refused.get_data(as_text=True)
+    assert "frame-ancestors 'none'" in refused.headers["Content-Security-Policy"]

@@ -53,6 +53,9 @@ def settings_from_env(env: Mapping[str, str], instance_path: str) -> dict:
         "TRUST_PROXY_HEADERS": int(env.get("TRUST_PROXY_HEADERS", "0")),
         # Flyers and reset links carry this address when set (e.g. behind a proxy).
         "PUBLIC_BASE_URL": (env.get("PUBLIC_BASE_URL") or "").rstrip("/") or None,
+        # the host names requests may name (Flask answers any other with 400); unset: any
+        "TRUSTED_HOSTS": [host.strip() for host in env["TRUSTED_HOSTS"].split(",") if host.strip()] or None
+        if env.get("TRUSTED_HOSTS") else None,
         # Staff sign-in: no "remember me" cookie is ever set; if one were, it is locked down too.
         "REMEMBER_COOKIE_HTTPONLY": True,
         "REMEMBER_COOKIE_SAMESITE": "Lax",

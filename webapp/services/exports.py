@@ -1,9 +1,11 @@
 """Spreadsheet-safe exports: CSV (UTF-8 with BOM) streamed row by row.
 
 Every cell a person typed is neutralised against formula injection: a spreadsheet
-program would run a cell that starts with ``=``, ``+``, ``-``, ``@`` (or a tab or
+program would run a CSV cell that starts with ``=``, ``+``, ``-``, ``@`` (or a tab or
 carriage return before one), so such text is prefixed with an apostrophe, which the
-program shows as plain text. Spaces and invisible marks before the sign do not hide it
+program shows as plain text. (An XLSX file says which cells are text, so there the text is
+written as it is, marked as text a spreadsheet must not turn into a formula even when edited:
+see ``response_exports.write_xlsx``.) Spaces and invisible marks before the sign do not hide it
 (LibreOffice's "trim spaces" import drops them; right-to-left text often begins with a
 direction mark). Numbers stay numbers.
 """
@@ -20,8 +22,8 @@ FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r", "\n", "\uff1d", "\uff0b", "\uf
 BOM = "\ufeff"
 
 
-def neutralize(value) -> object:
-    """A cell value that a spreadsheet will show, never evaluate."""
+def cell_value(value) -> str | int | float:
+    """A value as a spreadsheet cell holds it: a number, else text (not yet neutralised)."""
     if value is None:
         return ""
     if isinstance(value, bool):
@@ -34,10 +36,20 @@ def neutralize(value) -> object:
         return str(value)
     if isinstance(value, (list, tuple)):
         value = ";".join(str(v) for v in value)
-    text = str(value)
-    if _formula_start(text).startswith(FORMULA_STARTS):
-        return "'" + text
-    return text
+    return str(value)
+
+
+def looks_like_formula(text: str) -> bool:
+    """Whether a spreadsheet would run ``text`` as a formula were it typed or read from CSV."""
+    return _formula_start(text).startswith(FORMULA_STARTS)
+
+
+def neutralize(value) -> object:
+    """A CSV cell value that a spreadsheet will show, never evaluate."""
+    cell = cell_value(value)
+    if isinstance(cell, str) and looks_like_formula(cell):
+        return "'" + cell
+    return cell
 
 
 def _formula_start(text: str) -> str:

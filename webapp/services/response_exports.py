@@ -4,7 +4,8 @@ Every table is a list of :class:`Column` and a generator of rows read from the d
 in batches, so a large campaign streams instead of being built in memory. Each response
 carries its weights from the newest analysis run; each open answer its theme. Columns
 marked ``contact`` (members' names, emails and phones) are left out unless an admin asks
-for them. Every cell goes through :func:`webapp.services.exports.neutralize`.
+for them. Every CSV cell goes through :func:`webapp.services.exports.neutralize`; XLSX marks
+formula-like text as text instead (see :func:`write_xlsx`).
 """
 from __future__ import annotations
 
@@ -49,7 +50,7 @@ from webapp.models import (
 )
 from webapp.services.analysis_runs import parse_equity
 from webapp.services.dashboard import latest_run
-from webapp.services.exports import neutralize
+from webapp.services.exports import cell_value, looks_like_formula
 
 #: the codes of each multi-select question of the member assessment (a question added to
 #: CHOICE_QUESTIONS without its codes here stops the import, rather than leave the export)
@@ -261,6 +262,9 @@ def write_xlsx(campaign: Campaign, include_contact: bool = False):
     workbook = xlsxwriter.Workbook(handle, {"constant_memory": True, "strings_to_formulas": False,
                                             "strings_to_urls": False, "strings_to_numbers": False})
     bold = workbook.add_format({"bold": True})
+    # a text cell a spreadsheet would run if it were typed: kept as written, marked as text that stays
+    # text when edited (shown without the apostrophe CSV needs: "+1 206 555 0100" reads as it was given)
+    as_text = workbook.add_format({"quote_prefix": True})
     for table in TABLES:
         header, rows = table_rows(campaign, table, include_contact)
         sheets = 0
@@ -272,9 +276,9 @@ def write_xlsx(campaign: Campaign, include_contact: bool = False):
                 sheet.write_row(0, 0, header, bold)
                 r = 1
             for c, value in enumerate(row):
-                cell = neutralize(value)
+                cell = cell_value(value)
                 if isinstance(cell, str):
-                    sheet.write_string(r, c, cell)
+                    sheet.write_string(r, c, cell, as_text if looks_like_formula(cell) else None)
                 else:
                     sheet.write_number(r, c, cell)
             r += 1

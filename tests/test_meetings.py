@@ -278,6 +278,48 @@ def test_a_closed_evaluation_says_so_and_stores_nothing(client, app, campaign):
     assert count(Response) == 0
 
 
+CREOLE_MONTHS = ("janvye", "fevriye", "mas", "avril", "me", "jen", "jiyè", "out", "septanm", "oktòb", "novanm",
+                 "desanm")
+
+
+def in_creole(day: dt.date) -> str:
+    return f"{day.day} {CREOLE_MONTHS[day.month - 1]} {day.year}"
+
+
+def test_a_meetings_date_is_written_in_creole_on_a_haitian_page(client, app):
+    # CLDR has no month names for Haitian Creole: Babel alone writes "2026 M12 3"
+    campaign = make_campaign(slug="lakay", languages=("en", "ht"))
+    today, ahead = meeting_of(campaign), meeting_of(campaign, held_on=TODAY + dt.timedelta(days=40))
+    page = client.get(f"/m/{today.code}?lang=ht").get_data(as_text=True)
+    assert f'<p class="hint">{in_creole(TODAY)}</p>' in page
+    not_yet = client.get(f"/m/{ahead.code}?lang=ht").get_data(as_text=True)
+    assert f"Evalyasyon sa a ap louvri {in_creole(ahead.held_on)}, jou reyinyon an." in not_yet
+    english = client.get(f"/m/{today.code}?lang=en").get_data(as_text=True)
+    assert f'<p class="hint">{TODAY:%B} {TODAY.day}, {TODAY.year}</p>' in english  # CLDR's, where it has names
+
+
+def test_the_leads_meeting_pages_write_dates_in_creole_too(client, lead, campaign):
+    campaign.languages = ["en", "ht"]
+    db.session.commit()
+    meeting = meeting_of(campaign, held_on=TODAY + dt.timedelta(days=40))
+    listed = client.get(f"/coalition/{campaign.slug}/meetings?lang=ht").get_data(as_text=True)
+    assert in_creole(meeting.held_on) in listed and " M1" not in listed  # not Babel's "2026 M12 3"
+    page = client.get(f"/coalition/{campaign.slug}/meetings/{meeting.id}?lang=ht").get_data(as_text=True)
+    weekday = ("Lendi", "Madi", "Mèkredi", "Jedi", "Vandredi", "Samdi", "Dimanch")[meeting.held_on.weekday()]
+    assert f"{weekday} {in_creole(meeting.held_on)}" in page
+
+
+def test_creole_calendar_names_leave_every_other_locale_as_cldr_has_it(app):
+    from babel import localedata
+    from babel.dates import format_date, format_datetime
+
+    day = dt.date(2026, 12, 3)
+    assert format_datetime(dt.datetime(2026, 12, 3, 18, 5), "short", locale="ht") == "03/12/2026 18:05"
+    assert format_date(day, "long", locale="en") == "December 3, 2026"
+    assert format_date(day, "long", locale="fil") == "Disyembre 3, 2026"
+    assert localedata.load("root")["months"]["format"]["wide"][12] == "M12"  # shared with ht: replaced, not changed
+
+
 def test_an_unknown_code_is_a_friendly_404(client, app):
     response = client.get("/m/ZZZZZZ")
     assert response.status_code == 404 and "We could not find that page" in response.get_data(as_text=True)

@@ -236,6 +236,22 @@ def test_form_speaks_the_readers_language(client, campaign):
     assert '<html lang="ar" dir="rtl">' in client.get(URL + "?lang=ar").get_data(as_text=True)
 
 
+def test_days_are_named_in_creole_where_the_locale_has_no_names_for_them(client, app):
+    make_campaign(slug="lakay", languages=("en", "ht"))
+    creole = client.get("/members/lakay?lang=ht").get_data(as_text=True)
+    days = re.findall(r'name="days" type="checkbox" value="(\w+)"><span>([^<]*)</span>', creole)
+    assert days == [("mon", "Lendi"), ("tue", "Madi"), ("wed", "Mèkredi"), ("thu", "Jedi"), ("fri", "Vandredi"),
+                    ("sat", "Samdi"), ("sun", "Dimanch")]  # Babel alone: "Mon", "Tue", … in English
+
+
+def test_languages_named_in_themselves_say_which_language_they_are(client, campaign):
+    arabic = client.get(URL + "?lang=ar").get_data(as_text=True)
+    # read by a screen reader in their own voice (and drawn in their own font), as the switcher's are
+    assert '<span lang="zh-Hans">简体中文</span>' in arabic and '<span lang="en">English</span>' in arabic
+    assert re.search(r'<option lang="vi"( selected)? value="vi">Tiếng Việt</option>', arabic)
+    assert re.search(r'value="other">[^<]+</option>', arabic)  # "another language" is in the page's
+
+
 def test_errors_are_in_the_readers_language(client, campaign):
     response = send(client, REQUIRED | {"skills": ["juggling"]}, url=URL + "?lang=es")
     spanish = read_catalog(catalog_paths()["es"]).get("Please choose from the options shown.").string

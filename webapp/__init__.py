@@ -95,12 +95,13 @@ def _fresh_request_state(_endpoint, _values) -> None:
 def _init_extensions(app: Flask) -> None:
     from webapp import database
     from webapp.extensions import babel, compress, csrf, db, limit_only_limited_views, limiter, migrate
-    from webapp.i18n import select_locale
+    from webapp.i18n import complete_calendar_data, select_locale
 
     db.init_app(app)
     database.init_database(app)
     migrate.init_app(app, db, render_as_batch=True, compare_type=True, directory=os.path.join(os.path.dirname(os.path.dirname(__file__)), "migrations"))
     babel.init_app(app, locale_selector=select_locale)
+    complete_calendar_data()
     limiter.init_app(app)  # before CSRF, so floods are counted even without a valid token
     limit_only_limited_views(app)
     csrf.init_app(app)

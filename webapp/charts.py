@@ -10,24 +10,37 @@ colour alone. Pair every chart with a data table for the numbers.
 On a right-to-left page (``rtl=True``) a chart is drawn as its mirror image, as the page
 is: labels on the right, bars growing leftwards, scales and time running from right to
 left, and its text laid out right to left.
+
+A chart is laid out ``WIDTH`` units wide, the width of a small phone's page (a 360 px screen
+less the page's margins), and no text in it is smaller than ``SMALL_FONT_SIZE`` units: drawn
+on that phone, a unit is a CSS pixel or a little more, so no text is under 12 px. (The
+stylesheet lets a chart grow on a wider screen until its text is about the page's size.)
+A label too long for the width goes on to a further line rather than out of the chart.
 """
 from __future__ import annotations
 
 import hashlib
 import math
-import unicodedata
 from collections.abc import Callable, Sequence
 
 from markupsafe import Markup, escape
 
-WIDTH = 400
+from webapp.chart_text import shortened, text_width, wrapped
+
+WIDTH = 320
+#: the size of labels, and of scales, legends and values (at least 12, as above), in the chart's units
+FONT_SIZE, SMALL_FONT_SIZE = 13, 12
+LINE_HEIGHT = 16  #: from one line of a label to the next
+INSET = 2  #: from the chart's side to a label along it, so that no letter (a J, a T) reaches past the side
 #: marker shapes and dash patterns, used in turn by the series of a chart
 MARKERS = ("circle", "square", "triangle", "diamond", "cross", "triangle-down")
 DASHES = ("", "6 3", "2 3", "8 3 2 3", "1 2", "10 4")
 MAX_X_LABELS = 8
-#: the most room a heatmap gives its row names, and its slanted column names (in the chart's units)
-MAX_LABEL_WIDTH = 230
-MAX_COLUMN_LABEL_WIDTH = 170
+#: a heatmap's cells: their height, and the narrowest they get to leave the last column's name room
+CELL_HEIGHT, MIN_CELL_WIDTH, MAX_CELL_WIDTH = 24, 30, 56
+#: the most room a heatmap's slanted column name gets (in the chart's units), and the slant
+MAX_COLUMN_LABEL_WIDTH = 200
+SLANT = 40
 
 
 def _number(value: float) -> str:
@@ -75,26 +88,37 @@ class _Mirror:
 
 def _open(chart_id: str, height: float, title: str, desc: str, kind: str, mirror: _Mirror) -> list[str]:
     return [
-        f'<svg xmlns="http://www.w3.org/2000/svg" class="chart chart-{kind}" viewBox="0 0 {WIDTH} {_number(height)}" '
-        f'role="img" focusable="false" direction="{mirror.direction}" '
-        f'aria-labelledby="{chart_id}-title {chart_id}-desc">',
+        f'<svg xmlns="http://www.w3.org/2000/svg" class="chart chart-{kind}" '
+        f'viewBox="0 0 {_number(mirror.width)} {_number(height)}" role="img" focusable="false" '
+        f'direction="{mirror.direction}" aria-labelledby="{chart_id}-title {chart_id}-desc">',
         f'<title id="{chart_id}-title">{escape(title)}</title>',
         f'<desc id="{chart_id}-desc">{escape(desc)}</desc>',
     ]
 
 
-def text_width(text: str, font_size: float) -> float:
-    """Roughly how wide ``text`` is drawn: wide (CJK) characters a full em, joined Arabic letters under half
-    of one, marks and invisible formatting characters nothing, others about half of one."""
-    return font_size * sum(_em(c) for c in text)
+def _text(lines: Sequence[str], x: str, y: float, attributes: str = "", tooltip: str | None = None) -> str:
+    """One ``<text>`` of a label's ``lines`` (escaped already), each ``LINE_HEIGHT`` below the one before, the first
+    on ``y``; with ``tooltip``, the whole label of lines cut short, as its title."""
+    first, *rest = lines
+    more = "".join(f'<tspan x="{x}" dy="{LINE_HEIGHT}">{line}</tspan>' for line in rest)
+    title = "" if tooltip is None else f"<title>{escape(tooltip)}</title>"
+    return f'<text x="{x}" y="{_number(y)}"{attributes}>{first}{more}{title}</text>'
 
 
-def _em(character: str) -> float:
-    if unicodedata.east_asian_width(character) in "WF":
-        return 1.0
-    if unicodedata.category(character) in ("Mn", "Cf"):  # marks drawn on a letter; direction marks in dates
-        return 0.0
-    return 0.45 if "\u0600" <= character <= "\u06ff" else 0.6
+def _with_value(label: str, value: str, room: float, mirror: _Mirror) -> tuple[list[str], str | None]:
+    """The lines of "label: value" at most ``room`` wide, each part of the label isolated in the chart's direction
+    (so ": value" stays after it), escaped; and the whole label for a tooltip when it had to be cut short."""
+    after = f": {value}"
+    lines, cut = wrapped(label, room, FONT_SIZE, after=after)
+    marked = [mirror.isolate(line) for line in lines]
+    marked[-1] += escape(after)
+    return marked, label if cut else None
+
+
+def _fitted(label: str, room: float, font_size: float) -> str:
+    """``label`` escaped, cut short with "…" when it would be wider than ``room``, then whole in a tooltip."""
+    short = shortened(label, room, font_size)
+    return escape(label) if short == label else f"{escape(short)}<title>{escape(label)}</title>"
 
 
 def marker(shape: str, x: float, y: float, size: float = 4.5) -> str:
@@ -129,11 +153,15 @@ def line_chart(series: Sequence[tuple[str, Sequence[float | None]]], x_labels: S
     chart_id = _chart_id(title, chart_id)
     mirror = _Mirror(rtl)
     count = len(x_labels)
-    legend_rows = math.ceil(len(series) / 2) if len(series) > 1 else 0
-    left, right, top, plot_height = 34, 16, 14, 150
+    ticks = list(y_ticks if y_ticks is not None else range(math.ceil(y_min), math.floor(y_max) + 1))
+    # the plot starts where the widest number of the scale, right-aligned 8 units before it, leaves it room
+    left = max(30.0, 12 + max((text_width(_number(tick), SMALL_FONT_SIZE) for tick in ticks), default=0))
+    right, top, plot_height = 12, 10, 150
     bottom = top + plot_height
-    height = bottom + 34 + legend_rows * 22
     plot_width = WIDTH - left - right
+    per_row = 2 if all(text_width(name, SMALL_FONT_SIZE) <= plot_width / 2 - 40 for name, _values in series) else 1
+    legend_rows = math.ceil(len(series) / per_row) if len(series) > 1 else 0
+    height = bottom + 28 + legend_rows * 22
 
     def x_at(index: int) -> float:
         return left + plot_width / 2 if count == 1 else left + 10 + index * (plot_width - 20) / (count - 1)
@@ -142,8 +170,7 @@ def line_chart(series: Sequence[tuple[str, Sequence[float | None]]], x_labels: S
         return bottom - (value - y_min) / (y_max - y_min) * plot_height
 
     parts = _open(chart_id, height, title, desc, "line", mirror)
-    ticks = y_ticks if y_ticks is not None else range(math.ceil(y_min), math.floor(y_max) + 1)
-    parts.append('<g class="chart-axis" font-size="13" fill="currentColor">')
+    parts.append(f'<g class="chart-axis" font-size="{SMALL_FONT_SIZE}" fill="currentColor">')
     for tick in ticks:
         y = _number(y_at(tick))
         parts.append(f'<line class="chart-grid" x1="{mirror.x(left)}" x2="{mirror.x(WIDTH - right)}" y1="{y}" '
@@ -151,10 +178,11 @@ def line_chart(series: Sequence[tuple[str, Sequence[float | None]]], x_labels: S
         parts.append(f'<text x="{mirror.x(left - 8)}" y="{y}" text-anchor="end" dominant-baseline="middle">'
                      f'{escape(_number(tick))}</text>')
     edge_room = min(x_at(0), WIDTH - x_at(count - 1))  # from the outermost points to the chart's sides
-    for index in _spaced_labels(x_labels, x_at(1) - x_at(0) if count > 1 else plot_width, 13, edge_room):
-        half = text_width(x_labels[index], 13) / 2  # a label under a point near an edge is moved in, not cut off
+    spacing = x_at(1) - x_at(0) if count > 1 else plot_width
+    for index in _spaced_labels(x_labels, spacing, SMALL_FONT_SIZE, edge_room):
+        half = text_width(x_labels[index], SMALL_FONT_SIZE) / 2  # a label near an edge is moved in, not cut off
         x = min(max(x_at(index), half + 2), WIDTH - half - 2)
-        parts.append(f'<text x="{mirror.x(x)}" y="{bottom + 20}" text-anchor="middle">{escape(x_labels[index])}</text>')
+        parts.append(f'<text x="{mirror.x(x)}" y="{bottom + 18}" text-anchor="middle">{escape(x_labels[index])}</text>')
     parts.append("</g>")
     for number, (name, values) in enumerate(series):
         shape, dash = MARKERS[number % len(MARKERS)], DASHES[number % len(DASHES)]
@@ -174,15 +202,15 @@ def line_chart(series: Sequence[tuple[str, Sequence[float | None]]], x_labels: S
                 parts.append(marker(shape, mirror.at(x_at(index)), y_at(value)))
         parts.append("</g>")
     for number, (name, _values) in enumerate(series if legend_rows else ()):
-        x = left + (number % 2) * (plot_width / 2)
-        y = bottom + 44 + (number // 2) * 22
+        x = left + (number % per_row) * (plot_width / 2)
+        y = bottom + 40 + (number // per_row) * 22
         dash = DASHES[number % len(DASHES)]
         dash_attr = f' stroke-dasharray="{dash}"' if dash else ""
-        parts.append(f'<g class="chart-legend chart-series-{number % len(MARKERS)}" font-size="12">'
+        parts.append(f'<g class="chart-legend chart-series-{number % len(MARKERS)}" font-size="{SMALL_FONT_SIZE}">'
                      f'<line x1="{mirror.x(x)}" x2="{mirror.x(x + 28)}" y1="{y}" y2="{y}" stroke="currentColor" '
                      f'stroke-width="2"{dash_attr}/>{marker(MARKERS[number % len(MARKERS)], mirror.at(x + 14), y)}'
                      f'<text x="{mirror.x(x + 36)}" y="{y}" dominant-baseline="middle" fill="currentColor">'
-                     f'{escape(name)}</text></g>')
+                     f'{_fitted(name, plot_width / per_row - 40, SMALL_FONT_SIZE)}</text></g>')
     parts.append("</svg>")
     return Markup("".join(parts))
 
@@ -204,32 +232,32 @@ def _spaced_labels(labels: Sequence[str], spacing: float, font_size: float, edge
 
 def bar_chart(bars: Sequence[tuple[str, float]], title: str, *, desc: str = "", chart_id: str | None = None,
               centered: bool = False, rtl: bool = False) -> Markup:
-    """Horizontal bars, one per (label, value), each labelled with its name and value.
+    """Horizontal bars, one per (label, value), each under its name and value (on as many lines as they need).
 
     ``centered`` centres every bar on the middle line, which draws a pyramid when the
     bars are ordered from top to bottom level.
     """
     chart_id = _chart_id(title, chart_id)
     mirror = _Mirror(rtl)
-    row, top, bar_height = 44, 6, 16
-    height = top + row * len(bars) + 4
+    bar_height = 16
     largest = max((value for _label, value in bars), default=0) or 1
-    parts = _open(chart_id, height, title, desc, "bar", mirror)
-    parts.append('<g font-size="13" fill="currentColor">')
-    for index, (label, value) in enumerate(bars):
-        y = top + index * row
-        width = max(value / largest * (WIDTH - 60), 0)
+    body, y = [], 6.0
+    for label, value in bars:
+        width = max(value / largest * (WIDTH - 40), 0)
         x = (WIDTH - width) / 2 if centered else 0
-        anchor, text_x = ("middle", WIDTH / 2) if centered else ("start", 0)
-        parts.append(f'<text x="{mirror.x(text_x)}" y="{y + 13}" text-anchor="{anchor}">'
-                     f'{mirror.isolate(label)}: {escape(_number(value))}</text>')
+        anchor, text_x = ("middle", WIDTH / 2) if centered else ("start", INSET)
+        lines, tooltip = _with_value(label, _number(value), WIDTH - 2 * INSET, mirror)
+        body.append(_text(lines, mirror.x(text_x), y + 13, f' text-anchor="{anchor}"', tooltip))
+        top = y + 20 + (len(lines) - 1) * LINE_HEIGHT
         if width:
-            parts.append(f'<rect class="chart-bar" x="{mirror.left(x, width)}" y="{y + 20}" width="{_number(width)}" '
-                         f'height="{bar_height}" fill="currentColor"/>')
+            body.append(f'<rect class="chart-bar" x="{mirror.left(x, width)}" y="{_number(top)}" '
+                        f'width="{_number(width)}" height="{bar_height}" fill="currentColor"/>')
         else:
-            parts.append(f'<line class="chart-zero" x1="{mirror.x(x)}" x2="{mirror.x(x)}" y1="{y + 20}" '
-                         f'y2="{y + 20 + bar_height}" stroke="currentColor"/>')
-    parts.append("</g></svg>")
+            body.append(f'<line class="chart-zero" x1="{mirror.x(x)}" x2="{mirror.x(x)}" y1="{_number(top)}" '
+                        f'y2="{_number(top + bar_height)}" stroke="currentColor"/>')
+        y = top + bar_height + 8
+    parts = _open(chart_id, y + 4, title, desc, "bar", mirror)
+    parts.append(f'<g font-size="{FONT_SIZE}" fill="currentColor">{"".join(body)}</g></svg>')
     return Markup("".join(parts))
 
 
@@ -247,39 +275,40 @@ def interval_chart(items: Sequence[tuple[str, float | None, float | None, float 
     """A ranked dot plot: per (label, value, low, high) a dot at the value and a bar over the interval.
 
     The label and the value (as ``written`` writes it, e.g. as the table beside it does) are
-    written above each row; a row whose value is None shows ``missing_text`` instead (e.g.
-    "too few to say").
+    written above each row, on as many lines as they need; a row whose value is None shows
+    ``missing_text`` instead (e.g. "too few to say").
     """
     chart_id = _chart_id(title, chart_id)
     mirror = _Mirror(rtl)
-    left, right, top, row = 8, 8, 22, 40
-    height = top + row * len(items) + 8
+    left, right, top = 8, 8, 22
     plot_width = WIDTH - left - right
 
     def x_at(value: float) -> float:
         return left + (min(max(value, x_min), x_max) - x_min) / (x_max - x_min) * plot_width
 
-    parts = _open(chart_id, height, title, desc, "interval", mirror)
-    parts.append('<g class="chart-axis" font-size="11" fill="currentColor">')
-    for tick in ticks if ticks is not None else range(math.ceil(x_min), math.floor(x_max) + 1):
-        x = mirror.x(x_at(tick))
-        parts.append(f'<line class="chart-grid" x1="{x}" x2="{x}" y1="{top - 4}" y2="{height - 6}" '
-                     f'stroke="currentColor" stroke-opacity="0.2" stroke-dasharray="2 3"/>')
-        parts.append(f'<text x="{x}" y="{top - 8}" text-anchor="middle">{escape(_number(tick))}</text>')
-    parts.append('</g><g font-size="13" fill="currentColor">')
-    for index, (label, value, low, high) in enumerate(items):
-        y = top + index * row
-        shown = missing_text if value is None else written(value)
-        parts.append(f'<text x="{mirror.x(left)}" y="{y + 13}">{mirror.isolate(label)}: {escape(shown)}</text>')
+    rows, y = [], float(top)
+    for label, value, low, high in items:
+        lines, tooltip = _with_value(label, missing_text if value is None else written(value), WIDTH - left - 2, mirror)
+        rows.append(_text(lines, mirror.x(left), y + 13, tooltip=tooltip))
+        middle = y + 26 + (len(lines) - 1) * LINE_HEIGHT
+        y = middle + 14
         if value is None:
             continue
-        middle = y + 26
         if low is not None and high is not None:
             x1, x2 = mirror.x(x_at(low)), mirror.x(x_at(high))
-            parts.append(f'<path class="chart-interval" d="M{x1} {middle}H{x2}M{x1} {middle - 5}V{middle + 5}'
-                         f'M{x2} {middle - 5}V{middle + 5}" stroke="currentColor" stroke-width="2" fill="none"/>')
-        parts.append(marker("diamond", mirror.at(x_at(value)), middle, 5))
-    parts.append("</g></svg>")
+            up, mid, down = _number(middle - 5), _number(middle), _number(middle + 5)
+            rows.append(f'<path class="chart-interval" d="M{x1} {mid}H{x2}M{x1} {up}V{down}M{x2} {up}V{down}" '
+                        f'stroke="currentColor" stroke-width="2" fill="none"/>')
+        rows.append(marker("diamond", mirror.at(x_at(value)), middle, 5))
+    height = y + 8
+    parts = _open(chart_id, height, title, desc, "interval", mirror)
+    parts.append(f'<g class="chart-axis" font-size="{SMALL_FONT_SIZE}" fill="currentColor">')
+    for tick in ticks if ticks is not None else range(math.ceil(x_min), math.floor(x_max) + 1):
+        x = mirror.x(x_at(tick))
+        parts.append(f'<line class="chart-grid" x1="{x}" x2="{x}" y1="{top - 4}" y2="{_number(height - 6)}" '
+                     f'stroke="currentColor" stroke-opacity="0.2" stroke-dasharray="2 3"/>')
+        parts.append(f'<text x="{x}" y="{top - 8}" text-anchor="middle">{escape(_number(tick))}</text>')
+    parts.append(f'</g><g font-size="{FONT_SIZE}" fill="currentColor">{"".join(rows)}</g></svg>')
     return Markup("".join(parts))
 
 
@@ -288,32 +317,40 @@ def paired_bar_chart(items: Sequence[tuple[str, float, float]], names: tuple[str
     """Two bars per (label, first, second): the first solid, the second hatched, each with its value written."""
     chart_id = _chart_id(title, chart_id)
     mirror = _Mirror(rtl)
-    top, row, bar = 34, 58, 14
-    height = top + row * len(items) + 4
-    largest = max((max(a, b) for _l, a, b in items), default=0) or 1
-    scale = (WIDTH - 70) / largest
+    bar = 14
 
     def written(value: float) -> str:
         return f"{round(value * 100)}%" if percent else _number(value)
 
-    parts = _open(chart_id, height, title, desc, "paired", mirror)
-    parts.append(_pattern_defs(chart_id))
-    parts.append('<g font-size="12" fill="currentColor" class="chart-legend">'
-                 f'<rect class="chart-bar" x="{mirror.left(0, 14)}" y="4" width="14" height="14" fill="currentColor"/>'
-                 f'<text x="{mirror.x(20)}" y="15">{escape(names[0])}</text>'
-                 f'<rect class="chart-bar" x="{mirror.left(WIDTH // 2, 14)}" y="4" width="14" height="14" '
-                 f'fill="url(#{chart_id}-hatch)" stroke="currentColor"/>'
-                 f'<text x="{mirror.x(WIDTH // 2 + 20)}" y="15">{escape(names[1])}</text></g>')
-    parts.append('<g font-size="12" fill="currentColor">')
-    for index, (label, first, second) in enumerate(items):
-        y = top + index * row
-        parts.append(f'<text x="{mirror.x(0)}" y="{y + 10}" font-size="13">{escape(label)}</text>')
-        for offset, value, fill in ((14, first, "currentColor"), (14 + bar + 4, second, f"url(#{chart_id}-hatch)")):
+    largest = max((max(a, b) for _l, a, b in items), default=0) or 1
+    widest_value = max((text_width(written(v), SMALL_FONT_SIZE) for _l, a, b in items for v in (a, b)), default=0)
+    scale = (WIDTH - widest_value - 8) / largest
+    # the legend's two names side by side when each fits half the width, else one above the other
+    side_by_side = all(text_width(name, SMALL_FONT_SIZE) <= WIDTH / 2 - 24 for name in names)
+    legend = []
+    for number, (name, fill) in enumerate(zip(names, ("currentColor", f"url(#{chart_id}-hatch)"))):
+        x, y = (number * WIDTH / 2, 4) if side_by_side else (0, 4 + number * 22)
+        outline = "" if number == 0 else ' stroke="currentColor"'
+        legend.append(f'<rect class="chart-bar" x="{mirror.left(x, 14)}" y="{y}" width="14" height="14" '
+                      f'fill="{fill}"{outline}/><text x="{mirror.x(x + 20)}" y="{y + 11}">'
+                      f'{_fitted(name, WIDTH - x - 22, SMALL_FONT_SIZE)}</text>')
+    rows, y = [], 34.0 if side_by_side else 56.0
+    for label, first, second in items:
+        lines, cut = wrapped(label, WIDTH - 2 * INSET, FONT_SIZE)
+        rows.append(_text([escape(line) for line in lines], mirror.x(INSET), y + 12, f' font-size="{FONT_SIZE}"',
+                          label if cut else None))
+        top = y + 17 + (len(lines) - 1) * LINE_HEIGHT
+        for offset, value, fill in ((0, first, "currentColor"), (bar + 4, second, f"url(#{chart_id}-hatch)")):
             width = max(value * scale, 1)
-            parts.append(f'<rect class="chart-bar" x="{mirror.left(0, width)}" y="{y + offset}" width="{_number(width)}" '
-                         f'height="{bar}" fill="{fill}" stroke="currentColor"/>')
-            parts.append(f'<text x="{mirror.x(width + 4)}" y="{y + offset + 11}">{escape(written(value))}</text>')
-    parts.append("</g></svg>")
+            rows.append(f'<rect class="chart-bar" x="{mirror.left(0, width)}" y="{_number(top + offset)}" '
+                        f'width="{_number(width)}" height="{bar}" fill="{fill}" stroke="currentColor"/>')
+            rows.append(f'<text x="{mirror.x(width + 4)}" y="{_number(top + offset + 11)}">'
+                        f'{escape(written(value))}</text>')
+        y = top + 2 * bar + 4 + 12
+    parts = _open(chart_id, y - 6, title, desc, "paired", mirror)
+    parts.append(_pattern_defs(chart_id))
+    parts.append(f'<g font-size="{SMALL_FONT_SIZE}" fill="currentColor" class="chart-legend">{"".join(legend)}</g>')
+    parts.append(f'<g font-size="{SMALL_FONT_SIZE}" fill="currentColor">{"".join(rows)}</g></svg>')
     return Markup("".join(parts))
 
 
@@ -322,53 +359,52 @@ def heatmap(row_labels: Sequence[str], column_labels: Sequence[str], values: Seq
             rtl: bool = False, written: Callable[[float], str] = lambda value: f"{value:.1f}") -> Markup:
     """A grid of cells shaded by value, each with its value ``written`` (a hatched dash when None).
 
-    The row names get the room the longest needs, up to ``MAX_LABEL_WIDTH``; a longer name, or
-    a column name past ``MAX_COLUMN_LABEL_WIDTH``, is cut short with "…" and whole in its tooltip.
+    Each row's name is written above its cells, across the chart (on two lines at most), so that a long name
+    takes no room from the cells. The column names are written at a slant above the columns; the cells are as
+    narrow as ``MIN_CELL_WIDTH`` to leave the last one room, and a name longer than its room (or than
+    ``MAX_COLUMN_LABEL_WIDTH``) is cut short with "…" and whole in its tooltip. A name cut short after two
+    lines is whole in its tooltip too. Past ten columns the chart is wider than ``WIDTH`` (and drawn smaller).
     """
     chart_id = _chart_id(title, chart_id)
-    cell_width, cell_height, font_size = 56, 26, 12
-    label_width = min(max((text_width(label, font_size) for label in row_labels), default=0), MAX_LABEL_WIDTH) + 10
-    longest = min(max((text_width(label, font_size) for label in column_labels), default=24), MAX_COLUMN_LABEL_WIDTH)
-    top = 16 + round(longest * 0.65)  # column names are written at a slant (40°) above their cells
-    width = round(label_width + cell_width * max(len(column_labels), 1) + longest * 0.75)
-    height = top + cell_height * len(row_labels) + 4
+    cos, sin = math.cos(math.radians(SLANT)), math.sin(math.radians(SLANT))
+    columns = max(len(column_labels), 1)
+    longest = min(max((text_width(label, SMALL_FONT_SIZE) for label in column_labels), default=0),
+                  MAX_COLUMN_LABEL_WIDTH)
+    # a slanted name starts 4 units before the middle of its column and ends ``cos`` of its length further right:
+    # the last one, at (columns - 0.5) * cell_width - 4, is to end 6 units before the chart's side
+    cell_width = min(MAX_CELL_WIDTH, max(MIN_CELL_WIDTH, (WIDTH - 2 - cos * longest) / (columns - 0.5)))
+    width = max(WIDTH, math.ceil(columns * cell_width))
     mirror = _Mirror(rtl, width)
-    parts = [
-        f'<svg xmlns="http://www.w3.org/2000/svg" class="chart chart-heatmap" viewBox="0 0 {width} {height}" '
-        f'width="{round(width * 1.25)}" role="img" focusable="false" direction="{mirror.direction}" '
-        f'aria-labelledby="{chart_id}-title {chart_id}-desc">',
-        f'<title id="{chart_id}-title">{escape(title)}</title>', f'<desc id="{chart_id}-desc">{escape(desc)}</desc>',
-        _pattern_defs(chart_id), f'<g font-size="{font_size}" fill="currentColor">',
-    ]
+    header, tallest = [], 0.0
     for c, label in enumerate(column_labels):
-        x, y = mirror.x(label_width + c * cell_width + cell_width / 2 - 4), top - 6
-        parts.append(f'<text x="{x}" y="{y}" transform="rotate({mirror.turn(-40)} {x} {y})">'
-                     f'{_fitted(label, MAX_COLUMN_LABEL_WIDTH, font_size)}</text>')
+        start = c * cell_width + cell_width / 2 - 4
+        room = min(MAX_COLUMN_LABEL_WIDTH, (width - 6 - start) / cos)
+        tallest = max(tallest, sin * min(text_width(label, SMALL_FONT_SIZE), room))
+        header.append((mirror.x(start), _fitted(label, room, SMALL_FONT_SIZE)))
+    top = round(18 + tallest)  # the slanted names end 6 units above the cells, their letters' tops 8 above that
+    body = [_pattern_defs(chart_id), f'<g font-size="{SMALL_FONT_SIZE}" fill="currentColor">']
+    for x, label in header:
+        y = top - 6
+        body.append(f'<text x="{x}" y="{y}" transform="rotate({mirror.turn(-SLANT)} {x} {y})">{label}</text>')
+    y = float(top)
     for r, label in enumerate(row_labels):
-        y = top + r * cell_height
-        parts.append(f'<text x="{mirror.x(0)}" y="{y + 17}">{_fitted(label, MAX_LABEL_WIDTH, font_size)}</text>')
+        lines, cut = wrapped(label, width - 2 * INSET, FONT_SIZE, max_lines=2)
+        body.append(_text([escape(line) for line in lines], mirror.x(INSET), y + 13, f' font-size="{FONT_SIZE}"',
+                          label if cut else None))
+        y += 18 + (len(lines) - 1) * LINE_HEIGHT
         for c, value in enumerate(values[r]):
-            x = label_width + c * cell_width
+            x, center = c * cell_width, mirror.x(c * cell_width + cell_width / 2)
+            box = (f'x="{mirror.left(x + 1, cell_width - 2)}" y="{_number(y + 1)}" width="{_number(cell_width - 2)}" '
+                   f'height="{CELL_HEIGHT - 2}"')
             if value is None:
-                parts.append(f'<rect x="{mirror.left(x + 1, cell_width - 2)}" y="{y + 1}" width="{cell_width - 2}" '
-                             f'height="{cell_height - 2}" fill="url(#{chart_id}-hatch)" fill-opacity="0.25"/>'
-                             f'<text x="{mirror.x(x + cell_width / 2)}" y="{y + 17}" text-anchor="middle">–</text>')
+                body.append(f'<rect {box} fill="url(#{chart_id}-hatch)" fill-opacity="0.25"/>'
+                            f'<text x="{center}" y="{_number(y + 16)}" text-anchor="middle">–</text>')
                 continue
             level = (min(max(value, v_min), v_max) - v_min) / ((v_max - v_min) or 1)
-            parts.append(f'<rect class="chart-cell" x="{mirror.left(x + 1, cell_width - 2)}" y="{y + 1}" '
-                         f'width="{cell_width - 2}" height="{cell_height - 2}" fill="currentColor" '
-                         f'fill-opacity="{_number(0.05 + 0.45 * level)}"/>'
-                         f'<text x="{mirror.x(x + cell_width / 2)}" y="{y + 17}" text-anchor="middle" '
-                         f'font-weight="{"bold" if level >= 0.5 else "normal"}">{escape(written(value))}</text>')
-    parts.append("</g></svg>")
-    return Markup("".join(parts))
-
-
-def _fitted(label: str, room: float, font_size: float) -> str:
-    """``label`` escaped, cut short with "…" when it would be wider than ``room``, then whole in a tooltip."""
-    if text_width(label, font_size) <= room:
-        return escape(label)
-    short = label
-    while short and text_width(short + "…", font_size) > room:
-        short = short[:-1]
-    return f"{escape(short.rstrip())}…<title>{escape(label)}</title>"
+            body.append(f'<rect class="chart-cell" {box} fill="currentColor" '
+                        f'fill-opacity="{_number(0.05 + 0.45 * level)}"/>'
+                        f'<text x="{center}" y="{_number(y + 16)}" text-anchor="middle" '
+                        f'font-weight="{"bold" if level >= 0.5 else "normal"}">{escape(written(value))}</text>')
+        y += CELL_HEIGHT + 8
+    body.append("</g></svg>")
+    return Markup("".join(_open(chart_id, y - 4, title, desc, "heatmap", mirror) + body))

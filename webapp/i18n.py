@@ -39,6 +39,41 @@ LANGUAGES: dict[str, Language] = {
     )
 }
 
+
+#: Haitian Creole's calendar, which Babel's CLDR data lacks (as of Babel 2.19 it writes "2026 M12 3", "Thu")
+HAITIAN_DAYS = ("Lendi", "Madi", "Mèkredi", "Jedi", "Vandredi", "Samdi", "Dimanch")  # Monday first
+HAITIAN_MONTHS = ("janvye", "fevriye", "mas", "avril", "me", "jen", "jiyè", "out", "septanm", "oktòb", "novanm",
+                  "desanm")
+#: day first, as in the Creole written in Haiti (CLDR's root writes the year first)
+HAITIAN_DATE_PATTERNS = {"short": "dd/MM/y", "medium": "d MMM y", "long": "d MMMM y", "full": "EEEE d MMMM y"}
+
+
+def complete_calendar_data() -> None:
+    """Give Babel's ``ht`` locale data the day and month names and date patterns it lacks.
+
+    Babel hands out one cached dictionary per locale (documented: ``babel.localedata.load``
+    returns the same object each time), so filling it once here reaches every date Chorus
+    formats in Creole: pages, forms, exports of dates. Parts of it are shared with the root
+    locale's data, so they are replaced, never changed in place. Abbreviations are the
+    full names: we ship no abbreviations a Creole reader might not know.
+    """
+    from babel import localedata
+    from babel.dates import parse_pattern
+
+    data = localedata.load("ht")
+    if data.get("_chorus_completed"):
+        return
+    days = {index: name for index, name in enumerate(HAITIAN_DAYS)}  # Babel counts Monday as 0
+    months = {index: name for index, name in enumerate(HAITIAN_MONTHS, start=1)}
+    data["days"] = {context: {width: dict(days) for width in ("abbreviated", "wide", "short")} | {
+        "narrow": {index: name[0] for index, name in days.items()}} for context in ("format", "stand-alone")}
+    data["months"] = {context: {width: dict(months) for width in ("abbreviated", "wide")} | {
+        "narrow": {index: name[0].upper() for index, name in months.items()}} for context in ("format", "stand-alone")}
+    data["date_formats"] = {**data["date_formats"], **{name: parse_pattern(pattern)
+                                                        for name, pattern in HAITIAN_DATE_PATTERNS.items()}}
+    data["_chorus_completed"] = True
+
+
 #: other spellings people and browsers use for our languages
 ALIASES = {
     "zh-hans": "zh", "zh-cn": "zh", "zh-sg": "zh", "zh_hans": "zh", "zh_cn": "zh",
@@ -152,3 +187,9 @@ def translated_message(message) -> str:
 
     values = {name: translated_message(v) if isinstance(v, Message) else v for name, v in message.values.items()}
     return gettext(message.template, **values)
+
+
+def long_date(day) -> str:  # TEMPORARY until the staff pages stop calling it
+    from flask_babel import format_date
+
+    return format_date(day, "long")

@@ -34,6 +34,14 @@ def options(pairs) -> list[SelectChoice]:
     return [SelectChoice(value, label) for value, label in pairs]
 
 
+def own_names(languages) -> list[SelectChoice]:
+    """Choices of ``languages`` (code -> ``i18n.Language``), each named in itself and marked as written in
+    it (``lang``, as in the language switcher): on a page in another language, a screen reader reads the
+    name with the right voice and the browser draws it with the right font."""
+    return [SelectChoice(code, language.name, render_kw={"lang": language.html_lang})
+            for code, language in languages.items()]
+
+
 #: made once: lazy strings are translated when shown, and a form binds its fields on every request
 _CHOOSE_ONE = _l("Please choose one of the options.")
 _CHOOSE_SHOWN = _l("Please choose from the options shown.")

@@ -29,6 +29,7 @@ from webapp.forms.fields import (
     SurveyForm,
     free_text_length,
     options,
+    own_names,
 )
 from webapp.forms.priority import LANGUAGE_CHOICES
 from webapp.i18n import LANGUAGES
@@ -111,7 +112,7 @@ EMAIL = re.compile(r"^[^@\s]+@[^@\s]+\.[^@\s]+$")
 
 def our_languages() -> list:
     """Our eight languages, each in its own name."""
-    return options([(code, lang.name) for code, lang in LANGUAGES.items()])
+    return own_names(LANGUAGES)
 
 
 def day_choices() -> list:

@@ -18,6 +18,7 @@ from webapp.forms.fields import (
     SurveyForm,
     free_text_length,
     options,
+    own_names,
 )
 from webapp.i18n import LANGUAGES
 from webapp.models import PROFILE_QUESTIONS
@@ -85,7 +86,7 @@ def income_choices() -> list:
 
 
 #: our languages in their own names, then 'another language'
-LANGUAGE_CHOICES = options([(code, lang.name) for code, lang in LANGUAGES.items()] + [("other", _l("Another language"))])
+LANGUAGE_CHOICES = own_names(LANGUAGES) + options([("other", _l("Another language"))])
 
 
 def _hardships_consistent(form, field):

@@ -373,3 +373,14 @@ def test_reset_link_uses_public_base_url_when_set(app, client):
 
     with app.test_request_context("/"):
         assert public_url("auth.reset_password", token="abc") == "https://survey.example.org/reset/abc"
+
+
+def test_an_accounts_dates_are_written_in_haitian_creole_words(client, auth):
+    admin = make_user(email="admin@example.org", role="admin")
+    worker = make_user(email="worker@example.org", role="outreach")
+    worker.created_at = dt.datetime(2026, 11, 21, 9, 30, tzinfo=dt.timezone.utc)
+    worker.last_login_at = dt.datetime(2026, 12, 3, 18, 25, tzinfo=dt.timezone.utc)
+    db.session.commit()
+    auth.login_as(admin)
+    html = client.get(f"/admin/users/{worker.id}?lang=ht").get_data(as_text=True)
+    assert "Kreye 21 novanm 2026." in html and "3 desanm 2026 18:25" in html and " M1" not in html

@@ -9,8 +9,8 @@ from tests.helpers import fill_and_post
 from webapp.extensions import db
 from webapp.models import AuditEvent
 from webapp.services import audit
-from webapp.services.accounts import AccountError, update_user
-from webapp.services.campaigns import NeedWords, save_content, set_campaign_open
+from webapp.services.accounts import AccountError, issue_reset_token, update_user
+from webapp.services.campaigns import NeedWords, save_content, set_campaign_open, update_settings
 from webapp.services.needs import add_need, retire_need
 
 
@@ -95,9 +95,41 @@ def test_admin_reads_the_audit_log_filtered_by_action(client, auth):
     html = page.get_data(as_text=True)
     assert page.status_code == 200 and "content.edited" in html and "login.succeeded" in html
     filtered = client.get("/admin/audit?action=content.edited").get_data(as_text=True)
-    assert "<code>content.edited</code>" in filtered and "<code>login.succeeded</code>" not in filtered
+    assert shown("content.edited") in filtered and shown("login.succeeded") not in filtered
     by_prefix = client.get("/admin/audit?action=login").get_data(as_text=True)
-    assert "<code>login.succeeded</code>" in by_prefix and "<code>content.edited</code>" not in by_prefix
+    assert shown("login.succeeded") in by_prefix and shown("content.edited") not in by_prefix
+
+
+def shown(action: str) -> str:
+    """An action's code as a row of the audit log shows it, under its name in words."""
+    return f'<code class="audit-code" dir="ltr">{action}</code>'
+
+
+def test_every_recorded_action_has_a_name_in_words():
+    from webapp.admin.audit import ACTION_LABELS
+
+    assert set(ACTION_LABELS) == set(audit.ACTIONS)
+
+
+def test_the_audit_log_names_each_action_in_words(client, auth):
+    admin = make_user(email="admin@example.org", role="admin")
+    save_content(make_campaign(slug="north"), "es", "Título", "", {}, actor=admin)
+    auth.login_as(admin)
+    html = client.get("/admin/audit").get_data(as_text=True)
+    assert '<option value="content.edited">Wording edited</option>' in html
+    assert f'<td class="audit-what">Wording edited {shown("content.edited")}</td>' in html
+
+
+def test_the_audit_log_shows_a_change_as_before_and_after(client, auth):
+    admin = make_user(email="admin@example.org", role="admin")
+    campaign = make_campaign(slug="north")
+    update_settings(campaign, campaign.default_language, campaign.languages, campaign.profile_questions, actor=admin,
+                    contact="health@example.org")
+    issue_reset_token(make_user(email="worker@example.org", role="outreach"), actor=admin, hours=24)
+    auth.login_as(admin)
+    html = client.get("/admin/audit").get_data(as_text=True)
+    assert "contact: — → health@example.org" in html and "&#39;from&#39;" not in html
+    assert "hours: 24<" in html and "24.0" not in html
 
 
 def test_leads_cannot_read_the_audit_log(client, auth):

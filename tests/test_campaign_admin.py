@@ -481,3 +481,49 @@ def test_names_that_differ_only_by_a_tone_mark_are_different_needs_in_vietnamese
                              form_id="need")  # "renting" and "property tax": the tone mark is the whole difference
     assert response.status_code == 302
     assert len(db.session.get(Campaign, campaign.id).needs) == 2
+
+
+def autofocused_button(html: str) -> str:
+    """The one button the needs page focuses when it opens (what it says, and which need it acts on)."""
+    buttons = re.findall(r"<button[^>]*\bautofocus\b[^>]*>(.*?)</button>", html, flags=re.S)
+    assert len(buttons) == 1, buttons
+    return re.sub(r"<[^>]+>|\s+", " ", buttons[0]).split()
+
+
+@pytest.mark.parametrize(("need_index", "action", "data", "focused"), [
+    (1, "move", {"direction": "down"}, ["Move", "down", ":", "food", "[en]"]),
+    (1, "move", {"direction": "up"}, ["Move", "down", ":", "food", "[en]"]),  # now first: Move up is disabled
+    (2, "move", {"direction": "down"}, ["Move", "up", ":", "transport", "[en]"]),  # now last
+    (1, "retire", {}, ["Restore", ":", "food", "[en]"]),
+])
+def test_the_need_list_keeps_the_focus_on_the_button_just_pressed(client, admin, need_index, action, data, focused):
+    campaign = make_campaign(slug="north", needs=("housing", "food", "transport", "parks"))
+    need = campaign.needs[need_index]
+    response = post_button(client, "/admin/campaigns/north/needs", f"/admin/campaigns/north/needs/{need.id}/{action}",
+                           data)
+    assert response.status_code == 302 and "#" not in response.headers["Location"]  # a fragment stops autofocus
+    assert autofocused_button(client.get(response.headers["Location"]).get_data(as_text=True)) == focused
+
+
+def test_restoring_a_need_puts_the_focus_on_its_retire_button(client, admin):
+    campaign = make_campaign(slug="north", needs=("housing", "food", "transport"))
+    food = campaign.needs[1]
+    post_button(client, "/admin/campaigns/north/needs", f"/admin/campaigns/north/needs/{food.id}/retire")
+    response = post_button(client, "/admin/campaigns/north/needs", f"/admin/campaigns/north/needs/{food.id}/restore")
+    assert autofocused_button(client.get(response.headers["Location"]).get_data(as_text=True)) == [
+        "Retire", ":", "food", "[en]"]
+
+
+def test_a_new_need_is_named_in_the_readers_language_when_they_wrote_it(client, admin):
+    make_campaign(slug="north", languages=("en", "ko"))
+    response = fill_and_post(client, "/admin/campaigns/north/needs?lang=ko", {"name_en": "Parks", "name_ko": "공원"},
+                             form_id="need", follow_redirects=True)
+    assert "“공원”" in response.get_data(as_text=True)
+
+
+def test_a_campaign_title_in_the_default_language_is_marked_as_that_language(client, admin):
+    make_campaign(slug="north", languages=("en", "es"))
+    for url in ("/admin/campaigns/north/needs?lang=ko", "/admin/campaigns/north/?lang=ko", "/admin/?lang=ko",
+                "/staff/?lang=ko"):
+        html = client.get(url).get_data(as_text=True)
+        assert re.search(r'lang="en"[^>]*>Survey north \[en\]<', html), url

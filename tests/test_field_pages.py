@@ -214,3 +214,12 @@ def test_the_resident_survey_keeps_its_own_written_language_question(client, wor
     html = client.get(f"/s/{world.campaign.slug}").get_data(as_text=True)
     assert "What language did you write in?" in html
     assert "What language did they write in?" not in html and "The same language they answered in" not in html
+
+
+@pytest.mark.parametrize(("lang", "written"), [
+    ("ht", "21 novanm 2026"), ("ko", "2026년 11월 21일"), ("en", "November 21, 2026")])
+def test_an_events_date_is_written_as_its_reader_writes_dates(worker_client, world, lang, written):
+    # Babel has no Haitian Creole month names: its medium format wrote "2026 M11 21"
+    for url in (f"/field/{world.campaign.slug}/?lang={lang}", entry_url(world) + f"?lang={lang}"):
+        html = worker_client.get(url).get_data(as_text=True)
+        assert written in html and " M11 " not in html, url

@@ -115,6 +115,12 @@ def test_a_file_that_is_not_an_export_is_refused_clearly(client, world, content)
     assert stored_count() == 0
 
 
+def test_a_file_that_is_not_an_export_says_which_file_to_choose(client, world):
+    AuthActions(client).login_as(world.worker)
+    html = upload(client, world, b"not json", filename="photo.jpg").get_data(as_text=True)
+    assert "Choose the file the entry screen saved (its name begins with chorus-) and upload it." in html
+
+
 def test_an_upload_needs_a_file(client, world):
     AuthActions(client).login_as(world.worker)
     page = client.get(upload_url(world))

@@ -187,3 +187,13 @@ def test_a_limited_sign_in_still_says_how_many_tries_are_left(client):
     response = login_post(client, "someone@example.org", "wrong password!")
     assert response.status_code == 401
     assert response.headers["X-RateLimit-Limit"]
+
+
+def test_too_many_tries_show_the_sign_in_form_again_with_the_email_kept(client):
+    for number in range(5):
+        assert login_post(client, "lead@example.org", "wrong password!", address=f"10.0.4.{number}").status_code == 401
+    blocked = login_post(client, "lead@example.org", "wrong password!", address="10.0.4.9")
+    html = blocked.get_data(as_text=True)
+    assert blocked.status_code == 429 and "Retry-After" in blocked.headers
+    assert "Too many tries. Please wait a minute and try again." in html
+    assert form_values(html, "login")["email"] == ["lead@example.org"] and "wrong password!" not in html

@@ -51,11 +51,7 @@ def handle_http_error(error: HTTPException):
     if status == 405:
         return error_page(405, _("Not allowed"), _("This page cannot be used that way."))
     if status == 429:
-        window = _limit_window(error)
-        if window <= 60:
-            return error_page(429, _("Too many tries"), _("Too many tries. Please wait a minute and try again."))
-        wait = format_timedelta(dt.timedelta(seconds=window), threshold=1)  # "1 hour", in the reader's language
-        return error_page(429, _("Too many tries"), _("Too many tries. Please wait %(wait)s and try again.", wait=wait))
+        return error_page(429, _("Too many tries"), too_many_tries(error))
     if status == 401:  # only API clients get it (pages send the signed-out to the sign-in page)
         return error_page(401, _("Not allowed"), _("You are signed out. Please sign in again."))
     if status == 403:
@@ -65,10 +61,15 @@ def handle_http_error(error: HTTPException):
     return error_page(status, _("Something is not right"), _("We could not use what was sent. Please go back and try again."))
 
 
-def _limit_window(error: HTTPException) -> int:
-    """The seconds over which the rate limit that was hit counts tries (60 when it is not known)."""
+def too_many_tries(error: HTTPException) -> str:
+    """What to tell someone over a rate limit: how long to wait, in their words (the limit that was hit
+    may count tries over a minute or an hour)."""
     item = getattr(getattr(error, "limit", None), "limit", None)  # Flask-Limiter's RateLimitExceeded
-    return item.get_expiry() if item is not None else 60
+    window = item.get_expiry() if item is not None else 60
+    if window <= 60:
+        return _("Too many tries. Please wait a minute and try again.")
+    wait = format_timedelta(dt.timedelta(seconds=window), threshold=1)  # "1 hour", in the reader's language
+    return _("Too many tries. Please wait %(wait)s and try again.", wait=wait)
 
 
 def handle_csrf_error(error: CSRFError):

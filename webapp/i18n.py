@@ -188,8 +188,3 @@ def translated_message(message) -> str:
     values = {name: translated_message(v) if isinstance(v, Message) else v for name, v in message.values.items()}
     return gettext(message.template, **values)
 
-
-def long_date(day) -> str:  # TEMPORARY until the staff pages stop calling it
-    from flask_babel import format_date
-
-    return format_date(day, "long")

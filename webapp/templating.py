@@ -12,7 +12,7 @@ from markupsafe import Markup
 from werkzeug.urls import iri_to_uri
 
 from webapp.config import MAX_TEXT_LENGTH
-from webapp.i18n import LANGUAGES, current_language, long_date, offered_languages, remember_language
+from webapp.i18n import LANGUAGES, current_language, offered_languages, remember_language
 
 
 def _asset_versions(app: Flask) -> dict[str, str]:
@@ -72,7 +72,6 @@ def init_templating(app: Flask) -> None:
     app.jinja_env.globals.update(
         format_number=format_number, format_date=format_date, format_datetime=format_datetime,
         format_percent=format_percent, format_list=format_list, max_text_length=MAX_TEXT_LENGTH, languages=LANGUAGES,
-        long_date=long_date,  # format_date(day, "long"), also in a language CLDR has no month names for
     )
     app.jinja_env.globals["reload_as"] = reload_as
     app.jinja_env.filters["ltr"] = left_to_right

@@ -2,10 +2,66 @@
 from __future__ import annotations
 
 from flask import render_template, request
+from flask_babel import format_number
+from flask_babel import lazy_gettext as _l
 
 from webapp.access import ADMIN, allow
 from webapp.admin import bp
 from webapp.services.audit import ACTIONS, audit_events
+
+#: each action as an administrator reads it, in their language (the code stays beside it, as recorded)
+ACTION_LABELS = {
+    "login.succeeded": _l("Signed in"),
+    "login.failed": _l("Sign-in refused"),
+    "logout": _l("Signed out"),
+    "password.changed": _l("Password changed"),
+    "password.reset_issued": _l("One-time link made"),
+    "password.reset_used": _l("One-time link used"),
+    "user.created": _l("Account added"),
+    "user.role_changed": _l("Role changed"),
+    "user.assignments_changed": _l("Account's campaigns changed"),
+    "user.deactivated": _l("Account deactivated"),
+    "user.reactivated": _l("Account reactivated"),
+    "campaign.created": _l("Campaign created"),
+    "campaign.opened": _l("Survey opened to residents"),
+    "campaign.closed": _l("Survey closed"),
+    "campaign.settings_changed": _l("Campaign settings changed"),
+    "content.edited": _l("Wording edited"),
+    "content.deleted": _l("Wording removed"),
+    "need.added": _l("Need added"),
+    "need.moved": _l("Need moved"),
+    "need.retired": _l("Need retired"),
+    "need.restored": _l("Need restored"),
+    "export.downloaded": _l("Data downloaded"),
+    "response.deleted": _l("Response deleted"),
+    "backup.created": _l("Backup made"),
+    "backup.restored": _l("Backup restored"),
+    "retention.applied": _l("Old contact details deleted"),
+    "meeting.created": _l("Meeting added"),
+    "analysis.requested": _l("Summary recomputed"),
+    "analysis.settings_changed": _l("Summary settings changed"),
+    "theme.renamed": _l("Theme renamed"),
+    "theme.merged": _l("Themes merged"),
+    "theme.answer_moved": _l("Answer moved to another theme"),
+}
+
+
+def detail_text(value) -> str:
+    """One recorded detail as a person reads it: a change as "before → after", a list with commas, a whole
+    number without ".0", nothing as "—" (not Python's ``{'from': '', 'to': …}``)."""
+    if isinstance(value, dict) and set(value) == {"from", "to"}:
+        return f"{detail_text(value['from'])} → {detail_text(value['to'])}"
+    if isinstance(value, dict):
+        return "; ".join(f"{key}: {detail_text(item)}" for key, item in sorted(value.items()))
+    if isinstance(value, (list, tuple)):
+        return ", ".join(detail_text(item) for item in value) if value else "—"
+    if isinstance(value, bool):
+        return str(value).lower()
+    if isinstance(value, (int, float)):
+        return format_number(int(value) if float(value).is_integer() else value)
+    if value is None or value == "":
+        return "—"
+    return str(value)
 
 
 @bp.route("/audit")
@@ -16,4 +72,5 @@ def audit_log():
     if action is not None and action not in ACTIONS and action not in {name.split(".")[0] for name in ACTIONS}:
         action = None
     page = audit_events(action=action, page=request.args.get("page", 1, type=int))
-    return render_template("admin/audit.html", page=page, action=action, actions=ACTIONS)
+    return render_template("admin/audit.html", page=page, action=action, actions=ACTIONS,
+                           action_labels=ACTION_LABELS, detail_text=detail_text)

@@ -8,6 +8,7 @@ from flask_wtf.csrf import CSRFError
 
 from webapp.access import PUBLIC, STAFF, allow, safe_next
 from webapp.auth import bp
+from webapp.errors import handle_http_error, too_many_tries
 from webapp.extensions import csrf, limiter, rate_limited
 from webapp.forms.accounts import LoginForm, PasswordChangeForm, ResetPasswordForm, account_error
 from webapp.services.accounts import (
@@ -81,6 +82,17 @@ def login():
         flash(_("This page was open for a long time. Please sign in again."), "info")
     status = 401 if failed else (422 if any(field.errors for field in form) else 200)
     return render_template("auth/login.html", form=form, failed=failed, errors=error_summary(form)), status
+
+
+@bp.errorhandler(429)
+def too_many_sign_in_tries(error):
+    """Too many sign-in tries: the sign-in page again, saying how long to wait, with the email (and where to go
+    afterwards) still filled in; not an error page with no way back to the form. Other pages: the usual page."""
+    if request.endpoint != "auth.login":
+        return handle_http_error(error)
+    form = LoginForm()  # what was sent, not checked: nothing is tried while the limit lasts
+    form.password.data = ""
+    return render_template("auth/login.html", form=form, failed=False, limited=too_many_tries(error), errors=[]), 429
 
 
 @bp.route("/logout", methods=["POST"])

@@ -153,7 +153,8 @@ def upload(slug: str):
             body = None
         items, _single = items_of(body)
         if items is None:
-            form.queue_file.errors.append(_("This file is not an export of waiting responses."))
+            form.queue_file.errors.append(_("This file is not an export of waiting responses. Choose the file "
+                                            "the entry screen saved (its name begins with chorus-) and upload it."))
         elif not items:
             form.queue_file.errors.append(_("This file has no responses in it: nothing was waiting when it was saved."))
         elif len(items) > MAX_BATCH:

@@ -35,7 +35,18 @@
   }
 
   function say(message) { $("sync-message").textContent = message; }
-  var pageLanguage = document.documentElement.lang || undefined;  // times written as the page is, not as the device is
+  var pageLanguage = timeLocale(document.documentElement.lang);  // times written as the page is, not as the device is
+
+  // The page's language, or, where the browser has no calendar data for it, the language its readers
+  // write dates in: else a Haitian Creole page says "12/3/2026, 6:27 PM", read there as 12 March.
+  function timeLocale(lang) {
+    var fallback = { ht: "fr-HT", tl: "fil" };
+    if (!lang) { return undefined; }
+    try {
+      if (Intl.DateTimeFormat.supportedLocalesOf([lang]).length) { return lang; }
+    } catch (error) { return undefined; }
+    return fallback[lang.split("-")[0]] || lang;
+  }
 
   function render() {
     var waiting = state.records.filter(function (r) { return r.state === "waiting"; });

@@ -456,6 +456,7 @@ def test_a_half_entered_response_survives_a_language_switch_and_is_saved_once(wo
         page.locator("#top_three label.option").nth(index).click()
     top = [options.nth(index).get_attribute("value") for index in (0, 2)]
 
+    page.locator("details.staff-nav summary").click()  # staff pages fold the languages behind one line
     page.locator(".switcher").get_by_role("link", name="Español").click()  # a plain link: a new page
     expect(page.locator("html")).to_have_attribute("lang", "es")
     page.wait_for_selector("html[data-offline-ready='1']", timeout=15000)

@@ -400,7 +400,7 @@ def test_a_need_already_on_the_list_is_not_added_again(client, admin, typed):
     assert response.status_code == 422
     language = "es" if "name_es" in typed else "en"
     existing = {"en": "Affordable housing", "es": "Vivienda asequible"}[language]
-    assert html.count(f"This need is already on the list, as “{existing}”.") == 2  # in the summary and at the box
+    assert html.count(f"This need is already on the list, as “{isolated(existing)}”.") == 2  # in the summary and at the box
     assert f'<a href="#name_{language}">' in html
     assert {name: values[0] for name, values in form_values(html, "need").items() if name in typed} == typed
     assert [need.key for need in db.session.get(Campaign, campaign.id).needs] == ["affordable_housing"]
@@ -412,9 +412,26 @@ def test_a_need_named_like_a_retired_one_points_to_restoring_it(client, admin):
     post_button(client, "/admin/campaigns/north/needs", f"/admin/campaigns/north/needs/{housing.id}/retire")
     response = fill_and_post(client, "/admin/campaigns/north/needs", {"name_en": "Housing [EN]"}, form_id="need")
     assert response.status_code == 422
-    assert ("“housing [en]” is already on the list, retired. Press Restore beside it instead of adding it again."
+    assert (f"“{isolated('housing [en]')}” is already on the list, retired. Press Restore beside it instead of adding it again."
             in response.get_data(as_text=True))
     assert len(db.session.get(Campaign, campaign.id).needs) == 3
+
+
+def isolated(name: str) -> str:
+    """``name`` as error messages quote it: in a direction isolate (FSI…PDI)."""
+    return f"\u2068{name}\u2069"
+
+
+def test_a_name_in_an_arabic_error_is_isolated_so_its_quotes_and_full_stop_stay_in_place(client, admin):
+    make_campaign(slug="north", needs=(), languages=("en", "ar"))
+    client.get("/staff/?lang=ar")
+    added = fill_and_post(client, "/admin/campaigns/north/needs", {"name_en": "Affordable housing"}, form_id="need",
+                          follow_redirects=True)
+    assert "تمت إضافة «\u2068Affordable housing\u2069»." in added.get_data(as_text=True)
+    response = fill_and_post(client, "/admin/campaigns/north/needs", {"name_en": "affordable HOUSING"},
+                             form_id="need")
+    assert response.status_code == 422
+    assert "هذا الاحتياج موجود في القائمة بالفعل، باسم «\u2068Affordable housing\u2069»." in response.get_data(as_text=True)
 
 
 def need_names(campaign_id: int, language: str) -> list[str]:
@@ -430,7 +447,7 @@ def test_a_need_renamed_to_another_needs_name_is_refused_at_its_box(client, admi
                              {"title": "A new title", f"need_{transport.id}_name": typed}, form_id="content")
     html = response.get_data(as_text=True)
     assert response.status_code == 422
-    assert html.count("Another need is already called “food [en]”. Give each need a name of its own.") == 2
+    assert html.count(f"Another need is already called “{isolated('food [en]')}”. Give each need a name of its own.") == 2
     assert f'<a href="#need_{transport.id}_name">' in html  # the summary links to the renamed need's box
     assert form_values(html, "content")[f"need_{transport.id}_name"] == [typed]
     assert form_values(html, "content")["title"] == ["A new title"]  # kept for sending again, not saved
@@ -446,7 +463,7 @@ def test_two_needs_may_swap_names_and_an_old_pair_of_alike_names_still_saves(cli
     swapped = {f"need_{housing.id}_name": "food [es]", f"need_{food.id}_name": "housing [es]"}
     response = fill_and_post(client, "/admin/campaigns/north/content/es", swapped, form_id="content")
     assert response.status_code == 422  # food would be called what rent already is
-    assert "Another need is already called “housing [es]”." in response.get_data(as_text=True)
+    assert f"Another need is already called “{isolated('housing [es]')}”." in response.get_data(as_text=True)
     response = fill_and_post(client, "/admin/campaigns/north/content/es", {"intro": "Díganos."}, form_id="content")
     assert response.status_code == 302  # nothing renamed: the old pair does not block other edits
     swapped = {f"need_{housing.id}_name": "food [es]", f"need_{food.id}_name": "vivienda"}
@@ -462,7 +479,7 @@ def test_a_need_renamed_to_a_retired_needs_name_points_to_restoring_it(client, a
     response = fill_and_post(client, "/admin/campaigns/north/content/en", {f"need_{food.id}_name": "Housing [en]"},
                              form_id="content")
     assert response.status_code == 422
-    assert ("A retired need is called “housing [en]”. Restore it on the needs page instead, or choose another name."
+    assert (f"A retired need is called “{isolated('housing [en]')}”. Restore it on the needs page instead, or choose another name."
             in response.get_data(as_text=True))
     assert need_names(campaign.id, "en") == ["housing [en]", "food [en]", "transport [en]"]
 
@@ -518,7 +535,7 @@ def test_a_new_need_is_named_in_the_readers_language_when_they_wrote_it(client, 
     make_campaign(slug="north", languages=("en", "ko"))
     response = fill_and_post(client, "/admin/campaigns/north/needs?lang=ko", {"name_en": "Parks", "name_ko": "공원"},
                              form_id="need", follow_redirects=True)
-    assert "“공원”" in response.get_data(as_text=True)
+    assert f"“{isolated('공원')}”" in response.get_data(as_text=True)
 
 
 def test_a_campaign_title_in_the_default_language_is_marked_as_that_language(client, admin):

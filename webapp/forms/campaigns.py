@@ -51,7 +51,8 @@ def campaign_error(error) -> str:
     details = dict(error.details)
     if "language" in details:
         details["language"] = LANGUAGES[details["language"]].name
-    return str(message) % details if details else str(message)
+    # each name isolated (FSI…PDI): an English name inside an Arabic sentence keeps its quotes and full stop in place
+    return str(message) % {key: f"\u2068{value}\u2069" for key, value in details.items()} if details else str(message)
 
 
 def language_choices():

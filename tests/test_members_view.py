@@ -206,6 +206,18 @@ def test_directory_search_on_the_page(client, lead):
     assert 'action="/coalition/north/members#directory-title"' in html  # results open in view, not at the page's top
 
 
+@pytest.mark.parametrize(("lang", "query", "found"), [
+    ("en", "espacio para reuniones", ["Ana Ruiz"]),  # a Spanish-speaking lead reading the English page
+    ("es", "meeting space", ["Ana Ruiz"]),  # and the other way round
+    ("en", "会议场地", ["Ana Ruiz"]), ("ar", "en línea", ["Bo Li"]),
+    ("en", "西班牙语", ["Ana Ruiz"]), ("es", "chinese", ["Bo Li"]),  # language names, in any language
+])
+def test_directory_search_matches_the_words_of_every_language_the_service_speaks(client, lead, lang, query, found):
+    html = client.get(f"/coalition/north/members?lang={lang}&q={query}").get_data(as_text=True)
+    directory = html[html.index('id="directory"'):]
+    assert [name for name in ("Ana Ruiz", "Bo Li") if name in directory] == found
+
+
 def test_a_search_that_finds_no_one_says_so_once(client, lead):
     html = client.get("/coalition/north/members?q=nobody").get_data(as_text=True)
     assert '<p role="status">No listed member matches.</p>' in html

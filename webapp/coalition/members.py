@@ -10,7 +10,7 @@ from webapp.charts import bar_chart
 from webapp.coalition import bp
 from webapp.coalition.lists import names_list, separated
 from webapp.extensions import db
-from webapp.forms.members import COMPETENCY_SCALE, language_name, option_label
+from webapp.forms.members import COMPETENCY_SCALE, language_name, option_label, option_label_in_every_language
 from webapp.i18n import right_to_left
 from webapp.links import public_url
 from webapp.services import audit
@@ -44,7 +44,7 @@ def members(slug: str):
     )
     return render_template(
         "coalition/members.html", campaign=campaign, summary=summary, query=query,
-        directory=search_directory(members, query, label=option_label), form_url=form_url,
+        directory=search_directory(members, query, label=option_label_in_every_language), form_url=form_url,
         qr=qr_svg(form_url, _("QR code: scan it with your phone's camera to open the member form")),
         pyramid=pyramid, label=option_label, language_name=language_name,
         answer_groups=group_answers_by_theme(summary.answers), flag_share=float(RESIDENT_LANGUAGE_FLAG_SHARE),

@@ -1,9 +1,13 @@
 """The audit trail records who did what, when and from where; admins can read it."""
 from __future__ import annotations
 
+import re
+from pathlib import Path
+
 import pytest
 from sqlalchemy import select
 
+import webapp
 from tests.factories import make_campaign, make_user
 from tests.helpers import fill_and_post
 from webapp.extensions import db
@@ -128,8 +132,31 @@ def test_the_audit_log_shows_a_change_as_before_and_after(client, auth):
     issue_reset_token(make_user(email="worker@example.org", role="outreach"), actor=admin, hours=24)
     auth.login_as(admin)
     html = client.get("/admin/audit").get_data(as_text=True)
-    assert "contact: — → health@example.org" in html and "&#39;from&#39;" not in html
-    assert "hours: 24<" in html and "24.0" not in html
+    assert "How residents reach the coalition: <bdi>— → health@example.org</bdi>" in html and "&#39;from&#39;" not in html
+    assert "Hours the link works: <bdi>24<" in html and "24.0" not in html
+
+
+def test_every_detail_the_audit_log_records_is_named_in_words():
+    from webapp.admin.audit import DETAIL_LABELS
+
+    recorded = set()
+    for path in Path(webapp.__file__).parent.rglob("*.py"):  # every detail={...} passed to audit.record
+        for call in re.findall(r"audit\.record\((.*?)\)\n", path.read_text(), re.S):
+            recorded |= set(re.findall(r'"([a-z_]+)": ', call.split("detail=", 1)[-1]))
+    recorded |= {"default_language", "languages", "profile_questions", "contact"}  # settings changed, as **changed
+    assert recorded - set(DETAIL_LABELS) == set()
+
+
+def test_the_audit_log_names_details_and_targets_in_the_readers_language(client, auth):
+    admin = make_user(email="admin@example.org", role="admin")
+    campaign = make_campaign(slug="north")
+    update_settings(campaign, campaign.default_language, campaign.languages, campaign.profile_questions, actor=admin,
+                    contact="health@example.org")
+    auth.login_as(admin)
+    html = client.get("/admin/audit?lang=es").get_data(as_text=True)
+    assert "Cómo se comunican los residentes con la coalición: <bdi>— → health@example.org</bdi>" in html and "How residents" not in html
+    assert "Dirección web: <bdi>north</bdi>" in html and "Campaña " in html
+    assert ">campaign " not in html
 
 
 def test_leads_cannot_read_the_audit_log(client, auth):

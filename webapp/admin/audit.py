@@ -46,6 +46,30 @@ ACTION_LABELS = {
 }
 
 
+#: each recorded detail's name, as an administrator reads it (an unknown one shows as recorded)
+#: TRANSLATORS: names of details in the audit log, each followed by a colon and its value
+DETAIL_LABELS = {
+    "added": _l("Campaigns added"), "removed": _l("Campaigns removed"), "answer": _l("Answer"),
+    "campaign": _l("Campaign"), "campaigns": _l("Campaigns"), "changed": _l("What changed"),
+    "code": _l("Meeting code"), "contact": _l("How residents reach the coalition"), "days": _l("Days kept after closing"),
+    "default_language": _l("Default language"), "direction": _l("Direction"), "email": _l("Email"),
+    "export": _l("Download"), "fields": _l("Details deleted"), "file": _l("File"), "format": _l("File type"),
+    # TRANSLATORS: audit log: a value before and after a change, as in "Before: lead; After: admin"
+    "from": _l("Before"), "to": _l("After"),
+    "hours": _l("Hours the link works"), "include_contact": _l("With contact details"),
+    "instrument": _l("Form"), "into": _l("Into theme"), "into_label": _l("Into theme named"),
+    "key": _l("Need's code"), "label": _l("Theme's name"), "language": _l("Language"), "languages": _l("Languages"),
+    "members_cleared": _l("Members' details deleted"), "pieces": _l("Parts of the wording"),
+    "position": _l("Place in the list"), "profile_questions": _l("Optional questions about the resident"),
+    "reason": _l("Reason"), "reference": _l("Reference"), "role": _l("Role"), "rows": _l("Rows"),
+    "run": _l("Summary run"), "slug": _l("Web address"), "theme": _l("Theme"), "title": _l("Title"),
+    # TRANSLATORS: audit log: how an action was done: on the website or on the server's command line
+    "via": _l("Done through"),
+}
+#: what an action was done to, by its table's name
+TARGET_LABELS = {"campaign": _l("Campaign"), "users": _l("Account"), "need": _l("Need"), "meeting": _l("Meeting"),
+                 "response": _l("Response")}
+
 def detail_text(value) -> str:
     """One recorded detail as a person reads it: a change as "before → after", a list with commas, a whole
     number without ".0", nothing as "—" (not Python's ``{'from': '', 'to': …}``)."""
@@ -73,4 +97,5 @@ def audit_log():
         action = None
     page = audit_events(action=action, page=request.args.get("page", 1, type=int))
     return render_template("admin/audit.html", page=page, action=action, actions=ACTIONS,
-                           action_labels=ACTION_LABELS, detail_text=detail_text)
+                           action_labels=ACTION_LABELS, detail_text=detail_text,
+                           detail_labels=DETAIL_LABELS, target_labels=TARGET_LABELS)

@@ -110,8 +110,8 @@ def needs(slug: str):
                 campaign_error(error))
         else:
             # named as the reader wrote it, when they did (an admin reading Korean typed its Korean name too)
-            name = need.text(choose_language(), campaign.default_language).name
-            flash(_("Added “%(name)s”.", name=f"\u2068{name}\u2069"), "info")  # isolated, as in campaign_error
+            name = f"\u2068{need.text(choose_language(), campaign.default_language).name}\u2069"  # isolated (FSI…PDI)
+            flash(_("Added “%(name)s”.", name=name), "info")
             return redirect(url_for("admin.needs", slug=slug) + f"#need-{need.id}")  # the new need, at the list's end
     # every language's box is labelled "Name": the summary says which language each complaint is about
     labels = {}

@@ -175,6 +175,14 @@ def test_pages_and_assets_are_compressed_for_slow_connections(client, demo):
         assert css.headers["Content-Encoding"] == "gzip" and len(css.data) < 4000
 
 
+def test_residents_pages_leave_the_staff_stylesheet_to_staff_pages(client, demo):
+    """Rules only staff pages use are in staff.css, which residents' phones never download."""
+    survey = client.get("/s/demo").get_data(as_text=True)
+    sign_in = client.get("/login").get_data(as_text=True)
+    assert "/static/css/chorus.css?v=" in survey and "css/staff.css" not in survey
+    assert sign_in.index("/static/css/chorus.css?v=") < sign_in.index("/static/css/staff.css?v=")
+
+
 def test_database_outage_is_a_503_asking_to_retry(tmp_path):
     app = make_app("postgresql+psycopg://nobody@127.0.0.1:1/none")
     response = app.test_client().get("/s/demo")

@@ -29,7 +29,7 @@ from webapp.services.field import (
 from webapp.views import error_summary
 
 #: the static files the entry screen needs offline (the service worker keeps them)
-OFFLINE_ASSETS = ("css/chorus.css", "js/survey.js", "js/field/queue.js", "js/field/draft.js",
+OFFLINE_ASSETS = ("css/chorus.css", "css/staff.css", "js/survey.js", "js/field/queue.js", "js/field/draft.js",
                   "js/field/sender.js", "js/field/entry.js")
 
 

@@ -94,6 +94,28 @@ def test_lead_creates_a_meeting_and_lands_on_its_page(client, lead, campaign):
     assert f"The evaluation is open until {last_day.month}/{last_day.day}/{last_day:%y}, 11:59\u202fPM." in page
 
 
+def test_a_meetings_words_are_marked_with_the_language_the_lead_wrote_them_in(client, lead, campaign):
+    client.get("/coalition/north/meetings?lang=es")
+    fill_and_post(client, "/coalition/north/meetings", {
+        "title": "Reunión de socios", "held_on": TODAY.isoformat(), "mode": "in_person", "place": "Biblioteca",
+        "facilitator": "Ana", "open_days": "7"}, form_id="meeting")
+    meeting = db.session.scalars(select(Meeting)).one()
+    assert meeting.language == "es"
+    english = client.get(f"/m/{meeting.code}?lang=en").get_data(as_text=True)  # a participant reading English
+    assert '<p class="lead" lang="es" dir="ltr">Reunión de socios</p>' in english
+    assert '<bdi lang="es" dir="ltr">Biblioteca</bdi>' in english
+    arabic = client.get(f"/coalition/north/meetings/{meeting.id}?lang=ar").get_data(as_text=True)
+    assert '<h1 lang="es" dir="ltr">Reunión de socios</h1>' in arabic and '<bdi lang="es" dir="ltr">Ana</bdi>' in arabic
+    listed = client.get("/coalition/north/meetings?lang=en").get_data(as_text=True)
+    assert f'/meetings/{meeting.id}" lang="es" dir="ltr">Reunión de socios</a>' in listed
+    spanish = client.get(f"/m/{meeting.code}?lang=es").get_data(as_text=True)  # nothing to mark on a Spanish page
+    assert '<p class="lead">Reunión de socios</p>' in spanish
+
+
+def test_a_meeting_added_without_a_language_is_in_its_campaigns_default_language(campaign):
+    assert meeting_of(campaign).language == campaign.default_language
+
+
 def test_a_meeting_ahead_says_when_its_evaluation_opens_not_that_it_is_open(client, lead, campaign):
     next_week = TODAY + dt.timedelta(days=7)
     response = fill_and_post(client, "/coalition/north/meetings", {
@@ -408,7 +430,7 @@ def test_the_meeting_page_says_above_the_results_that_the_columns_1_to_5_count_p
 def test_a_place_and_a_facilitator_in_latin_letters_keep_their_order_on_an_arabic_page(client, lead, campaign):
     meeting = meeting_of(campaign, place="Room 2, Library", facilitator="Dr. Sam Lee")
     html = client.get(f"/coalition/north/meetings/{meeting.id}?lang=ar").get_data(as_text=True)
-    assert "<bdi>Room 2, Library</bdi>" in html and "<bdi>Dr. Sam Lee</bdi>" in html
+    assert '<bdi lang="en" dir="ltr">Room 2, Library</bdi>' in html and '<bdi lang="en" dir="ltr">Dr. Sam Lee</bdi>' in html
 
 
 def test_each_meeting_in_the_list_is_named_by_its_row_header(client, lead, campaign):

@@ -74,6 +74,7 @@ def init_templating(app: Flask) -> None:
         format_percent=format_percent, format_list=format_list, max_text_length=MAX_TEXT_LENGTH, languages=LANGUAGES,
     )
     app.jinja_env.globals["reload_as"] = reload_as
+    app.jinja_env.globals["written_in"] = written_in
     app.jinja_env.filters["ltr"] = left_to_right
     app.after_request(remember_language)
     app.after_request(_close_streamed_files)  # registered after Compress: runs before it
@@ -84,6 +85,15 @@ def reload_as(url: str) -> Markup:
     to fix), else nothing. survey.js makes ``url`` the page's address in the browser's history, so that Back or
     reload asks for the form afresh instead of the browser's "Confirm form resubmission" page."""
     return Markup(' data-reload-as="%s"') % url if request.method == "POST" else Markup("")
+
+
+def written_in(code: str) -> Markup:
+    """`` lang="…" dir="…"`` for text written in language ``code`` when the page is in another one, else nothing:
+    a meeting's title a lead wrote in Spanish is read with a Spanish voice on an English page."""
+    written = LANGUAGES.get(code)
+    if written is None or written.code == current_language().code:
+        return Markup("")
+    return Markup(' lang="%s" dir="%s"') % (written.html_lang, written.direction)
 
 
 def left_to_right(text) -> Markup:

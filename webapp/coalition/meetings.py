@@ -12,7 +12,7 @@ from webapp.coalition import bp
 from webapp.extensions import db
 from webapp.forms.meetings import ACCESS_CHOICES, ACCESS_TEXT, MEI_TEXT, MODE_LABELS, OPEN_QUESTIONS, MeetingForm
 from webapp.forms.members import language_name
-from webapp.i18n import right_to_left
+from webapp.i18n import choose_language, right_to_left
 from webapp.links import public_url
 from webapp.models import utcnow
 from webapp.models.meetings import MEI_ITEMS
@@ -79,7 +79,8 @@ def meetings(slug: str):
         else:
             meeting = create_meeting(campaign, title=form.title.data, held_on=form.held_on.data, mode=form.mode.data,
                                      place=form.place.data, facilitator=form.facilitator.data,
-                                     open_days=form.open_days.data, timezone=timezone, actor=current_user)
+                                     open_days=form.open_days.data, timezone=timezone, language=choose_language(),
+                                     actor=current_user)
             flash(_("The meeting is added. Show its QR code at the end of the meeting."), "info")
             return redirect(url_for("coalition.meeting", slug=campaign.slug, meeting_id=meeting.id))
     results = campaign_results(campaign.id)

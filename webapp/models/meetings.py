@@ -39,6 +39,8 @@ class Meeting(Base):
     #: an address, a room or the name of the video platform
     place: Mapped[str] = mapped_column(String(200), default="")
     facilitator: Mapped[str] = mapped_column(String(120), default="")
+    #: the language the lead wrote the title, place and facilitator in: the one of their pages when they added it
+    language: Mapped[str] = mapped_column(String(8), default="en", server_default="en")
     #: evaluations are taken until then
     closes_at: Mapped[dt.datetime]
     created_by_id: Mapped[int | None] = mapped_column(ForeignKey("users.id", ondelete="SET NULL"))

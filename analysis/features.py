@@ -16,7 +16,7 @@ import numpy as np
 from sklearn.feature_extraction.text import TfidfVectorizer
 from sklearn.preprocessing import normalize
 
-from analysis import lexicon, textnorm
+from analysis import lexicon, nonanswers, textnorm
 
 _HAN = re.compile(r"[\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff]")
 _HANGUL = re.compile(r"[\uac00-\ud7af\u1100-\u11ff\u3130-\u318f]")
@@ -53,8 +53,8 @@ class AnswerAnalyzer:
         self._en_stops = textnorm.stop_words("en")
 
     def language_of(self, text: str, language: str | None) -> str:
-        """The normalised language code, guessed from the text when missing or unknown."""
-        return textnorm.normalize_language(language) or textnorm.guess_language(text)
+        """The normalised language code, guessed from the text when missing, unknown or plainly wrong."""
+        return textnorm.language_of(text, language)
 
     def analyze(self, text: str, language: str | None = None) -> list[str]:
         """Feature tokens of one answer (empty for empty or unusable text)."""
@@ -67,9 +67,11 @@ class AnswerAnalyzer:
         their English headword); character n-grams are taken from them.
         """
         features = _Tokens()
-        if not text or not text.strip() or textnorm.is_non_answer(text):
+        if not text or not text.strip():
             return features, features.words
         language = self.language_of(text, language)
+        if nonanswers.is_non_answer(text, language):
+            return features, features.words
         latin_language = language if language in LATIN_LANGUAGES else "en"
         latin_run: list[tuple[str, str]] = []
         for key, surface in textnorm.words(text, language):

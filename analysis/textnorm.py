@@ -19,16 +19,19 @@ Every language the app ships is handled without any download at run time:
 ========  ==============================================================
 
 URLs, e-mail addresses, numbers, emoji and punctuation carry no theme and are
-dropped; so is a whole answer that only says "don't know" or "nothing"
-(:func:`is_non_answer`). Stop-word lists are project-made (``analysis/data/stopwords``).
+dropped; a whole answer that only says "don't know" or "nothing" is told apart
+by :mod:`analysis.nonanswers`. Stop-word lists are project-made (``analysis/data/stopwords``).
 Language codes are normalised (``zh_Hans``, ``zh-CN`` → ``zh``); an unknown or
-missing code is guessed from the script and from stop-word hits.
+missing code is guessed from the script and from stop-word hits. An answer in a
+language none of these reads (another script, or a code such as ``pt``) is told
+apart by :func:`unread_language` and left out of the themes.
 """
 from __future__ import annotations
 
 import functools
 import re
 import unicodedata
+from collections import Counter
 from importlib import resources
 
 from nltk.stem.snowball import SnowballStemmer
@@ -50,9 +53,15 @@ _HANGUL = re.compile(r"[\uac00-\ud7af\u1100-\u11ff\u3130-\u318f]")
 _ARABIC = re.compile(r"[\u0600-\u06ff\u0750-\u077f]")
 _ARABIC_MARKS = re.compile(r"[\u064b-\u065f\u0670\u0640]")
 _VI_LETTERS = re.compile(r"[ăâđêôơưạảấầẩẫậắằẳẵặẹẻẽếềểễệỉịọỏốồổỗộớờởỡợụủứừửữựỳỵỷỹ]")
+#: a letter of none of the scripts the shipped languages are written in (Latin, Han, Hangul, Arabic)
+_UNREAD_LETTER = re.compile(r"[^\W\d_a-zA-Z\u00c0-\u024f\u1e00-\u1eff\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff"
+                            r"\uac00-\ud7af\u1100-\u11ff\u3130-\u318f\u0600-\u06ff\u0750-\u077f]")
+#: codes that say "no language known", not "a language we do not ship"
+_NO_LANGUAGE = {"und", "mul", "zxx", "mis", "xx"}
 _ARABIC_FOLD = str.maketrans({"أ": "ا", "إ": "ا", "آ": "ا", "ى": "ي", "ة": "ه", "ؤ": "و", "ئ": "ي"})
 
 
+@functools.lru_cache(maxsize=512)  # called for every answer, with a handful of distinct codes
 def normalize_language(code: str | None) -> str:
     """Map a language code to one of :data:`LANGUAGES`, or ``""`` if unknown.
 
@@ -63,12 +72,36 @@ def normalize_language(code: str | None) -> str:
         return ""
     primary = re.split(r"[-_]", str(code).strip().lower(), maxsplit=1)[0]
     primary = {"fil": "tl", "tgl": "tl", "hat": "ht", "cmn": "zh", "vie": "vi", "eng": "en",
-               "spa": "es", "ara": "ar", "kor": "ko", "zho": "zh", "chi": "zh"}.get(primary, primary)
+               "spa": "es", "ara": "ar", "kor": "ko", "zho": "zh", "chi": "zh",
+               "yue": "zh"}.get(primary, primary)
     return primary if primary in LANGUAGES else ""
+
+
+def unread_language(text: str, code: str | None = None) -> str:
+    """The language (or script) of an answer no shipped language reads, ``""`` when one does.
+
+    An answer is unread when a third or more of its letters are in another script
+    (``"cyrillic"``, ``"hiragana"``, ``"devanagari"`` …), or when ``code`` names a
+    language the app does not ship (``"pt"``, ``"so"``: Latin script alone cannot tell
+    Portuguese from Spanish). Unread answers would otherwise gather into a "theme"
+    that only says which language they are in.
+    """
+    primary = re.split(r"[-_]", str(code or "").strip().lower(), maxsplit=1)[0]
+    if re.fullmatch(r"[a-z]{2,3}", primary) and primary not in _NO_LANGUAGE and not normalize_language(primary):
+        return primary
+    if not _UNREAD_LETTER.search(text):
+        return ""
+    text = unicodedata.normalize("NFKC", text)  # full-width Latin is Latin
+    other = _UNREAD_LETTER.findall(text)
+    if not other or 3 * len(other) < sum(c.isalpha() for c in text):
+        return ""
+    return Counter(unicodedata.name(c, "other").split()[0].lower() for c in other).most_common(1)[0][0]
 
 
 def strip_accents(text: str) -> str:
     """Remove combining marks (``canción`` → ``cancion``)."""
+    if text.isascii():  # most words: nothing to remove
+        return text
     decomposed = unicodedata.normalize("NFD", text)
     return unicodedata.normalize("NFC", "".join(c for c in decomposed if not unicodedata.combining(c)))
 
@@ -112,24 +145,6 @@ def stop_words(language: str) -> frozenset[str]:
     return frozenset(words)
 
 
-def _answer_key(text: str) -> str:
-    """Casefolded words of ``text`` without accents, Arabic marks or punctuation."""
-    folded = strip_accents(_fold_word(normalize_text(text), "ar"))
-    return " ".join(re.sub(r"[\W_]+", " ", folded).split())
-
-
-@functools.cache
-def _non_answers() -> frozenset[str]:
-    path = resources.files("analysis") / "data" / "nonanswers.txt"
-    lines = (line.strip() for line in path.read_text(encoding="utf-8").splitlines())
-    return frozenset(_answer_key(line) for line in lines if line and not line.startswith("#"))
-
-
-def is_non_answer(text: str) -> bool:
-    """True when the whole answer only says "don't know", "nothing", "n/a" … (any language)."""
-    return _answer_key(text) in _non_answers()
-
-
 def guess_language(text: str) -> str:
     """Guess the language of ``text`` from its script and stop words.
 
@@ -145,14 +160,47 @@ def guess_language(text: str) -> str:
     lowered = normalize_text(text)
     if _VI_LETTERS.search(lowered):
         return "vi"
-    tokens = _WORD.findall(lowered)
     best, best_hits = "en", 0
-    for language in ("en", "es", "tl", "ht"):
-        stops = stop_words(language)
-        hits = sum(_fold_word(w, language) in stops for w in tokens)
+    for language, hits in _stop_hits(lowered).items():
         if hits > best_hits:
             best, best_hits = language, hits
     return best
+
+
+def _stop_hits(lowered: str) -> dict[str, int]:
+    """Stop words of each Latin-script language (en, es, tl, ht) in normalised text."""
+    tokens = [w.replace("’", "'") for w in _WORD.findall(lowered)]
+    plain = [w if w.isascii() else strip_accents(w) for w in tokens]  # as _fold_word folds en, es, tl
+    hits = {}
+    for language in ("en", "es", "tl"):
+        stops = stop_words(language)
+        hits[language] = sum(w in stops for w in plain)
+    stops = stop_words("ht")
+    hits["ht"] = sum(w in stops for w in tokens)
+    return hits
+
+
+@functools.lru_cache(maxsize=1024)  # the theme model asks twice in a row for each answer
+def language_of(text: str, code: str | None) -> str:
+    """The shipped language ``text`` is in: ``code`` normalised, guessed when missing or unknown.
+
+    A given Latin-script code is overruled only when the function words clearly
+    belong to another language (two or more of its, none of the given one's; or
+    three or more, over twice the given one's): a Spanish answer typed on the
+    English form would otherwise give labels such as "la / el / es".
+    """
+    language = normalize_language(code)
+    if not language:
+        return guess_language(text)
+    if language not in ("en", "es", "tl", "ht"):
+        return language
+    hits = _stop_hits(text.casefold())
+    best = max(hits, key=hits.get)
+    count, own = hits[best], hits[language]
+    clear = (count >= 2 and own == 0) or (count >= 3 and count >= 2 * own + 1)
+    if best != language and clear and sorted(hits.values())[-2] < count:
+        return best
+    return language
 
 
 def _fold_word(word: str, language: str) -> str:

@@ -9,6 +9,8 @@ import numpy as np
 import scipy.sparse as sp
 from sklearn.preprocessing import normalize
 
+from analysis import nonanswers, textnorm
+
 
 @dataclass
 class Theme:
@@ -29,6 +31,10 @@ class Theme:
         (show them through :func:`mask_contact_details`).
     example_languages : list of str
         Language code of each example.
+    example_counts : list of int
+        How many answers of the theme gave each example: the same words up to
+        case, spacing and punctuation, or nearly (a pasted petition with a name
+        added). Shown as "×N" beside the quote.
     weighted_size : float
         Sum of the answers' weights (equals ``size`` when no weights were given).
     languages : dict
@@ -43,6 +49,7 @@ class Theme:
     example_languages: list[str]
     weighted_size: float = 0.0
     languages: dict[str, int] = field(default_factory=dict)
+    example_counts: list[int] = field(default_factory=list)
 
 
 def class_tfidf(counts: sp.csr_matrix, labels: np.ndarray, n_themes: int) -> np.ndarray:
@@ -67,6 +74,8 @@ def top_terms(scores: np.ndarray, vocabulary: np.ndarray, surface, n_terms: int 
         words = surface(vocabulary[index])
         if words in seen or (" " not in words and any(words in t.split(" ") for t in terms)):
             continue
+        if any(textnorm.strip_accents(word) in nonanswers.fillers() for word in words.split(" ")):
+            continue  # "lol", "i think": residents' fillers, no theme's name
         if " " in words and len(set(words.split(" "))) < 2:
             continue
         seen.add(words)
@@ -119,34 +128,48 @@ def _dedupe_key(text: str) -> str:
     return re.sub(r"\W+", " ", text.casefold()).strip()
 
 
-def representative_examples(X, rows: np.ndarray, texts, languages, n_examples: int = 5):
-    """Up to ``n_examples`` de-duplicated answers closest to the theme's centroid,
+#: share of words two answers have in common (Jaccard) from which one counts as a copy
+#: of the other (a pasted petition with a hashtag or a name added): quoted once, counted
+NEAR_COPY = 0.8
+
+
+def _is_near_copy(words: frozenset, others) -> bool:
+    return any(len(words & o) >= NEAR_COPY * len(words | o) for o in others)
+
+
+def representative_examples(X, rows: np.ndarray, texts, languages, n_examples: int = 5, copies=None):
+    """Up to ``n_examples`` distinct answers closest to the theme's centroid,
     verbatim (callers find the answers by their text; mask them when shown).
 
-    When a second or third language holds at least a tenth of the theme, its
-    best answer takes the last place(s), so a lead sees that the theme crosses
-    languages.
+    ``copies[r]`` is how many answers row ``r`` of ``X`` stands for (default 1):
+    the centroid counts each answer given. An answer that is the same as, or a
+    near-copy of, one already quoted is not quoted again. When a second or
+    third language holds at least a tenth of the theme, its best answer takes
+    the last place(s), so a lead sees that the theme crosses languages.
     """
     if len(rows) == 0:
         return [], []
+    copies = np.ones(X.shape[0]) if copies is None else np.asarray(copies, dtype=float)
     members = X[rows]
-    centroid = normalize(np.asarray(members.mean(axis=0)))
+    centroid = normalize(np.asarray(members.multiply(copies[rows][:, None]).sum(axis=0)))
     similarity = np.asarray(members @ centroid.T).ravel()
     order = rows[np.argsort(-similarity, kind="stable")]
-    chosen, keys = [], set()
+    chosen, seen = [], []
     for row in order:
-        key = _dedupe_key(texts[row])
-        if key in keys or not key:
+        words = frozenset(_dedupe_key(texts[row]).split())
+        if not words or _is_near_copy(words, seen):
             continue
-        keys.add(key)
+        seen.append(words)
         chosen.append(row)
         if len(chosen) >= 4 * n_examples:
             break
     picked = chosen[:n_examples]
-    share = Counter(languages[r] for r in rows)
+    share = Counter()
+    for r in rows:
+        share[languages[r]] += copies[r]
     dominant = share.most_common(1)[0][0]
     for language, count in share.most_common(3)[1:]:
-        if count < 0.1 * len(rows) or any(languages[r] == language for r in picked):
+        if count < 0.1 * share.total() or any(languages[r] == language for r in picked):
             continue
         candidate = next((r for r in chosen if languages[r] == language), None)
         if candidate is None:
@@ -157,3 +180,19 @@ def representative_examples(X, rows: np.ndarray, texts, languages, n_examples: i
         elif slots:
             picked[slots[0]] = candidate
     return [texts[r] for r in picked], [languages[r] for r in picked]
+
+
+def quote_counts(quotes, answers) -> list[int]:
+    """How many of ``answers`` each quote stands for: the same words up to case,
+    spacing and punctuation, or a near copy (see :data:`NEAR_COPY`)."""
+    keys = [frozenset(_dedupe_key(q).split()) for q in quotes]
+    counts = [0] * len(quotes)
+    for key, n in Counter(_dedupe_key(a) for a in answers).items():
+        words = frozenset(key.split())
+        for j, quoted in enumerate(keys):
+            # a near copy has about as many words: most answers are ruled out by length alone
+            if words and NEAR_COPY * len(quoted) <= len(words) <= len(quoted) / NEAR_COPY \
+                    and _is_near_copy(words, [quoted]):
+                counts[j] += n
+                break
+    return [max(1, c) for c in counts]

@@ -24,6 +24,12 @@ The method, step by step (each step is justified where it lives):
 4. *Description* (:mod:`analysis.theme_summary`): class-based TF-IDF terms
    shown as readable words, a two-or-three-term label, and 3–5 verbatim quotes
    closest to the theme's centroid.
+
+Real answers are messy. Non-answers ("idk lol", "n/a", "不知道") and answers in a
+language no shipped one reads (:func:`analysis.textnorm.unread_language`) get no
+theme; the latter are counted in ``other_languages_``. Answers with the same
+features are described once (terms, label, one quote with how many gave it) and
+a long one, a pasted petition, is clustered once; all of them count in sizes.
 """
 from __future__ import annotations
 
@@ -37,7 +43,7 @@ from threadpoolctl import threadpool_limits
 
 from analysis import clustering, theme_summary
 from analysis.features import AnswerAnalyzer, fit_damped, make_vectorizers
-from analysis.textnorm import normalize_language
+from analysis.textnorm import LANGUAGES, normalize_language, unread_language
 from analysis.theme_summary import Theme
 
 __all__ = ["ThemeModel", "Theme"]
@@ -91,7 +97,12 @@ class ThemeModel:
     labels_ : list of int or None
         Theme id of each fitted text; ``None`` for empty or unusable text.
     languages_ : list of str
-        Normalised (or guessed) language code of each fitted text.
+        Normalised (or guessed) language code of each fitted text; for an
+        answer no shipped language reads, its own code or script
+        (``"pt"``, ``"cyrillic"``; see :func:`analysis.textnorm.unread_language`).
+    other_languages_ : dict
+        ``{code or script: number of answers}`` of the answers set apart,
+        unthemed, because no shipped language reads them.
     n_themes_ : int
         Number of themes found.
     """
@@ -142,10 +153,18 @@ class ThemeModel:
             raise ValueError("weights must have one value per text")
         self.analyzer_ = AnswerAnalyzer(use_codebook=self.use_codebook)
         docs, chars, self.languages_ = self._analyse(self.analyzer_, texts, languages, report)
-        usable = np.array([i for i, doc in enumerate(docs) if doc], dtype=int)
+        self.other_languages_ = dict(Counter(code for code in self.languages_ if code not in LANGUAGES + ("",))
+                                     .most_common())
         self.labels_ = [None] * n
         self.themes_ = []
         self.n_themes_ = 0
+        # Answers with the same features (a petition pasted by forty people, "Rent!" and
+        # "rent") are counted as many times as they were given, described once, and a
+        # long one is clustered once (see _fitted_rows).
+        first: dict[tuple[str, str, str], int] = {}
+        copy_of = np.array([first.setdefault((self.languages_[i], doc, chars[i]), i) if doc else -1
+                            for i, doc in enumerate(docs)], dtype=int)
+        usable = _fitted_rows(copy_of, docs)
         if len(usable) == 0:
             return self
         report("vectorise", 0, 1)
@@ -160,7 +179,11 @@ class ThemeModel:
         if len(usable) == 0:
             return self
         labels = self._cluster(X, [self.languages_[i] for i in usable], report)
-        self._describe(X, word_part, labels, usable, texts, weights, report)
+        once = copy_of[usable] == usable  # each distinct answer's first row
+        distinct = usable[once]
+        position = np.full(n + 1, -1)  # copy_of's -1 reads the last slot: no theme
+        position[distinct] = np.arange(len(distinct))
+        self._describe(X[once], word_part[once], labels[once], distinct, position[copy_of], texts, weights, report)
         return self
 
     def fit_predict(self, texts, languages=None, **fit_params) -> list[int | None]:
@@ -197,9 +220,13 @@ class ThemeModel:
         done: dict[tuple[str, str | None], tuple[str, str, str]] = {}
         for i, (text, language) in enumerate(zip(texts, languages)):
             if (text, language) not in done:  # once per distinct answer: many residents write the same words
-                code = analyzer.language_of(text, language) if text.strip() else normalize_language(language)
-                features, words = analyzer.analyze_both(text, code)
-                done[text, language] = (code, " ".join(features), " ".join(words))
+                other = unread_language(text, language)
+                if other:  # set apart: read as English, it would only gather with its own language
+                    done[text, language] = (other, "", "")
+                else:
+                    code = analyzer.language_of(text, language) if text.strip() else normalize_language(language)
+                    features, words = analyzer.analyze_both(text, code)
+                    done[text, language] = (code, " ".join(features), " ".join(words))
             code, doc, char = done[text, language]
             codes.append(code)
             docs.append(doc)
@@ -276,32 +303,60 @@ class ThemeModel:
         has_words = X.getnnz(axis=1) > 0
         return [self.theme_of_label_.get(int(r)) if ok else None for r, ok in zip(raw, has_words)]
 
-    def _describe(self, X, word_part, labels, usable, texts, weights, report) -> None:
-        """Order themes by size, then give each its terms, label and quotes."""
-        sizes = Counter(labels.tolist())
+    def _describe(self, X, word_part, labels, distinct, group, texts, weights, report) -> None:
+        """Order themes by size, then give each its terms, label and quotes.
+
+        ``X``, ``word_part`` and ``labels`` have a row per distinct answer, the
+        answer ``texts[distinct[j]]``; ``group[i]`` is the row of text ``i`` (-1: none).
+        """
+        answered = np.flatnonzero(group >= 0)
+        copies = np.bincount(group[answered], minlength=len(distinct))
+        sizes = Counter()
+        for label, count in zip(labels.tolist(), copies.tolist()):
+            sizes[label] += count
         order = sorted(sizes, key=lambda label: (-sizes[label], label))
         self.theme_of_label_ = {int(label): theme_id for theme_id, label in enumerate(order)}
         ids = np.array([self.theme_of_label_[int(label)] for label in labels])
-        for row, theme_id in zip(usable, ids):
-            self.labels_[row] = int(theme_id)
+        for row in answered:
+            self.labels_[row] = int(ids[group[row]])
         self.n_themes_ = len(order)
         presence = (word_part != 0).astype(np.float32)
         scores = theme_summary.class_tfidf(presence, ids, self.n_themes_)
         vocabulary = self.word_vectorizer_.get_feature_names_out()
-        usable_texts = [texts[i] for i in usable]
-        usable_languages = [self.languages_[i] for i in usable]
+        distinct_texts = [texts[i] for i in distinct]
+        distinct_languages = [self.languages_[i] for i in distinct]
         for theme_id in range(self.n_themes_):
             rows = np.flatnonzero(ids == theme_id)
+            members = answered[ids[group[answered]] == theme_id]
             terms = theme_summary.top_terms(scores[theme_id], vocabulary, self.analyzer_.surface)
             examples, example_languages = theme_summary.representative_examples(
-                X, rows, usable_texts, usable_languages, self.n_examples)
+                X, rows, distinct_texts, distinct_languages, self.n_examples, copies=copies)
+            example_counts = theme_summary.quote_counts(examples, [texts[i] for i in members])
             self.themes_.append(Theme(
-                id=theme_id, label=theme_summary.make_label(terms), terms=terms, size=len(rows),
-                examples=examples, example_languages=example_languages,
-                weighted_size=float(weights[usable[rows]].sum()),
-                languages=dict(Counter(usable_languages[r] for r in rows).most_common()),
+                id=theme_id, label=theme_summary.make_label(terms), terms=terms, size=len(members),
+                examples=examples, example_languages=example_languages, example_counts=example_counts,
+                weighted_size=float(weights[members].sum()),
+                languages=dict(Counter(self.languages_[i] for i in members).most_common()),
             ))
             report("describe", theme_id + 1, self.n_themes_)
+
+
+#: an answer of this many feature words or more, given word for word by several
+#: people, was copied (a petition, a text passed around) rather than written by each
+COPIED_WORDS = 6
+
+
+def _fitted_rows(copy_of: np.ndarray, docs) -> np.ndarray:
+    """Rows to cluster: every usable row, except that a long answer given several times is clustered once.
+
+    Forty copies of a pasted petition are each other's nearest neighbours: clustered
+    as forty answers they always made a theme of their own (and, themes chosen
+    automatically, squeezed every other need into one or two themes). Short answers
+    given by many ("rent", "cancel all alarms") are kept: that many people said the
+    same is what a theme is; dropping them cost benchmark quality.
+    """
+    return np.array([row for row, first in enumerate(copy_of.tolist())
+                     if first == row or (first >= 0 and docs[row].count(" ") + 1 < COPIED_WORDS)], dtype=int)
 
 
 def _as_text(value) -> str:

@@ -4,9 +4,12 @@
     python -m analysis themes answers.csv --text-column text --k 8 --format text
 
 JSON output: ``{"themes": [{"id", "label", "terms", "size", "examples",
-"example_languages"}], "assignments": [theme id or null, one per row]}``.
-Bad input (missing file or column, empty file, not UTF-8) is one line on
-standard error and exit status 2; ``--output`` is written only on success.
+"example_languages", "example_counts"}], "assignments": [theme id or null, one per
+row], "other_languages": {code or script: answers set apart, unthemed}}``. Quotes
+are printed with phone numbers and e-mail addresses masked.
+Bad input (missing file or column, empty file, not UTF-8, a respondent id given
+twice with ``--id-column``) is one line on standard error and exit status 2;
+``--output`` is written only on success.
 """
 from __future__ import annotations
 
@@ -19,6 +22,7 @@ import tempfile
 import time
 
 from analysis.errors import InputError
+from analysis.theme_summary import mask_contact_details
 
 #: runs with at least this many rows show a progress bar on standard error
 PROGRESS_MIN_ROWS = 1000
@@ -32,6 +36,7 @@ def register(subparsers) -> None:
     parser.add_argument("input", metavar="INPUT.csv", help="CSV file, UTF-8 (a BOM is fine), with a header row")
     parser.add_argument("--text-column", default="text", help="column holding the answers (default: text)")
     parser.add_argument("--language-column", help="column holding each answer's language code (guessed if absent)")
+    parser.add_argument("--id-column", help="column holding the respondent id; an id given twice is refused")
     parser.add_argument("--k", type=_positive_int, default=None, help="number of themes (default: chosen from the data)")
     parser.add_argument("--seed", type=int, default=0, help="random seed (default: 0); same seed, same themes")
     parser.add_argument("--format", choices=("json", "text"), default="json", help="output format (default: json)")
@@ -50,8 +55,9 @@ def _positive_int(value: str) -> int:
     return number
 
 
-def read_answers(path: str, text_column: str, language_column: str | None):
-    """Read the answer texts (and language codes) of a CSV file; raise InputError on bad input."""
+def read_answers(path: str, text_column: str, language_column: str | None, id_column: str | None = None):
+    """Read the answer texts (and language codes) of a CSV file; raise InputError on bad input,
+    including a respondent id (``id_column``) seen twice: the file would count that answer twice."""
     csv.field_size_limit(2**31 - 1)
     try:
         with open(path, encoding="utf-8-sig", newline="") as handle:
@@ -59,12 +65,18 @@ def read_answers(path: str, text_column: str, language_column: str | None):
             columns = reader.fieldnames
             if not columns:
                 raise InputError(f"{path} is empty: expected a header row naming a {text_column!r} column")
-            for wanted in filter(None, (text_column, language_column)):
+            for wanted in filter(None, (text_column, language_column, id_column)):
                 if wanted not in columns:
                     listed = ", ".join(repr(c) for c in columns)
                     raise InputError(f"column {wanted!r} not found in {path}; its columns are: {listed}")
-            texts, languages = [], []
+            texts, languages, seen = [], [], {}
             for row in reader:
+                if id_column:
+                    respondent = (row.get(id_column) or "").strip()
+                    if respondent and respondent in seen:
+                        raise InputError(f"{path} line {reader.line_num}: respondent id {respondent!r} was already "
+                                         f"on line {seen[respondent]}; each respondent's answer must be there once")
+                    seen[respondent] = reader.line_num
                 texts.append(row.get(text_column) or "")
                 languages.append(row.get(language_column) or None if language_column else None)
     except FileNotFoundError:
@@ -116,9 +128,11 @@ def result_json(model) -> dict:
     """The JSON document for a fitted model."""
     return {
         "themes": [{"id": t.id, "label": t.label, "terms": t.terms, "size": t.size,
-                    "examples": t.examples, "example_languages": t.example_languages}
+                    "examples": [mask_contact_details(e) for e in t.examples],
+                    "example_languages": t.example_languages, "example_counts": t.example_counts}
                    for t in model.themes_],
         "assignments": model.labels_,
+        "other_languages": model.other_languages_,
     }
 
 
@@ -126,16 +140,22 @@ def result_text(model) -> str:
     """A human-readable summary of a fitted model."""
     n = len(model.labels_)
     unusable = sum(label is None for label in model.labels_)
-    lines = [f"{model.n_themes_} themes in {n} answers ({unusable} without usable text)", ""]
+    other = sum(model.other_languages_.values())
+    lines = [f"{model.n_themes_} themes in {n} answers ({unusable - other} without usable text)"]
+    if other:
+        listed = ", ".join(f"{code} {count}" for code, count in model.other_languages_.items())
+        lines.append(f"{other} answers set apart, in languages the themes do not read: {listed}")
+    lines.append("")
     for theme in model.themes_:
         share = 100.0 * theme.size / max(1, n - unusable)
         languages = ", ".join(f"{code or '?'} {count}" for code, count in theme.languages.items())
         lines.append(f"{theme.id:>3}. {theme.label} — {theme.size} answers ({share:.0f}%; {languages})")
         lines.append(f"     terms: {', '.join(theme.terms)}")
-        for example, language in zip(theme.examples, theme.example_languages):
-            quote = " ".join(example.split())
+        for example, language, count in zip(theme.examples, theme.example_languages, theme.example_counts):
+            quote = " ".join(mask_contact_details(example).split())
             quote = quote if len(quote) <= 160 else quote[:157] + "…"
-            lines.append(f"     “{quote}” [{language}]")
+            times = f" ×{count}" if count > 1 else ""
+            lines.append(f"     “{quote}”{times} [{language}]")
         lines.append("")
     return "\n".join(lines)
 
@@ -158,7 +178,7 @@ def write_atomically(path: str, content: str) -> None:
 
 def run(args) -> int:
     """Run ``themes``; return the exit status."""
-    texts, languages = read_answers(args.input, args.text_column, args.language_column)
+    texts, languages = read_answers(args.input, args.text_column, args.language_column, args.id_column)
     from analysis.themes import ThemeModel  # scikit-learn is imported only when needed
 
     bar = ProgressBar() if len(texts) >= PROGRESS_MIN_ROWS and not args.quiet else None

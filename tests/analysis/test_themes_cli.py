@@ -35,12 +35,12 @@ def test_json_output_follows_the_contract(capsys, answers_csv, answers):
                                "--k", 3, "--seed", 1)
     assert status == 0, err
     result = json.loads(out)
-    assert set(result) == {"themes", "assignments"}
+    assert set(result) == {"themes", "assignments", "other_languages"}
     assert len(result["assignments"]) == len(answers[0]) + 1
     assert result["assignments"][-1] is None
     assert [theme["id"] for theme in result["themes"]] == [0, 1, 2]
     for theme in result["themes"]:
-        assert {"id", "label", "terms", "size", "examples"} <= set(theme)
+        assert {"id", "label", "terms", "size", "examples", "example_counts"} <= set(theme)
         assert theme["size"] == result["assignments"].count(theme["id"])
         assert 3 <= len(theme["examples"]) <= 5
 
@@ -70,7 +70,7 @@ def test_header_only_file_gives_empty_result(capsys, tmp_path):
     path.write_text("text\n", encoding="utf-8")
     status, out, _ = run_cli(capsys, path)
     assert status == 0
-    assert json.loads(out) == {"themes": [], "assignments": []}
+    assert json.loads(out) == {"themes": [], "assignments": [], "other_languages": {}}
 
 
 def one_line_error(capsys, *argv):

@@ -136,6 +136,16 @@ def test_the_audit_log_shows_a_change_as_before_and_after(client, auth):
     assert "Hours the link works: <bdi>24<" in html and "24.0" not in html
 
 
+def test_audit_details_are_written_in_the_readers_words_whatever_their_kind(app):
+    from webapp.admin.audit import detail_text
+
+    with app.test_request_context("/?lang=es"):
+        assert detail_text(True) == "Sí" and detail_text(False) == "No"
+        assert detail_text(10**400) == str(10**400)  # larger than any float: no OverflowError
+        assert detail_text(24.0) == "24" and detail_text(2.5) == "2.5" and detail_text(25000) == "25,000"
+        assert detail_text({"from": "", "to": ["a", "b"]}) == "— → a, b"
+
+
 def test_every_detail_the_audit_log_records_is_named_in_words():
     from webapp.admin.audit import DETAIL_LABELS
 

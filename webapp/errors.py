@@ -78,7 +78,13 @@ def handle_csrf_error(error: CSRFError):
     if view is not None and getattr(view, "keeps_data_on_csrf_error", False):
         g.csrf_error = True
         log.info("CSRF check failed: %s", error.description)
-        return view(**(request.view_args or {}))
+        try:
+            response = make_response(view(**(request.view_args or {})))
+        except HTTPException as refused:  # the view's own no (no access, not found): raised from here, a 500
+            return handle_http_error(refused)
+        if getattr(view, "says_save_again", False) and response.status_code == 200:
+            response.status_code = 400  # the form again, as it was sent: refused, and nothing saved
+        return response
     return error_page(
         400,
         _("Please try again"),
@@ -138,6 +144,13 @@ def keeps_data_on_csrf_error(view):
     """Mark a form view that re-shows what was typed when its CSRF token has expired."""
     view.keeps_data_on_csrf_error = True
     return view
+
+
+def shows_form_again_on_csrf_error(view):
+    """Mark a staff form view: sent with a stale token (signed in again in another tab), its form comes back
+    as it was sent, unchecked and unsaved, saying to save it again (``ChorusForm.validate_on_submit``), with 400."""
+    view.says_save_again = True
+    return keeps_data_on_csrf_error(view)
 
 
 def init_errors(app: Flask) -> None:

@@ -80,9 +80,13 @@ def detail_text(value) -> str:
     if isinstance(value, (list, tuple)):
         return ", ".join(detail_text(item) for item in value) if value else "—"
     if isinstance(value, bool):
-        return str(value).lower()
+        return str(_l("Yes") if value else _l("No"))
+    if isinstance(value, float) and value.is_integer():
+        return format_number(int(value))
+    if isinstance(value, int) and abs(value) >= 10**15:  # past what Babel formats (or any count here reaches)
+        return str(value)
     if isinstance(value, (int, float)):
-        return format_number(int(value) if float(value).is_integer() else value)
+        return format_number(value)
     if value is None or value == "":
         return "—"
     return str(value)

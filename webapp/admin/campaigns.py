@@ -8,6 +8,7 @@ from sqlalchemy import select
 
 from webapp.access import ADMIN, CAMPAIGN_LEAD, allow, current_campaign
 from webapp.admin import bp
+from webapp.errors import shows_form_again_on_csrf_error
 from webapp.extensions import db
 from webapp.forms.campaigns import (
     PROFILE_LABELS,
@@ -17,6 +18,7 @@ from webapp.forms.campaigns import (
     campaign_error,
 )
 from webapp.i18n import LANGUAGES, choose_language
+from webapp.ids import database_id
 from webapp.models import User
 from webapp.services.campaigns import (
     CampaignError,
@@ -33,6 +35,7 @@ from webapp.views import box_label, error_summary
 
 @bp.route("/campaigns/new", methods=["GET", "POST"])
 @allow(ADMIN)
+@shows_form_again_on_csrf_error
 def new_campaign():
     """Start a campaign: web address, languages, and its title in the default language."""
     form = CampaignCreateForm()
@@ -50,6 +53,7 @@ def new_campaign():
 
 @bp.route("/campaigns/<slug>/", methods=["GET", "POST"])
 @allow(CAMPAIGN_LEAD)
+@shows_form_again_on_csrf_error
 def campaign(slug: str):
     """A campaign's overview and settings: languages and the profile questions asked."""
     campaign = current_campaign()
@@ -96,6 +100,7 @@ def campaign_status(slug: str):
 
 @bp.route("/campaigns/<slug>/needs", methods=["GET", "POST"])
 @allow(CAMPAIGN_LEAD)
+@shows_form_again_on_csrf_error
 def needs(slug: str):
     """The need list: add a need (named in every offered language), reorder, retire, restore."""
     campaign = current_campaign()
@@ -118,10 +123,10 @@ def needs(slug: str):
     for code in campaign.languages:
         labels[f"name_{code}"] = LANGUAGES[code].name
         labels[f"description_{code}"] = box_label(LANGUAGES[code].name, form[f"description_{code}"])
+    # ?after= as _back_to_need wrote it; anything else (a superscript ² is a digit int() refuses) focuses nothing
     after_action, _dash, after_id = (request.args.get("after") or "").partition("-")
     return render_template("admin/needs.html", campaign=campaign, form=form, errors=error_summary(form, labels),
-                           after_action=after_action, after_id=int(after_id) if after_id.isdigit() else None,
-                           ), 422 if form.errors else 200
+                           after_action=after_action, after_id=database_id(after_id)), 422 if form.errors else 200
 
 
 def _need_or_404(campaign, need_id: int):

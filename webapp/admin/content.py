@@ -7,6 +7,7 @@ from flask_login import current_user
 
 from webapp.access import CAMPAIGN_LEAD, allow, current_campaign
 from webapp.admin import bp
+from webapp.errors import shows_form_again_on_csrf_error
 from webapp.forms.campaigns import build_content_form, campaign_error
 from webapp.i18n import LANGUAGES, set_language
 from webapp.services.campaigns import CampaignError, NeedWords, content_completeness, save_content
@@ -24,6 +25,7 @@ def content(slug: str):
 
 @bp.route("/campaigns/<slug>/content/<language>", methods=["GET", "POST"])
 @allow(CAMPAIGN_LEAD)
+@shows_form_again_on_csrf_error
 def edit_content(slug: str, language: str):
     """Edit the campaign's words in one language, the default language shown beside them."""
     campaign = current_campaign()

@@ -7,6 +7,7 @@ from flask_login import current_user
 
 from webapp.access import ADMIN, allow
 from webapp.admin import bp
+from webapp.errors import shows_form_again_on_csrf_error
 from webapp.forms.accounts import ROLE_HINTS, UserCreateForm, UserEditForm, account_error
 from webapp.links import public_url
 from webapp.services.accounts import (
@@ -34,6 +35,7 @@ def users():
 
 @bp.route("/users/new", methods=["GET", "POST"])
 @allow(ADMIN)
+@shows_form_again_on_csrf_error
 def new_user():
     """Create an account and show a one-time link for its owner to set a password."""
     form = UserCreateForm()
@@ -53,6 +55,7 @@ def new_user():
 
 @bp.route("/users/<int:user_id>", methods=["GET", "POST"])
 @allow(ADMIN)
+@shows_form_again_on_csrf_error
 def edit_user(user_id: int):
     """Change an account's role, campaigns, or whether it may sign in."""
     user = get_user(user_id) or abort(404)

@@ -69,6 +69,8 @@ def export_xlsx(slug: str):
             handle.close()
 
     response = Response(stream_with_context(chunks()), mimetype=XLSX_TYPE)
+    # a HEAD, or a client gone before the first block, never starts chunks(), so its finally never runs
+    response.call_on_close(handle.close)
     response.headers["Content-Disposition"] = f'attachment; filename="{_file_stem(campaign, "all", include_contact)}.xlsx"'
     return response
 

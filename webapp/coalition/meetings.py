@@ -9,6 +9,7 @@ from flask_login import current_user
 from webapp.access import CAMPAIGN_LEAD, allow, current_campaign
 from webapp.charts import line_chart
 from webapp.coalition import bp
+from webapp.errors import shows_form_again_on_csrf_error
 from webapp.extensions import db
 from webapp.forms.meetings import ACCESS_CHOICES, ACCESS_TEXT, MEI_TEXT, MODE_LABELS, OPEN_QUESTIONS, MeetingForm
 from webapp.forms.members import language_name
@@ -61,6 +62,7 @@ def _page_context(results: list[MeetingResults]) -> dict:
 
 @bp.route("/<slug>/meetings", methods=["GET", "POST"])
 @allow(CAMPAIGN_LEAD)
+@shows_form_again_on_csrf_error
 def meetings(slug: str):
     """The campaign's meetings with the trend of each item, and a form to add a meeting."""
     campaign = current_campaign()

@@ -9,6 +9,7 @@ from webapp.access import CAMPAIGN_LEAD, allow, current_campaign
 from webapp.coalition import bp
 from webapp.coalition.lists import markup_list
 from webapp.coalition.summary_charts import category_name, lens_criteria, summary_charts, variable_name
+from webapp.errors import shows_form_again_on_csrf_error
 from webapp.extensions import db
 from webapp.forms.analysis import AnalysisSettingsForm
 from webapp.forms.members import language_name
@@ -103,6 +104,7 @@ def brief(slug: str):
 
 @bp.route("/<slug>/summary/settings", methods=["GET", "POST"])
 @allow(CAMPAIGN_LEAD)
+@shows_form_again_on_csrf_error
 def analysis_settings_page(slug: str):
     """The analysis settings: population margins, the equity lens and the weight cap (used from the next run)."""
     campaign = current_campaign()

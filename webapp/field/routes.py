@@ -11,6 +11,7 @@ from flask_login import current_user
 from flask_wtf.csrf import generate_csrf
 
 from webapp.access import CAMPAIGN_FIELD, PUBLIC, allow, current_campaign
+from webapp.errors import shows_form_again_on_csrf_error
 from webapp.field import bp
 from webapp.field.items import field_form, store_item
 from webapp.forms.events import EventForm
@@ -35,6 +36,7 @@ OFFLINE_ASSETS = ("css/chorus.css", "css/staff.css", "js/survey.js", "js/field/q
 
 @bp.route("/<slug>/", methods=["GET", "POST"])
 @allow(CAMPAIGN_FIELD)
+@shows_form_again_on_csrf_error
 def events(slug: str):
     """The campaign's events to pick from, and a form to start a new one."""
     campaign = current_campaign()

@@ -9,7 +9,7 @@ from flask_babel import format_number
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 from flask_babel import ngettext
-from flask import request
+from flask import flash, g, request
 from flask_wtf import FlaskForm
 from flask_wtf.form import _Auto
 from werkzeug.datastructures import CombinedMultiDict, MultiDict
@@ -111,6 +111,15 @@ class ChorusForm(FlaskForm):
             file_fields = {name for name, field in form._fields.items() if isinstance(field, FileField)}
             files = MultiDict([(name, file) for name, file in request.files.items(multi=True) if name in file_fields])
             return CombinedMultiDict((files, request.form)) if files else request.form
+
+    def validate_on_submit(self, extra_validators=None) -> bool:
+        """Flask-WTF's check, except that a form sent with a stale token (a staff form ``errors.handle_csrf_error``
+        shows again) is never valid and gets no complaints: it comes back as it was sent, saying nothing was saved."""
+        if g.get("csrf_error"):
+            flash(_("This page was open for a long time, so nothing was saved. Please check what you typed "
+                    "and save it again."), "error")
+            return False
+        return super().validate_on_submit(extra_validators)
 
 
 class SurveyForm(ChorusForm):

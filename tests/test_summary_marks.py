@@ -76,7 +76,7 @@ def test_a_need_added_after_residents_began_says_when_and_how_few_rated_it(clien
 def test_the_brief_says_a_need_was_added_later_in_the_readers_language(client, late_need, lead):
     lead(late_need)
     top = brief_top(client.get("/coalition/north/brief").get_data(as_text=True))
-    assert "Clinics</strong> (Added on March 12, 2026; rated by 12 of 30 residents)" in top
+    assert "<bdi>Clinics</bdi></strong> (Added on March 12, 2026; rated by 12 of 30 residents)" in top
     assert top.count("Added on") == 1
     spanish = brief_top(client.get("/coalition/north/brief?lang=es").get_data(as_text=True))
     assert "12 de marzo de 2026" in spanish and "March" not in spanish
@@ -146,7 +146,7 @@ def test_a_summary_without_ties_does_not_explain_them(client, late_need, lead):
 def test_the_brief_numbers_tied_needs_alike(client, tied, lead):
     lead(tied)
     top = brief_top(client.get("/coalition/north/brief").get_data(as_text=True))
-    numbers = re.findall(r'<li value="(\d+)"><strong>([^<]+)</strong>( \(tied\))?', top)
+    numbers = re.findall(r'<li value="(\d+)"><strong><bdi>([^<]+)</bdi></strong>( \(tied\))?', top)
     assert numbers == [("1", "housing [en]", ""), ("2", "transport [en]", " (tied)"), ("2", "food [en]", " (tied)"),
                        ("4", "parks [en]", "")]
 
@@ -160,5 +160,5 @@ def test_the_brief_never_cuts_a_tie_in_two(client, app, lead):
     run_now(campaign, n_bootstrap=0)
     lead(campaign)
     top = brief_top(client.get("/coalition/north/brief").get_data(as_text=True))
-    assert re.findall(r'<li value="(\d+)"><strong>(\w)', top) == [
+    assert re.findall(r'<li value="(\d+)"><strong><bdi>(\w)', top) == [
         ("1", "a"), ("2", "b"), ("3", "c"), ("4", "d"), ("5", "e"), ("5", "f")]

@@ -110,13 +110,18 @@ def _profile_value(text: str, column: str, path: str, line: int) -> object:
 
 
 def read_respondents(path: str, weight_column: str | None = None) -> list[dict[str, object]]:
-    """Profile records from the respondents CSV."""
+    """Profile records from the respondents CSV; a response listed twice is refused (which profile is right?)."""
     header, rows = read_csv(path)
     require_columns(path, header, ["response_id"] + ([weight_column] if weight_column else []))
     records = []
     id_index = header.index("response_id")
+    seen: dict[str, int] = {}
     for line, row in enumerate(rows, start=2):
         record: dict[str, object] = {"response_id": row[id_index].strip()}
+        if record["response_id"] in seen and record["response_id"]:  # a blank id matches no rating anyway
+            raise InputError(f"'{path}' line {line}: response_id '{record['response_id']}' was already on line "
+                             f"{seen[record['response_id']]}; each response's profile must be there once")
+        seen[record["response_id"]] = line
         for column, text in zip(header, row):
             if column == "response_id":
                 continue

@@ -199,3 +199,15 @@ def test_a_quote_shows_no_phone_number_or_email_address(client, campaign, lead):
     assert "555-0100" not in html and "maria.lopez" not in html
     spanish = client.get("/coalition/north/summary?lang=es").get_data(as_text=True)
     assert "call me at [número de teléfono] or [correo electrónico]" in spanish  # the marks in the reader's language
+
+
+def test_a_quote_says_how_many_answers_in_its_theme_are_in_the_same_words(client, campaign, lead):
+    # every sentence was written by three residents (a petition pasted by forty would say 40)
+    html = client.get("/coalition/north/summary").get_data(as_text=True)
+    quotes = html.count('<blockquote lang=')
+    assert quotes and html.count("3 answers say exactly this") == quotes
+    quote = db.session.scalars(select(AnswerTheme).where(AnswerTheme.quote.is_(True))).first()
+    db.session.get(Answer, quote.answer_id).text = "Written by one resident only"
+    db.session.commit()
+    html = client.get("/coalition/north/summary").get_data(as_text=True)
+    assert html.count("3 answers say exactly this") == quotes - 1 and "1 answer" not in html.split("Written by one")[1][:200]

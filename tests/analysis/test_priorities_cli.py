@@ -86,6 +86,8 @@ ERROR_CASES = {
                               [], "has no column 'top_three'"),
     "bad hardship": (RATINGS_OK, "response_id,uninsured\nr1,maybe\n", [],
                      "line 2: hardship 'uninsured' must be 1, 0 or blank"),
+    "a respondent listed twice": (RATINGS_OK, "response_id,place\nr1,x\nr2,y\nr1,z\n", [],
+                                  "line 4: response_id 'r1' was already on line 2"),
     "respondents lack response_id": (RATINGS_OK, "id,place\nr1,x\n", [], "has no column 'response_id'"),
     "bad equity file": (RATINGS_OK, "response_id\nr1\n", ["--equity", "LENS"], "is not valid TOML"),
     "lens on an unknown column": (RATINGS_OK, "response_id\nr1\n", ["--equity", "LENS2"],

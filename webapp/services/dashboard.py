@@ -64,6 +64,7 @@ class Quote:
     answer_id: int
     text: str
     language: str
+    copies: int = 1  #: answers of its theme in exactly these words (a pasted petition: dozens)
 
 
 @dataclass
@@ -247,11 +248,17 @@ def theme_views(campaign_id: int, run: AnalysisRun, emphasis: float) -> list[The
     quotes = db.session.execute(
         select(AnswerTheme.theme_id, Answer.id, Answer.text, Answer.language)
         .join(Answer, Answer.id == AnswerTheme.answer_id).join(Theme, Theme.id == AnswerTheme.theme_id)
-        .where(Theme.campaign_id == campaign_id, AnswerTheme.quote.is_(True)).order_by(Answer.id))
+        .where(Theme.campaign_id == campaign_id, AnswerTheme.quote.is_(True)).order_by(Answer.id)).all()
+    copies = dict(((theme_id, text), count) for theme_id, text, count in db.session.execute(
+        select(AnswerTheme.theme_id, Answer.text, func.count()).join(Answer, Answer.id == AnswerTheme.answer_id)
+        .join(Theme, Theme.id == AnswerTheme.theme_id)
+        .where(Theme.campaign_id == campaign_id, Answer.text.in_({text for _theme, _id, text, _lang in quotes}))
+        .group_by(AnswerTheme.theme_id, Answer.text)))
     marks = (_("[phone number]"), _("[e-mail address]"))  # in the reader's language
     for theme_id, answer_id, text, language in quotes:
         if theme_id in views:
-            views[theme_id].quotes.append(Quote(answer_id, mask_contact_details(text, *marks), language))
+            views[theme_id].quotes.append(Quote(answer_id, mask_contact_details(text, *marks), language,
+                                                copies.get((theme_id, text), 1)))
     for view in views.values():
         view.share = view.weighted / total if total else None
     return sorted((v for v in views.values() if v.size), key=lambda v: (-v.weighted, -v.size, v.id))

@@ -26,10 +26,12 @@ def forget_rate_limits() -> None:
         store.delete(key)
 
 
-@pytest.fixture(params=POSTGRES_ONLY)
-def two_hosts(tmp_path):
-    """Hosts A and B: separate gunicorn servers, one PostgreSQL database, one Redis."""
-    database_url = fresh_database("postgresql", tmp_path, scratch_name("chorus_two_hosts"), server=POSTGRES_URL)
+@pytest.fixture(scope="module", params=POSTGRES_ONLY)
+def servers(tmp_path_factory):
+    """Hosts A and B: separate gunicorn servers, one PostgreSQL database, one Redis (started once: they take
+    half a minute to set up, and each test below leaves only what it stored)."""
+    database_url = fresh_database("postgresql", tmp_path_factory.mktemp("two_hosts"),
+                                  scratch_name("chorus_two_hosts"), server=POSTGRES_URL)
     prepare_chorus(database_url)
     forget_rate_limits()
     # a key prefix of this run's own: a concurrent test run's sign-ins never count against ours
@@ -44,6 +46,13 @@ def two_hosts(tmp_path):
     drop_postgres_database(scratch_name("chorus_two_hosts"))
 
 
+@pytest.fixture
+def two_hosts(servers):
+    """The two hosts, with no sign-in counted yet."""
+    forget_rate_limits()
+    yield servers
+
+
 def stored_count(database_url: str) -> int:
     import psycopg
 
@@ -53,6 +62,7 @@ def stored_count(database_url: str) -> int:
 
 def test_survey_opened_on_one_host_is_accepted_by_the_other(two_hosts):
     url_a, url_b, database_url = two_hosts
+    before = stored_count(database_url)
     browser = CookieClient()
     _status, _headers, html = browser.request(f"{url_a}/s/demo")
     needs = sorted(set(re.findall(r'name="(need_[a-z_]+)"', html)))
@@ -61,7 +71,7 @@ def test_survey_opened_on_one_host_is_accepted_by_the_other(two_hosts):
     status, headers, _body = browser.request(f"{url_b}/s/demo", "POST", form)
     assert status == 302 and "/thanks" in headers["Location"]
     assert browser.request(f"{url_a}/s/demo", "POST", form)[0] == 302  # the replay on A: stored once
-    assert stored_count(database_url) == 1
+    assert stored_count(database_url) == before + 1
 
 
 def test_signing_in_on_one_host_is_a_session_on_the_other(two_hosts):
@@ -86,9 +96,10 @@ def test_failed_sign_ins_are_counted_across_hosts(two_hosts):
 
 def test_an_offline_sync_begun_on_one_host_completes_on_the_other(two_hosts):
     url_a, url_b, database_url = two_hosts
+    before = stored_count(database_url)
     device = FieldDevice(url_a, "worker@example.org", PASSWORD)
     queue = [device.item(str(uuid.uuid4()), importance) for importance in (2, 3, 4)]
     assert device.sync(queue[:1]) == (200, ["stored"])  # host A took the first, then the connection dropped
     assert device.sync(queue, url_b) == (200, ["duplicate", "stored", "stored"])  # the whole queue, resent to B
     assert device.sync(queue) == (200, ["duplicate"] * 3)  # and replayed to A once more
-    assert stored_count(database_url) == 3
+    assert stored_count(database_url) == before + 3

@@ -51,7 +51,8 @@ ACTION_LABELS = {
 DETAIL_LABELS = {
     "added": _l("Campaigns added"), "removed": _l("Campaigns removed"), "answer": _l("Answer"),
     "campaign": _l("Campaign"), "campaigns": _l("Campaigns"), "changed": _l("What changed"),
-    "code": _l("Meeting code"), "contact": _l("How residents reach the coalition"), "days": _l("Days kept after closing"),
+    "code": _l("Meeting code"), "contact": _l("How residents reach the coalition"),
+    "days": _l("Days kept after closing"),
     "default_language": _l("Default language"), "direction": _l("Direction"), "email": _l("Email"),
     "export": _l("Download"), "fields": _l("Details deleted"), "file": _l("File"), "format": _l("File type"),
     # TRANSLATORS: audit log: a value before and after a change, as in "Before: lead; After: admin"
@@ -69,6 +70,7 @@ DETAIL_LABELS = {
 #: what an action was done to, by its table's name
 TARGET_LABELS = {"campaign": _l("Campaign"), "users": _l("Account"), "need": _l("Need"), "meeting": _l("Meeting"),
                  "response": _l("Response")}
+
 
 def detail_text(value) -> str:
     """One recorded detail as a person reads it: a change as "before → after", a list with commas, a whole

@@ -69,14 +69,16 @@ def evaluations_started(meeting: Meeting, now: dt.datetime | None = None) -> boo
 
 
 def create_meeting(campaign, *, title: str, held_on: dt.date, mode: str, place: str = "", facilitator: str = "",
-                   open_days: int = 7, timezone: str = "UTC", language: str | None = None, actor=None) -> Meeting:
+                   open_days: int = 7, timezone: str = "UTC", language: str | None = None,
+                   actor=None) -> Meeting:
     """A new meeting of ``campaign`` with a unique code (audited); its words are written in ``language``
     (the campaign's default language when not given)."""
     closes_at = closing_time(held_on, open_days, timezone)
     for _attempt in range(CODE_ATTEMPTS):
         meeting = Meeting(campaign_id=campaign.id, code=new_code(), title=title.strip(), held_on=held_on, mode=mode,
                           place=(place or "").strip(), facilitator=(facilitator or "").strip(), closes_at=closes_at,
-                          language=language or campaign.default_language, created_by_id=actor.id if actor is not None else None)
+                          language=language or campaign.default_language,
+                          created_by_id=actor.id if actor is not None else None)
         db.session.add(meeting)
         try:
             db.session.flush()

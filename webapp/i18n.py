@@ -13,6 +13,15 @@ COOKIE = "lang"
 COOKIE_MAX_AGE = 365 * 24 * 3600
 
 
+def isolated(text: object) -> str:
+    """``text`` in a first-strong direction isolate (FSI…PDI), to set inside a sentence.
+
+    An English name inside an Arabic sentence (or the reverse) then keeps the sentence's
+    quotes and full stop where they belong, whatever its own direction.
+    """
+    return f"\u2068{text}\u2069"
+
+
 @dataclass(frozen=True)
 class Language:
     """A language residents can use."""

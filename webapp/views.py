@@ -6,10 +6,13 @@ from collections.abc import Iterable
 from dataclasses import dataclass
 from fractions import Fraction
 
-from flask import Response, stream_with_context
+from flask import Response, request, stream_with_context
 from flask_babel import format_decimal
 from flask_babel import gettext as _
+from flask_login import current_user
 
+from webapp.extensions import db
+from webapp.services import audit
 from webapp.services.exports import csv_rows
 
 #: this many questions in a row with the same complaint are one line of the error summary
@@ -58,6 +61,18 @@ def _runs_joined(errors: list[FieldError], said_of_several: dict[str, str]) -> l
             lines.append(FieldError(run[0].anchor, " · ".join(error.label for error in run),
                                     said_of_several.get(message, message), len(run)))
     return lines
+
+
+def record_download(campaign, **detail) -> None:
+    """Audit a download of ``campaign``'s data by the signed-in user, and commit it.
+
+    A HEAD only asks what the download would be (a link checker, a download manager): it
+    takes no data away, so it is not recorded.
+    """
+    if request.method == "HEAD":
+        return
+    audit.record("export.downloaded", actor=current_user, target=campaign, detail=detail | {"slug": campaign.slug})
+    db.session.commit()
 
 
 def csv_download(filename: str, header: list[str], rows: Iterable) -> Response:

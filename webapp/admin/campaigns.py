@@ -17,7 +17,7 @@ from webapp.forms.campaigns import (
     build_need_form,
     campaign_error,
 )
-from webapp.i18n import LANGUAGES, choose_language
+from webapp.i18n import LANGUAGES, choose_language, isolated
 from webapp.ids import database_id
 from webapp.models import User
 from webapp.services.campaigns import (
@@ -115,7 +115,7 @@ def needs(slug: str):
                 campaign_error(error))
         else:
             # named as the reader wrote it, when they did (an admin reading Korean typed its Korean name too)
-            name = f"\u2068{need.text(choose_language(), campaign.default_language).name}\u2069"  # isolated (FSI…PDI)
+            name = isolated(need.text(choose_language(), campaign.default_language).name)
             flash(_("Added “%(name)s”.", name=name), "info")
             return redirect(url_for("admin.needs", slug=slug) + f"#need-{need.id}")  # the new need, at the list's end
     # every language's box is labelled "Name": the summary says which language each complaint is about

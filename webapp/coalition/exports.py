@@ -6,10 +6,8 @@ from flask_login import current_user
 
 from webapp.access import CAMPAIGN_LEAD, allow, current_campaign
 from webapp.coalition import bp
-from webapp.extensions import db
-from webapp.services import audit
 from webapp.services.response_exports import COLUMNS, TABLE_NAMES, TABLES, table_rows, write_xlsx
-from webapp.views import csv_download
+from webapp.views import csv_download, record_download
 
 XLSX_TYPE = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 
@@ -20,13 +18,6 @@ def _include_contact() -> bool:
     if wanted and not current_user.is_admin:
         abort(403)
     return wanted
-
-
-def _audit(campaign, export_format: str, table: str, include_contact: bool) -> None:
-    audit.record("export.downloaded", actor=current_user, target=campaign,
-                 detail={"export": f"responses-{table}", "format": export_format, "slug": campaign.slug,
-                         "include_contact": include_contact})
-    db.session.commit()
 
 
 @bp.route("/<slug>/exports")
@@ -46,7 +37,7 @@ def export_csv(slug: str):
     if table not in TABLES:
         abort(404)
     include_contact = _include_contact()
-    _audit(campaign, "csv", table, include_contact)
+    record_download(campaign, export=f"responses-{table}", format="csv", include_contact=include_contact)
     header, rows = table_rows(campaign, table, include_contact)
     holds_contact = include_contact and any(column.contact for column in COLUMNS.get(table, ()))  # members
     return csv_download(f"{_file_stem(campaign, table, holds_contact)}.csv", header, rows)
@@ -58,7 +49,10 @@ def export_xlsx(slug: str):
     """Every table and the codebook as sheets of one XLSX file, streamed from a temporary file."""
     campaign = current_campaign()
     include_contact = _include_contact()
-    _audit(campaign, "xlsx", "all", include_contact)
+    disposition = f'attachment; filename="{_file_stem(campaign, "all", include_contact)}.xlsx"'
+    if request.method == "HEAD":  # what the download would be; the workbook is not written
+        return Response(mimetype=XLSX_TYPE, headers={"Content-Disposition": disposition})
+    record_download(campaign, export="responses-all", format="xlsx", include_contact=include_contact)
     handle = write_xlsx(campaign, include_contact)
 
     def chunks():
@@ -69,9 +63,9 @@ def export_xlsx(slug: str):
             handle.close()
 
     response = Response(stream_with_context(chunks()), mimetype=XLSX_TYPE)
-    # a HEAD, or a client gone before the first block, never starts chunks(), so its finally never runs
+    # a client gone before the first block never starts chunks(), so its finally never runs
     response.call_on_close(handle.close)
-    response.headers["Content-Disposition"] = f'attachment; filename="{_file_stem(campaign, "all", include_contact)}.xlsx"'
+    response.headers["Content-Disposition"] = disposition
     return response
 
 

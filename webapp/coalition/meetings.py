@@ -10,14 +10,12 @@ from webapp.access import CAMPAIGN_LEAD, allow, current_campaign
 from webapp.charts import line_chart
 from webapp.coalition import bp
 from webapp.errors import shows_form_again_on_csrf_error
-from webapp.extensions import db
 from webapp.forms.meetings import ACCESS_CHOICES, ACCESS_TEXT, MEI_TEXT, MODE_LABELS, OPEN_QUESTIONS, MeetingForm
 from webapp.forms.members import language_name
 from webapp.i18n import choose_language, right_to_left
 from webapp.links import public_url
 from webapp.models import utcnow
 from webapp.models.meetings import MEI_ITEMS
-from webapp.services import audit
 from webapp.services.flyers import qr_svg
 from webapp.services.meetings import (
     ANSWERS_EXPORT_HEADER,
@@ -33,7 +31,7 @@ from webapp.services.meetings import (
     trend,
 )
 from webapp.services.open_answers import group_answers_by_theme
-from webapp.views import csv_download, error_summary, one_decimal
+from webapp.views import csv_download, error_summary, one_decimal, record_download
 
 
 def trend_charts(results: list[MeetingResults]) -> list[tuple[str, object]]:
@@ -115,9 +113,7 @@ def meetings_csv(slug: str):
     """Every meeting's results as CSV, one row per meeting; withheld meetings carry no numbers."""
     campaign = current_campaign()
     results = campaign_results(campaign.id)
-    audit.record("export.downloaded", actor=current_user, target=campaign,
-                 detail={"export": "meetings", "slug": campaign.slug, "rows": len(results)})
-    db.session.commit()
+    record_download(campaign, export="meetings", rows=len(results))
     return csv_download(f"{campaign.slug}-meetings.csv", EXPORT_HEADER, export_rows(results))
 
 
@@ -127,7 +123,5 @@ def meeting_answers_csv(slug: str):
     """The open answers of every meeting whose results are shown, as CSV, one row per answer."""
     campaign = current_campaign()
     rows = list(export_answer_rows(campaign_results(campaign.id)))
-    audit.record("export.downloaded", actor=current_user, target=campaign,
-                 detail={"export": "meeting_answers", "slug": campaign.slug, "rows": len(rows)})
-    db.session.commit()
+    record_download(campaign, export="meeting_answers", rows=len(rows))
     return csv_download(f"{campaign.slug}-meeting-answers.csv", ANSWERS_EXPORT_HEADER, rows)

@@ -3,17 +3,14 @@ from __future__ import annotations
 
 from flask import render_template, request
 from flask_babel import gettext as _
-from flask_login import current_user
 
 from webapp.access import CAMPAIGN_LEAD, allow, current_campaign
 from webapp.charts import bar_chart
 from webapp.coalition import bp
 from webapp.coalition.lists import names_list, separated
-from webapp.extensions import db
 from webapp.forms.members import COMPETENCY_SCALE, language_name, option_label, option_label_in_every_language
 from webapp.i18n import right_to_left
 from webapp.links import public_url
-from webapp.services import audit
 from webapp.services.flyers import qr_svg
 from webapp.services.member_directory import EXPORT_HEADER, export_rows, search_directory
 from webapp.services.members import (
@@ -23,7 +20,7 @@ from webapp.services.members import (
     summarize_members,
 )
 from webapp.services.open_answers import group_answers_by_theme
-from webapp.views import csv_download, one_decimal
+from webapp.views import csv_download, one_decimal, record_download
 
 MAX_QUERY = 100
 
@@ -59,7 +56,5 @@ def members_csv(slug: str):
     """Every member's assessment as CSV; who they are only for members who agreed to be listed."""
     campaign = current_campaign()
     members = load_members(campaign.id)
-    audit.record("export.downloaded", actor=current_user, target=campaign,
-                 detail={"export": "members", "slug": campaign.slug, "rows": len(members)})
-    db.session.commit()
+    record_download(campaign, export="members", rows=len(members))
     return csv_download(f"{campaign.slug}-members.csv", EXPORT_HEADER, export_rows(members))

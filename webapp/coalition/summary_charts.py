@@ -13,7 +13,7 @@ from analysis.equity import EquityConfig
 from webapp.charts import heatmap, interval_chart, line_chart, paired_bar_chart
 from webapp.forms.members import language_name
 from webapp.forms.priority import AGE_BANDS, HARDSHIPS, RACE_ETHNICITY, income_choices
-from webapp.i18n import right_to_left
+from webapp.i18n import isolated, right_to_left
 from webapp.services.dashboard import Summary
 from webapp.templating import format_list
 from webapp.views import one_decimal
@@ -101,7 +101,7 @@ def _answer_name(column: str, value: str) -> str:
 
 def needs_chart(summary: Summary):
     """Ranked needs: equity-weighted mean importance with its interval."""
-    items = [(f"{row.rank}. \u2068{row.name}\u2069" if row.rank else row.name, row.mean,  # the name isolated (FSI…PDI)
+    items = [(f"{row.rank}. {isolated(row.name)}" if row.rank else row.name, row.mean,
               *(row.mean_interval or (None, None))) for row in summary.rows]
     return interval_chart(
         items, _("Needs ranked by importance to residents, most affected weighted up"), 1, 5,

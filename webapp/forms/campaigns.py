@@ -14,7 +14,7 @@ from webapp.forms.fields import (
     options,
 )
 from webapp.forms.priority import PriorityFormBase
-from webapp.i18n import LANGUAGES
+from webapp.i18n import LANGUAGES, isolated
 from webapp.models import PROFILE_QUESTIONS
 from webapp.services.campaigns import SLUG_PATTERN
 
@@ -51,8 +51,7 @@ def campaign_error(error) -> str:
     details = dict(error.details)
     if "language" in details:
         details["language"] = LANGUAGES[details["language"]].name
-    # each name isolated (FSI…PDI): an English name inside an Arabic sentence keeps its quotes and full stop in place
-    return str(message) % {key: f"\u2068{value}\u2069" for key, value in details.items()} if details else str(message)
+    return str(message) % {key: isolated(value) for key, value in details.items()} if details else str(message)
 
 
 def language_choices():

@@ -189,6 +189,50 @@ def test_a_refused_edit_says_so_at_the_top_of_the_themes(client, campaign, lead)
     assert 'notice-error" role="status">That theme could not be renamed. Give it a name, and try again.' in themes
 
 
+def post_with_a_stale_token(client, path: str, data: dict):
+    """Send a theme edit after the lead signed in again in another tab (the session's form-token secret changed)."""
+    page = client.get("/coalition/north/summary").get_data(as_text=True)
+    token = form_values(page, "recompute")["csrf_token"][0]
+    with client.session_transaction() as session:
+        session.pop("csrf_token", None)
+    return client.post(f"/coalition/north/themes/{path}", data={"csrf_token": token, **data})
+
+
+def test_a_rename_sent_with_a_stale_token_changes_nothing_and_keeps_the_typed_name_in_its_box(client, campaign, lead):
+    first = live_themes(campaign)[0]
+    before = first.label
+    response = post_with_a_stale_token(client, "rename", {"theme_id": first.id, "label": "Rent we can't pay",
+                                                          "emphasis": "2"})
+    assert response.status_code == 302
+    assert response.headers["Location"].endswith(f"/coalition/north/summary?emphasis=2#theme-{first.id}")
+    db.session.expire_all()
+    assert db.session.get(Theme, first.id).label == before
+    assert db.session.scalar(select(AuditEvent).where(AuditEvent.action.startswith("theme."))) is None
+    html = client.get(response.headers["Location"]).get_data(as_text=True)
+    article = html.split(f'id="theme-{first.id}"', 1)[1].split("</article>", 1)[0]
+    assert "nothing was saved" in article
+    assert '<details class="theme-edit" open>' in article
+    assert 'name="label" value="Rent we can&#39;t pay"' in article
+    again = client.get("/coalition/north/summary").get_data(as_text=True)  # said once; the box shows the name again
+    assert "nothing was saved" not in again and "Rent we can" not in again
+
+
+@pytest.mark.parametrize("edit", ["merge", "move"])
+def test_a_merge_or_move_sent_with_a_stale_token_changes_nothing_and_says_so(client, campaign, lead, edit):
+    first, second, *_ = live_themes(campaign)
+    quote = db.session.scalars(select(AnswerTheme).where(AnswerTheme.theme_id == first.id)).first()
+    data = ({"theme_id": first.id, "into_id": second.id} if edit == "merge"
+            else {"answer_id": quote.answer_id, "theme_id": second.id})
+    response = post_with_a_stale_token(client, edit, data)
+    assert response.status_code == 302
+    assert response.headers["Location"].endswith(f"#theme-{first.id}" if edit == "merge" else "#themes-title")
+    db.session.expire_all()
+    assert db.session.get(Theme, first.id).merged_into_id is None
+    assert theme_of(quote.answer_id).theme_id == first.id
+    assert db.session.scalar(select(AuditEvent).where(AuditEvent.action.startswith("theme."))) is None
+    assert "nothing was saved" in client.get(response.headers["Location"]).get_data(as_text=True)
+
+
 def test_a_quote_shows_no_phone_number_or_email_address(client, campaign, lead):
     quote = db.session.scalars(select(AnswerTheme).where(AnswerTheme.quote.is_(True))).first()
     answer = db.session.get(Answer, quote.answer_id)

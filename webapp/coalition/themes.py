@@ -1,12 +1,14 @@
 """A lead's theme edits from the summary page: rename, merge, move a quote (POST, then back)."""
 from __future__ import annotations
 
-from flask import flash, redirect, request, url_for
+from flask import flash, g, redirect, request, url_for
 from flask_babel import gettext as _
 from flask_login import current_user
 
 from webapp.access import CAMPAIGN_LEAD, allow, current_campaign
 from webapp.coalition import bp
+from webapp.errors import keeps_data_on_csrf_error
+from webapp.ids import database_id
 from webapp.services import themes_store
 from webapp.services.dashboard import emphasis_param
 from webapp.services.themes_store import ThemeEditError
@@ -21,11 +23,27 @@ def _back(campaign, message: str, theme_id: int | None = None):
                             _anchor=f"theme-{theme_id}" if theme_id is not None else "themes-title"))
 
 
+#: a typed theme name, carried back to its box on the summary (a flashed message of this category + theme id)
+TYPED_LABEL = "theme-label-"
+
+
+def _sent_with_a_stale_token(campaign, theme_id: int | None):
+    """An edit sent with a stale form token (the lead signed in again in another tab): nothing is changed, and the
+    summary says so at the theme (without one, at the themes' heading), with a name typed for it back in its box."""
+    if theme_id is not None and "label" in request.form:
+        flash(request.form["label"], f"{TYPED_LABEL}{theme_id}")
+    return _back(campaign, _("This page was open for a long time, so nothing was saved. Please check what you typed "
+                             "and save it again."), theme_id)
+
+
 @bp.route("/<slug>/themes/rename", methods=["POST"])
 @allow(CAMPAIGN_LEAD)
+@keeps_data_on_csrf_error
 def rename_theme(slug: str):
     """Rename a theme."""
     campaign = current_campaign()
+    if g.get("csrf_error"):
+        return _sent_with_a_stale_token(campaign, database_id(request.form.get("theme_id")))
     try:
         theme = themes_store.rename_theme(campaign, request.form.get("theme_id"), request.form.get("label", ""),
                                           actor=current_user)
@@ -36,9 +54,12 @@ def rename_theme(slug: str):
 
 @bp.route("/<slug>/themes/merge", methods=["POST"])
 @allow(CAMPAIGN_LEAD)
+@keeps_data_on_csrf_error
 def merge_themes(slug: str):
     """Merge a theme into another."""
     campaign = current_campaign()
+    if g.get("csrf_error"):
+        return _sent_with_a_stale_token(campaign, database_id(request.form.get("theme_id")))
     try:
         into = themes_store.merge_themes(campaign, request.form.get("theme_id"), request.form.get("into_id"),
                                          actor=current_user)
@@ -49,9 +70,12 @@ def merge_themes(slug: str):
 
 @bp.route("/<slug>/themes/move", methods=["POST"])
 @allow(CAMPAIGN_LEAD)
+@keeps_data_on_csrf_error
 def move_quote(slug: str):
     """Move a quote (its answer) to another theme."""
     campaign = current_campaign()
+    if g.get("csrf_error"):  # said at the themes' heading: the quote's own theme is not known here
+        return _sent_with_a_stale_token(campaign, None)
     try:
         link = themes_store.move_answer(campaign, request.form.get("answer_id"), request.form.get("theme_id"),
                                         actor=current_user)

@@ -92,6 +92,32 @@ class AnswerAnalyzer:
         self._latin(latin_run, latin_language, features)
         return features, features.words
 
+    def analyze_answers(self, texts, languages, report=None) -> tuple[list[str], list[str], list[str]]:
+        """``(feature docs, readable-word docs, language codes)`` of many answers, each a space-joined string.
+
+        An answer in a language no shipped one reads gets no features and, as its
+        code, its own code or script (:func:`analysis.textnorm.unread_language`).
+        ``report("analyse", done, total)`` is called every thousand answers.
+        """
+        docs, chars, codes = [], [], []
+        done: dict[tuple[str, str | None], tuple[str, str, str]] = {}
+        for i, (text, language) in enumerate(zip(texts, languages)):
+            if (text, language) not in done:  # once per distinct answer: many residents write the same words
+                other = textnorm.unread_language(text, language)
+                if other:  # set apart: read as English, it would only gather with its own language
+                    done[text, language] = (other, "", "")
+                else:
+                    code = self.language_of(text, language) if text.strip() else textnorm.normalize_language(language)
+                    features, words = self.analyze_both(text, code)
+                    done[text, language] = (code, " ".join(features), " ".join(words))
+            code, doc, char = done[text, language]
+            codes.append(code)
+            docs.append(doc)
+            chars.append(char)
+            if report is not None and ((i + 1) % 1000 == 0 or i + 1 == len(texts)):
+                report("analyse", i + 1, len(texts))
+        return docs, chars, codes
+
     # -- per script -------------------------------------------------------
     def _latin(self, pairs, language, features):
         if pairs:

@@ -52,6 +52,39 @@ class Theme:
     example_counts: list[int] = field(default_factory=list)
 
 
+def describe_themes(X, word_part, ids, n_themes: int, distinct, group, texts, languages, weights,
+                    vocabulary, surface, n_examples: int = 5, report=None) -> list[Theme]:
+    """A :class:`Theme` for each theme id ``0 … n_themes - 1``: terms, label, quotes, sizes.
+
+    ``X``, ``word_part`` and ``ids`` have a row per distinct answer, the answer
+    ``texts[distinct[j]]``; ``group[i]`` is the row of text ``i`` (-1: no theme).
+    ``languages`` and ``weights`` have a value per text; ``surface`` gives a
+    feature's readable words (:meth:`analysis.features.AnswerAnalyzer.surface`).
+    """
+    answered = np.flatnonzero(group >= 0)
+    copies = np.bincount(group[answered], minlength=len(distinct))
+    scores = class_tfidf((word_part != 0).astype(np.float32), ids, n_themes)
+    distinct_texts = [texts[i] for i in distinct]
+    distinct_languages = [languages[i] for i in distinct]
+    themes = []
+    for theme_id in range(n_themes):
+        rows = np.flatnonzero(ids == theme_id)
+        members = answered[ids[group[answered]] == theme_id]
+        terms = top_terms(scores[theme_id], vocabulary, surface)
+        examples, example_languages = representative_examples(
+            X, rows, distinct_texts, distinct_languages, n_examples, copies=copies)
+        themes.append(Theme(
+            id=theme_id, label=make_label(terms), terms=terms, size=len(members),
+            examples=examples, example_languages=example_languages,
+            example_counts=quote_counts(examples, [texts[i] for i in members]),
+            weighted_size=float(weights[members].sum()),
+            languages=dict(Counter(languages[i] for i in members).most_common()),
+        ))
+        if report is not None:
+            report("describe", theme_id + 1, n_themes)
+    return themes
+
+
 def class_tfidf(counts: sp.csr_matrix, labels: np.ndarray, n_themes: int) -> np.ndarray:
     """Class-based TF-IDF (terms × themes as themes × terms): how distinctive a term is for a theme."""
     indicator = sp.csr_matrix((np.ones(len(labels)), (labels, np.arange(len(labels)))),

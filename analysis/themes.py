@@ -29,7 +29,9 @@ Real answers are messy. Non-answers ("idk lol", "n/a", "不知道") and answers 
 language no shipped one reads (:func:`analysis.textnorm.unread_language`) get no
 theme; the latter are counted in ``other_languages_``. Answers with the same
 features are described once (terms, label, one quote with how many gave it) and
-a long one, a pasted petition, is clustered once; all of them count in sizes.
+a long one, a pasted petition, is clustered once, then placed with the answers
+that share its words, or made a theme of its own when none do; all of them
+count in sizes.
 """
 from __future__ import annotations
 
@@ -41,9 +43,10 @@ import scipy.sparse as sp
 from sklearn.preprocessing import normalize
 from threadpoolctl import threadpool_limits
 
-from analysis import clustering, theme_summary
+from analysis import clustering, copied_answers, theme_summary
 from analysis.features import AnswerAnalyzer, fit_damped, make_vectorizers
-from analysis.textnorm import LANGUAGES, normalize_language, unread_language
+from analysis.textnorm import LANGUAGES
+from analysis.theme_inputs import as_text, check_languages, check_weights
 from analysis.theme_summary import Theme
 
 __all__ = ["ThemeModel", "Theme"]
@@ -63,7 +66,8 @@ class ThemeModel:
         Number of themes. ``None`` chooses it from the data (best cosine
         silhouette among 2 … ``max_themes``, capped near √(n/2) for small
         sets). Fewer themes come back when the answers are too few or too
-        alike to fill them.
+        alike to fill them; one more when a pasted answer fits none of them
+        (see :func:`analysis.copied_answers.place_copied_answers`).
     random_state : int, default=0
         Seed for every random step; a fixed seed gives identical results.
     max_themes : int, default=20
@@ -145,14 +149,12 @@ class ThemeModel:
         report = progress or (lambda stage, done, total: None)
         if self.n_themes is not None and int(self.n_themes) < 1:
             raise ValueError("n_themes must be at least 1")
-        texts = [_as_text(t) for t in texts]
+        texts = [as_text(t) for t in texts]
         n = len(texts)
-        languages = _check_languages(languages, n)
-        weights = np.ones(n) if weights is None else np.asarray(weights, dtype=float)
-        if weights.shape != (n,):
-            raise ValueError("weights must have one value per text")
+        languages = check_languages(languages, n)
+        weights = check_weights(weights, n)
         self.analyzer_ = AnswerAnalyzer(use_codebook=self.use_codebook)
-        docs, chars, self.languages_ = self._analyse(self.analyzer_, texts, languages, report)
+        docs, chars, self.languages_ = self.analyzer_.analyze_answers(texts, languages, report)
         self.other_languages_ = dict(Counter(code for code in self.languages_ if code not in LANGUAGES + ("",))
                                      .most_common())
         self.labels_ = [None] * n
@@ -160,11 +162,9 @@ class ThemeModel:
         self.n_themes_ = 0
         # Answers with the same features (a petition pasted by forty people, "Rent!" and
         # "rent") are counted as many times as they were given, described once, and a
-        # long one is clustered once (see _fitted_rows).
-        first: dict[tuple[str, str, str], int] = {}
-        copy_of = np.array([first.setdefault((self.languages_[i], doc, chars[i]), i) if doc else -1
-                            for i, doc in enumerate(docs)], dtype=int)
-        usable = _fitted_rows(copy_of, docs)
+        # long one is clustered once, then placed (see analysis.copied_answers).
+        copy_of = copied_answers.first_copies(self.languages_, docs, chars)
+        usable = copied_answers.fitted_rows(copy_of, docs)
         if len(usable) == 0:
             return self
         report("vectorise", 0, 1)
@@ -178,7 +178,12 @@ class ThemeModel:
         report("vectorise", 1, 1)
         if len(usable) == 0:
             return self
-        labels = self._cluster(X, [self.languages_[i] for i in usable], report)
+        labels, sample = self._cluster(X, [self.languages_[i] for i in usable], report)
+        copies = copied_answers.copies_per_row(copy_of, usable, docs)
+        placed = copied_answers.place_copied_answers(word_part, labels, copies, self.random_state)
+        if np.any(placed != labels):  # the classifier assigns new answers: it learns where the copies went
+            labels = placed
+            self._fit_classifier(X, labels, np.union1d(sample, np.flatnonzero(copies > 1)))
         once = copy_of[usable] == usable  # each distinct answer's first row
         distinct = usable[once]
         position = np.full(n + 1, -1)  # copy_of's -1 reads the last slot: no theme
@@ -203,45 +208,25 @@ class ThemeModel:
         """
         if not hasattr(self, "themes_"):
             raise AttributeError("ThemeModel is not fitted yet; call fit first")
-        texts = [_as_text(t) for t in texts]
-        languages = _check_languages(languages, len(texts))
+        texts = [as_text(t) for t in texts]
+        languages = check_languages(languages, len(texts))
         if not self.themes_:
             return [None] * len(texts)
         analyzer = AnswerAnalyzer(use_codebook=self.use_codebook)
-        docs, chars, _ = self._analyse(analyzer, texts, languages, lambda *a: None)
+        docs, chars, _ = analyzer.analyze_answers(texts, languages)
         X = self._vectorise(docs, chars)
         return self._assign(X)
 
     predict = transform
 
     # -- steps ------------------------------------------------------------------
-    def _analyse(self, analyzer, texts, languages, report):
-        docs, chars, codes = [], [], []
-        done: dict[tuple[str, str | None], tuple[str, str, str]] = {}
-        for i, (text, language) in enumerate(zip(texts, languages)):
-            if (text, language) not in done:  # once per distinct answer: many residents write the same words
-                other = unread_language(text, language)
-                if other:  # set apart: read as English, it would only gather with its own language
-                    done[text, language] = (other, "", "")
-                else:
-                    code = analyzer.language_of(text, language) if text.strip() else normalize_language(language)
-                    features, words = analyzer.analyze_both(text, code)
-                    done[text, language] = (code, " ".join(features), " ".join(words))
-            code, doc, char = done[text, language]
-            codes.append(code)
-            docs.append(doc)
-            chars.append(char)
-            if (i + 1) % 1000 == 0 or i + 1 == len(texts):
-                report("analyse", i + 1, len(texts))
-        return docs, chars, codes
-
     def _vectorise(self, docs, chars):
         word_part = self.word_vectorizer_.transform(docs)
         char_part = self.char_vectorizer_.transform(chars)
         return normalize(sp.hstack([word_part, char_part * self.char_weight]).tocsr())
 
-    def _cluster(self, X, languages, report) -> np.ndarray:
-        """Theme number (not yet ordered) of each usable row."""
+    def _cluster(self, X, languages, report) -> tuple[np.ndarray, np.ndarray]:
+        """Theme number (not yet ordered) of each usable row, and the rows clustered (the others were assigned)."""
         n = X.shape[0]
         rng = np.random.RandomState(self.random_state)
         sample = np.sort(rng.choice(n, size=self.fit_sample, replace=False)) if n > self.fit_sample else np.arange(n)
@@ -259,7 +244,7 @@ class ThemeModel:
             chunk = rest[start:start + 20000]
             labels[chunk] = self._raw_predict(X[chunk])
             report("assign", start + len(chunk), len(rest))
-        return labels
+        return labels, sample
 
     def _cluster_sample(self, Xs, languages, report) -> np.ndarray:
         """Cluster the sampled rows; fit ``classifier_`` on them; return their labels."""
@@ -293,6 +278,14 @@ class ThemeModel:
             self.single_label_ = int(labels_sample[0])
         return labels_sample
 
+    def _fit_classifier(self, X, labels, rows) -> None:
+        """Fit ``classifier_`` on ``X[rows]`` with their final labels (without self-training)."""
+        if len(np.unique(labels[rows])) > 1:
+            self.classifier_ = clustering.RidgeLabeler().fit(X[rows], labels[rows])
+        else:
+            self.classifier_ = None
+            self.single_label_ = int(labels[rows[0]])
+
     def _raw_predict(self, X) -> np.ndarray:
         if self.classifier_ is None:
             return np.full(X.shape[0], self.single_label_, dtype=int)
@@ -320,53 +313,6 @@ class ThemeModel:
         for row in answered:
             self.labels_[row] = int(ids[group[row]])
         self.n_themes_ = len(order)
-        presence = (word_part != 0).astype(np.float32)
-        scores = theme_summary.class_tfidf(presence, ids, self.n_themes_)
-        vocabulary = self.word_vectorizer_.get_feature_names_out()
-        distinct_texts = [texts[i] for i in distinct]
-        distinct_languages = [self.languages_[i] for i in distinct]
-        for theme_id in range(self.n_themes_):
-            rows = np.flatnonzero(ids == theme_id)
-            members = answered[ids[group[answered]] == theme_id]
-            terms = theme_summary.top_terms(scores[theme_id], vocabulary, self.analyzer_.surface)
-            examples, example_languages = theme_summary.representative_examples(
-                X, rows, distinct_texts, distinct_languages, self.n_examples, copies=copies)
-            example_counts = theme_summary.quote_counts(examples, [texts[i] for i in members])
-            self.themes_.append(Theme(
-                id=theme_id, label=theme_summary.make_label(terms), terms=terms, size=len(members),
-                examples=examples, example_languages=example_languages, example_counts=example_counts,
-                weighted_size=float(weights[members].sum()),
-                languages=dict(Counter(self.languages_[i] for i in members).most_common()),
-            ))
-            report("describe", theme_id + 1, self.n_themes_)
-
-
-#: an answer of this many feature words or more, given word for word by several
-#: people, was copied (a petition, a text passed around) rather than written by each
-COPIED_WORDS = 6
-
-
-def _fitted_rows(copy_of: np.ndarray, docs) -> np.ndarray:
-    """Rows to cluster: every usable row, except that a long answer given several times is clustered once.
-
-    Forty copies of a pasted petition are each other's nearest neighbours: clustered
-    as forty answers they always made a theme of their own (and, themes chosen
-    automatically, squeezed every other need into one or two themes). Short answers
-    given by many ("rent", "cancel all alarms") are kept: that many people said the
-    same is what a theme is; dropping them cost benchmark quality.
-    """
-    return np.array([row for row, first in enumerate(copy_of.tolist())
-                     if first == row or (first >= 0 and docs[row].count(" ") + 1 < COPIED_WORDS)], dtype=int)
-
-
-def _as_text(value) -> str:
-    return "" if value is None else str(value)
-
-
-def _check_languages(languages, n: int) -> list[str | None]:
-    if languages is None:
-        return [None] * n
-    languages = list(languages)
-    if len(languages) != n:
-        raise ValueError(f"got {len(languages)} languages for {n} texts")
-    return [None if code is None else str(code) for code in languages]
+        self.themes_ = theme_summary.describe_themes(
+            X, word_part, ids, self.n_themes_, distinct, group, texts, self.languages_, weights,
+            self.word_vectorizer_.get_feature_names_out(), self.analyzer_.surface, self.n_examples, report)

@@ -1,6 +1,8 @@
 """Themes on answers as a coalition lead gets them: a petition pasted forty times, fillers,
 answers typed on the wrong language's form, languages the app does not ship."""
 import json
+import re
+from collections import Counter
 
 import pytest
 from sklearn.metrics import adjusted_rand_score
@@ -44,6 +46,18 @@ def test_a_pasted_answer_does_not_name_the_theme(with_petition):
     model, _ = with_petition
     for theme in model.themes_:
         assert not {"demand", "city", "evictions", "maple", "street"} & set(theme.label.split(" "))
+
+
+def test_a_pasted_answer_goes_to_the_theme_of_the_residents_who_raised_its_topic(with_petition):
+    model, topics = with_petition
+    housing = Counter(label for label, topic in zip(model.labels_, topics) if topic == "housing").most_common(1)[0][0]
+    assert set(model.labels_[len(topics):]) == {housing}
+
+
+def test_the_theme_holding_a_pasted_answer_is_named_with_some_of_its_words(with_petition):
+    model, _ = with_petition
+    label = model.themes_[model.labels_[-1]].label
+    assert set(re.findall(r"\w+", label.casefold())) & set(re.findall(r"\w+", PETITION.casefold())), label
 
 
 def test_fillers_never_name_a_theme(answers):

@@ -38,7 +38,7 @@ def register(subparsers) -> None:
     parser.add_argument("--language-column", help="column holding each answer's language code (guessed if absent)")
     parser.add_argument("--id-column", help="column holding the respondent id; an id given twice is refused")
     parser.add_argument("--k", type=_positive_int, default=None,
-                        help="number of themes (default: chosen from the data; one more when a pasted answer fits none)")
+                        help="number of themes (default: from the data; one more when a pasted answer fits none)")
     parser.add_argument("--seed", type=int, default=0, help="random seed (default: 0); same seed, same themes")
     parser.add_argument("--format", choices=("json", "text"), default="json", help="output format (default: json)")
     parser.add_argument("--output", metavar="FILE", help="write here instead of standard output (only on success)")

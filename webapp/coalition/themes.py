@@ -8,6 +8,7 @@ from flask_login import current_user
 from webapp.access import CAMPAIGN_LEAD, allow, current_campaign
 from webapp.coalition import bp
 from webapp.errors import keeps_data_on_csrf_error
+from webapp.forms.fields import NOTHING_SAVED
 from webapp.ids import database_id
 from webapp.services import themes_store
 from webapp.services.dashboard import emphasis_param
@@ -23,17 +24,12 @@ def _back(campaign, message: str, theme_id: int | None = None):
                             _anchor=f"theme-{theme_id}" if theme_id is not None else "themes-title"))
 
 
-#: a typed theme name, carried back to its box on the summary (a flashed message of this category + theme id)
-TYPED_LABEL = "theme-label-"
-
-
 def _sent_with_a_stale_token(campaign, theme_id: int | None):
     """An edit sent with a stale form token (the lead signed in again in another tab): nothing is changed, and the
     summary says so at the theme (without one, at the themes' heading), with a name typed for it back in its box."""
     if theme_id is not None and "label" in request.form:
-        flash(request.form["label"], f"{TYPED_LABEL}{theme_id}")
-    return _back(campaign, _("This page was open for a long time, so nothing was saved. Please check what you typed "
-                             "and save it again."), theme_id)
+        flash(request.form["label"], f"theme-label-{theme_id}")  # _themes.html puts it in the theme's box
+    return _back(campaign, str(NOTHING_SAVED), theme_id)
 
 
 @bp.route("/<slug>/themes/rename", methods=["POST"])

@@ -44,6 +44,9 @@ def own_names(languages) -> list[SelectChoice]:
 
 #: made once: lazy strings are translated when shown, and a form binds its fields on every request
 _CHOOSE_ONE = _l("Please choose one of the options.")
+#: a staff form sent with a stale token (signed in again in another tab) is refused as a whole
+NOTHING_SAVED = _l("This page was open for a long time, so nothing was saved. Please check what you typed and save it "
+                   "again.")
 _CHOOSE_SHOWN = _l("Please choose from the options shown.")
 
 
@@ -116,8 +119,7 @@ class ChorusForm(FlaskForm):
         """Flask-WTF's check, except that a form sent with a stale token (a staff form ``errors.handle_csrf_error``
         shows again) is never valid and gets no complaints: it comes back as it was sent, saying nothing was saved."""
         if g.get("csrf_error"):
-            flash(_("This page was open for a long time, so nothing was saved. Please check what you typed "
-                    "and save it again."), "error")
+            flash(str(NOTHING_SAVED), "error")
             return False
         return super().validate_on_submit(extra_validators)
 

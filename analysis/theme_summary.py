@@ -52,6 +52,11 @@ class Theme:
     example_counts: list[int] = field(default_factory=list)
 
 
+#: the most times one text counts in naming its theme: a petition pasted by forty does not name
+#: the theme of what residents wrote themselves, but does name one that holds little else
+LABEL_COPIES = 3
+
+
 def describe_themes(X, word_part, ids, n_themes: int, distinct, group, texts, languages, weights,
                     vocabulary, surface, n_examples: int = 5, report=None) -> list[Theme]:
     """A :class:`Theme` for each theme id ``0 … n_themes - 1``: terms, label, quotes, sizes.
@@ -63,7 +68,9 @@ def describe_themes(X, word_part, ids, n_themes: int, distinct, group, texts, la
     """
     answered = np.flatnonzero(group >= 0)
     copies = np.bincount(group[answered], minlength=len(distinct))
-    scores = class_tfidf((word_part != 0).astype(np.float32), ids, n_themes)
+    presence = (word_part != 0).astype(np.float32)
+    counted = np.minimum(copies, LABEL_COPIES).astype(np.float32)
+    scores = class_tfidf((sp.diags(counted) @ presence).tocsr(), ids, n_themes)
     distinct_texts = [texts[i] for i in distinct]
     distinct_languages = [languages[i] for i in distinct]
     themes = []

@@ -28,8 +28,9 @@ The method, step by step (each step is justified where it lives):
 Real answers are messy. Non-answers ("idk lol", "n/a", "不知道") and answers in a
 language no shipped one reads (:func:`analysis.textnorm.unread_language`) get no
 theme; the latter are counted in ``other_languages_``. Answers with the same
-features are described once (terms, label, one quote with how many gave it) and
-a long one, a pasted petition, is clustered once, then placed with the answers
+features are quoted once, with how many gave it, and count at most three times
+in naming their theme (``theme_summary.LABEL_COPIES``); a long one, a pasted
+petition, is clustered once, then placed with the answers
 that share its words, or made a theme of its own when none do; all of them
 count in sizes.
 """

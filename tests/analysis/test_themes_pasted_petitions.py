@@ -12,8 +12,11 @@ from collections import Counter
 import numpy as np
 import pytest
 import scipy.sparse as sp
+from sklearn.feature_extraction.text import CountVectorizer
+from sklearn.preprocessing import normalize
 
 from analysis.copied_answers import place_copied_answers
+from analysis.theme_summary import describe_themes
 from analysis.themes import ThemeModel
 
 PETITION = "We demand the City build affordable housing now and stop the evictions on Maple Street!"
@@ -176,3 +179,31 @@ def test_a_copied_answer_no_theme_uses_becomes_a_theme_of_its_own():
 
 def test_a_copied_answer_fewer_than_the_smallest_theme_stays_where_it_was_clustered():
     assert placed(("p", "q", "r", "s", "t", "u"), copies=2) == 0
+
+
+def describe(texts_by_theme):
+    """The themes ``describe_themes`` makes of ``texts_by_theme`` (a list of texts per theme id)."""
+    texts = [text for theme in texts_by_theme for text in theme]
+    first = {}
+    group = np.array([first.setdefault(text, len(first)) for text in texts])
+    distinct = np.array([texts.index(text) for text in first])
+    ids = np.array([next(i for i, theme in enumerate(texts_by_theme) if text in theme) for text in first])
+    vectorizer = CountVectorizer(ngram_range=(1, 2), stop_words="english")
+    word_part = vectorizer.fit_transform(list(first))
+    return describe_themes(normalize(word_part.astype(float)), word_part, ids, len(texts_by_theme), distinct, group,
+                           texts, ["en"] * len(texts), np.ones(len(texts)), vectorizer.get_feature_names_out(),
+                           lambda term: term)
+
+
+def test_a_theme_that_is_mostly_one_pasted_text_is_named_with_its_words():
+    pasted_text = "rent control and more affordable apartments"
+    themes = describe([[pasted_text] * 16 + ["almost cannot pay it", "two jobs still short"],
+                       ["the bus is late", "no bus on sunday", "bus stop far away"]])
+    assert set(themes[0].label.replace("/", " ").split()) <= set(pasted_text.split()), themes[0].label
+
+
+def test_a_pasted_text_does_not_name_a_theme_of_what_many_wrote_themselves():
+    written = ["the bus is late again", "no bus on sunday at all", "bus stop too far", "the bus never comes",
+               "more buses please", "bus fares too high", "late bus every morning"]
+    themes = describe([written + ["city hall must fix the potholes now"] * 40, ["rent is too high", "rent went up"]])
+    assert themes[0].label.startswith("bus"), themes[0].label  # what they wrote names it; forty copies count as three

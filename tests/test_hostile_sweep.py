@@ -58,6 +58,7 @@ def test_a_head_on_an_export_says_what_it_would_be_and_is_not_recorded_as_a_down
     response = client.head(url)
     assert response.status_code == 200
     assert response.headers["Content-Disposition"].startswith('attachment; filename="north-')
+    assert "Content-Length" not in response.headers  # as the streamed download has none (not: an empty file)
     assert audit_count() == before  # nothing was taken away
     response = client.get(url)
     assert response.status_code == 200 and response.get_data()

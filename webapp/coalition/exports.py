@@ -50,8 +50,8 @@ def export_xlsx(slug: str):
     campaign = current_campaign()
     include_contact = _include_contact()
     disposition = f'attachment; filename="{_file_stem(campaign, "all", include_contact)}.xlsx"'
-    if request.method == "HEAD":  # what the download would be; the workbook is not written
-        return Response(mimetype=XLSX_TYPE, headers={"Content-Disposition": disposition})
+    if request.method == "HEAD":  # what the download would be; the workbook is not written (nor its length known)
+        return Response(iter(()), mimetype=XLSX_TYPE, headers={"Content-Disposition": disposition})
     record_download(campaign, export="responses-all", format="xlsx", include_contact=include_contact)
     handle = write_xlsx(campaign, include_contact)
 

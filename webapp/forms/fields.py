@@ -44,10 +44,10 @@ def own_names(languages) -> list[SelectChoice]:
 
 #: made once: lazy strings are translated when shown, and a form binds its fields on every request
 _CHOOSE_ONE = _l("Please choose one of the options.")
+_CHOOSE_SHOWN = _l("Please choose from the options shown.")
 #: a staff form sent with a stale token (signed in again in another tab) is refused as a whole
 NOTHING_SAVED = _l("This page was open for a long time, so nothing was saved. Please check what you typed and save it "
                    "again.")
-_CHOOSE_SHOWN = _l("Please choose from the options shown.")
 
 
 def _prototype(field):

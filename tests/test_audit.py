@@ -14,7 +14,7 @@ from webapp.extensions import db
 from webapp.models import AuditEvent
 from webapp.services import audit
 from webapp.services.accounts import AccountError, issue_reset_token, update_user
-from webapp.services.campaigns import NeedWords, save_content, set_campaign_open, update_settings
+from webapp.services.campaign_edits import NeedWords, save_content, set_campaign_open, update_settings
 from webapp.services.needs import add_need, retire_need
 
 
@@ -77,7 +77,7 @@ def test_logins_and_failed_logins_are_recorded_with_the_address(client, auth):
 def test_an_edit_that_fails_leaves_no_audit_entry(app):
     lead = make_user(email="lead@example.org", role="lead")
     campaign = make_campaign(slug="north")
-    from webapp.services.campaigns import CampaignError
+    from webapp.services.campaign_edits import CampaignError
 
     with pytest.raises(CampaignError):
         save_content(campaign, "en", "", "", {}, actor=lead)  # the default language needs a title

@@ -11,7 +11,8 @@ from tests.factories import make_campaign, make_user, ratings_for
 from tests.helpers import fill_and_post, form_values
 from webapp.extensions import db
 from webapp.models import Campaign, Need, Rating
-from webapp.services.campaigns import content_completeness, survey_content
+from webapp.services.campaign_edits import content_completeness
+from webapp.services.campaigns import survey_content
 from webapp.services.submissions import PrioritySubmission, store_priority_response
 
 

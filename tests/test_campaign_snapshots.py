@@ -7,7 +7,8 @@ from sqlalchemy import update
 from webapp.extensions import db
 from webapp.models import Campaign
 from webapp.services import campaigns
-from webapp.services.campaigns import campaign_snapshot, find_campaign, set_campaign_open
+from webapp.services.campaign_edits import set_campaign_open
+from webapp.services.campaigns import campaign_snapshot, find_campaign
 
 
 class Clock:

@@ -297,7 +297,7 @@ def test_retention_reaches_campaigns_closed_with_no_closing_time(app, runner):
 
 
 def test_closing_a_campaign_records_when(app):
-    from webapp.services.campaigns import set_campaign_open
+    from webapp.services.campaign_edits import set_campaign_open
 
     campaign = make_campaign(slug="closing")
     set_campaign_open(campaign, False, actor=None)

@@ -297,7 +297,7 @@ def test_a_need_left_unrated_is_stored_as_not_rated(worker_client, world):
 
 
 def test_a_response_queued_before_a_need_was_added_is_stored_without_it(worker_client, world):
-    from webapp.services.campaigns import NeedWords
+    from webapp.services.campaign_edits import NeedWords
     from webapp.services.needs import add_need
 
     queued_offline = item(world)  # entered on a screen that did not have the new need yet

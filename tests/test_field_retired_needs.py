@@ -106,7 +106,7 @@ def test_a_response_first_sent_after_a_retirement_is_stored_with_the_retired_nee
 
 
 def test_a_retired_needs_rating_is_checked_as_an_asked_needs_is(worker_client, world):
-    from webapp.services.campaigns import NeedWords
+    from webapp.services.campaign_edits import NeedWords
     from webapp.services.needs import add_need
 
     air = add_need(world.campaign, {"en": NeedWords("Air quality"), "es": NeedWords("Calidad del aire")}, actor=None)

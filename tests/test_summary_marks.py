@@ -11,7 +11,7 @@ from tests.factories import make_campaign, make_priority_response, make_user
 from webapp.extensions import db
 from webapp.models import AuditEvent
 from webapp.services.analysis_runs import run_now
-from webapp.services.campaigns import NeedWords
+from webapp.services.campaign_edits import NeedWords
 from webapp.services.needs import add_need
 
 BEGAN = dt.datetime(2026, 3, 1, 15, tzinfo=dt.timezone.utc)

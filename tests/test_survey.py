@@ -281,7 +281,7 @@ def close_minutes_ago(campaign, minutes: float) -> None:
     import datetime as dt
 
     from webapp.models import utcnow
-    from webapp.services.campaigns import set_campaign_open
+    from webapp.services.campaign_edits import set_campaign_open
 
     set_campaign_open(campaign, False, actor=None)
     campaign.closed_at = utcnow() - dt.timedelta(minutes=minutes)

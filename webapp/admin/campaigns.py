@@ -20,7 +20,7 @@ from webapp.forms.campaigns import (
 from webapp.i18n import LANGUAGES, choose_language, isolated
 from webapp.ids import database_id
 from webapp.models import User
-from webapp.services.campaigns import (
+from webapp.services.campaign_edits import (
     CampaignError,
     NeedWords,
     content_completeness,

@@ -10,7 +10,7 @@ from webapp.admin import bp
 from webapp.errors import shows_form_again_on_csrf_error
 from webapp.forms.campaigns import build_content_form, campaign_error
 from webapp.i18n import LANGUAGES, set_language
-from webapp.services.campaigns import CampaignError, NeedWords, content_completeness, save_content
+from webapp.services.campaign_edits import CampaignError, NeedWords, content_completeness, save_content
 from webapp.services.flyers import make_flyer
 from webapp.views import box_label, error_summary
 

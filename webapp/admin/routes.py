@@ -7,7 +7,7 @@ from flask_login import current_user
 from webapp.access import LEADS, allow
 from webapp.admin import bp
 from webapp.services.accounts import campaigns_for
-from webapp.services.campaigns import content_completeness
+from webapp.services.campaign_edits import content_completeness
 
 
 @bp.route("/")

@@ -16,7 +16,7 @@ from webapp.forms.fields import (
 from webapp.forms.priority import PriorityFormBase
 from webapp.i18n import LANGUAGES, isolated
 from webapp.models import PROFILE_QUESTIONS
-from webapp.services.campaigns import SLUG_PATTERN
+from webapp.services.campaign_edits import SLUG_PATTERN
 
 TITLE_LENGTH = 200
 #: as the campaign.contact column holds

@@ -11,7 +11,7 @@ import unicodedata
 from webapp.extensions import db
 from webapp.models import Campaign, Need, NeedText, utcnow
 from webapp.services import audit
-from webapp.services.campaigns import CampaignError, NeedWords, comparable_name
+from webapp.services.campaign_edits import CampaignError, NeedWords, comparable_name
 
 KEY_LENGTH = 48
 

@@ -2,6 +2,7 @@
 from __future__ import annotations
 
 import pickle
+import re
 
 import pytest
 from sqlalchemy import select
@@ -210,11 +211,25 @@ def test_a_rename_sent_with_a_stale_token_changes_nothing_and_keeps_the_typed_na
     assert db.session.scalar(select(AuditEvent).where(AuditEvent.action.startswith("theme."))) is None
     html = client.get(response.headers["Location"]).get_data(as_text=True)
     article = html.split(f'id="theme-{first.id}"', 1)[1].split("</article>", 1)[0]
-    assert "nothing was saved" in article
+    assert '<p class="notice notice-error" role="status">' in article and "nothing was saved" in article
+    assert "notice-info" not in article
     assert '<details class="theme-edit" open>' in article
     assert 'name="label" value="Rent we can&#39;t pay"' in article
     again = client.get("/coalition/north/summary").get_data(as_text=True)  # said once; the box shows the name again
     assert "nothing was saved" not in again and "Rent we can" not in again
+
+
+@pytest.mark.parametrize("typed", ["x" * 5000, "\U0001D49C" * 200], ids=["pasted-too-long", "200-astral"])
+def test_a_stale_token_rename_keeps_no_more_of_the_typed_name_than_its_box_takes(client, campaign, lead, typed):
+    """The typed name comes back through the session cookie: cut to the box's 200 characters, so the
+    cookie stays small enough for a browser to keep (Werkzeug warns past 4 KB; warnings are errors here)."""
+    first = live_themes(campaign)[0]
+    response = post_with_a_stale_token(client, "rename", {"theme_id": first.id, "label": typed})
+    cookie = next(v for k, v in response.headers.items() if k == "Set-Cookie" and v.startswith("session="))
+    assert len(cookie.split(";")[0]) < 4000
+    html = client.get(response.headers["Location"]).get_data(as_text=True)
+    article = html.split(f'id="theme-{first.id}"', 1)[1].split("</article>", 1)[0]
+    assert f'name="label" value="{typed[:200]}" maxlength="200"' in article
 
 
 @pytest.mark.parametrize("edit", ["merge", "move"])
@@ -230,7 +245,8 @@ def test_a_merge_or_move_sent_with_a_stale_token_changes_nothing_and_says_so(cli
     assert db.session.get(Theme, first.id).merged_into_id is None
     assert theme_of(quote.answer_id).theme_id == first.id
     assert db.session.scalar(select(AuditEvent).where(AuditEvent.action.startswith("theme."))) is None
-    assert "nothing was saved" in client.get(response.headers["Location"]).get_data(as_text=True)
+    html = client.get(response.headers["Location"]).get_data(as_text=True)
+    assert re.search(r'<p class="notice notice-error" role="status">[^<]*nothing was saved', html)
 
 
 def test_a_quote_shows_no_phone_number_or_email_address(client, campaign, lead):

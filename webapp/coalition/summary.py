@@ -32,6 +32,7 @@ from webapp.services.dashboard import (
     parse_emphasis,
     pending_run,
 )
+from webapp.services.themes_store import MAX_LABEL
 from webapp.views import error_summary, one_decimal
 
 
@@ -54,6 +55,7 @@ def _summary_context(campaign):
         "emphasis_values": EMPHASIS_VALUES, "one_decimal": one_decimal, "language_name": language_name,
         "category_name": category_name, "variable_name": variable_name, "markup_list": markup_list,
         "channel_names": {"web": _("Online"), "field": _("Entered by outreach workers"), "paper": _("Paper forms")},
+        "max_label": MAX_LABEL,
     }
 
 

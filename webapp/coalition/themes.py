@@ -15,11 +15,14 @@ from webapp.services.dashboard import emphasis_param
 from webapp.services.themes_store import ThemeEditError
 
 
-def _back(campaign, message: str, theme_id: int | None = None):
+def _back(campaign, message: str, theme_id: int | None = None, problem: bool = False):
     """Back to the summary, at the emphasis the lead was reading, and to the theme edited, where ``message`` is
-    shown (the page's own messages are thousands of pixels above it); without one, to the themes' heading, where
-    the message is shown as a problem."""
-    flash(message, f"theme-{theme_id}" if theme_id is not None else "themes")
+    shown (the page's own messages are thousands of pixels above it), as a ``problem`` or not; without a theme,
+    to the themes' heading, where the message is shown as a problem."""
+    if theme_id is None:
+        flash(message, "themes")
+    else:
+        flash(message, f"theme-problem-{theme_id}" if problem else f"theme-{theme_id}")
     return redirect(url_for("coalition.summary", slug=campaign.slug, emphasis=emphasis_param(request.form.get("emphasis")),
                             _anchor=f"theme-{theme_id}" if theme_id is not None else "themes-title"))
 
@@ -27,9 +30,10 @@ def _back(campaign, message: str, theme_id: int | None = None):
 def _sent_with_a_stale_token(campaign, theme_id: int | None):
     """An edit sent with a stale form token (the lead signed in again in another tab): nothing is changed, and the
     summary says so at the theme (without one, at the themes' heading), with a name typed for it back in its box."""
-    if theme_id is not None and "label" in request.form:
-        flash(request.form["label"], f"theme-label-{theme_id}")  # _themes.html puts it in the theme's box
-    return _back(campaign, str(NOTHING_SAVED), theme_id)
+    if theme_id is not None and "label" in request.form:  # _themes.html puts it in the theme's box; no more than
+        # the box takes: the flash travels in the session cookie, which a browser drops when it outgrows 4 KB
+        flash(request.form["label"][:themes_store.MAX_LABEL], f"theme-label-{theme_id}")
+    return _back(campaign, str(NOTHING_SAVED), theme_id, problem=True)
 
 
 @bp.route("/<slug>/themes/rename", methods=["POST"])

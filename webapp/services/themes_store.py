@@ -26,10 +26,14 @@ def _theme(campaign: Campaign, theme_id) -> Theme:
     return theme
 
 
+#: the longest name a theme is given (its box takes no more)
+MAX_LABEL = 200
+
+
 def rename_theme(campaign: Campaign, theme_id, label: str, actor=None) -> Theme:
     """Give a theme the lead's own name."""
     theme = _theme(campaign, theme_id)
-    label = " ".join((label or "").split())[:200]
+    label = " ".join((label or "").split())[:MAX_LABEL]
     if not label:
         raise ThemeEditError("empty name")
     audit.record("theme.renamed", actor=actor, target=campaign,

@@ -353,8 +353,8 @@ def test_ids_too_large_for_the_database_are_not_found(client, auth, number):
 
 
 def test_a_host_name_not_trusted_is_refused_before_any_link_can_carry_it(app, client, demo):
-    settings = settings_from_env({"TRUSTED_HOSTS": " survey.example.org, .example.net ,"}, "/tmp")
-    assert settings["TRUSTED_HOSTS"] == ["survey.example.org", ".example.net"]
+    settings = settings_from_env({"TRUSTED_HOSTS": " Survey.Example.org, .example.NET ,"}, "/tmp")
+    assert settings["TRUSTED_HOSTS"] == ["survey.example.org", ".example.net"]  # browsers send lower case
     assert settings_from_env({}, "/tmp")["TRUSTED_HOSTS"] is None  # unset: any host, as before
     app.config["TRUSTED_HOSTS"] = settings["TRUSTED_HOSTS"]
     assert client.get("/s/demo", headers={"Host": "survey.example.org"}).status_code == 200
@@ -362,3 +362,16 @@ def test_a_host_name_not_trusted_is_refused_before_any_link_can_carry_it(app, cl
     refused = client.get("/s/demo", headers={"Host": "evil.example"})
     assert refused.status_code == 400 and "evil.example" not in refused.get_data(as_text=True)
     assert "frame-ancestors 'none'" in refused.headers["Content-Security-Policy"]
+
+
+@pytest.mark.parametrize("name", ["CONTACT_RETENTION_DAYS", "MAX_CONTENT_LENGTH", "CLOSING_GRACE_MINUTES",
+                                  "ANALYSIS_BOOTSTRAP", "ARGON2_TIME_COST"])
+def test_a_number_setting_left_empty_takes_its_default(name):
+    assert settings_from_env({name: " "}, "/tmp")[name] == settings_from_env({}, "/tmp")[name]
+
+
+@pytest.mark.parametrize(("name", "value"), [("CONTACT_RETENTION_DAYS", "-30"), ("MAX_CONTENT_LENGTH", "8MiB"),
+                                             ("CLOSING_GRACE_MINUTES", "an hour"), ("ANALYSIS_BOOTSTRAP", "0")])
+def test_a_number_setting_that_is_not_one_stops_the_app_naming_it(name, value):
+    with pytest.raises(RuntimeError, match=f"^{name}={value!r} is not a"):
+        settings_from_env({name: value}, "/tmp")

@@ -48,6 +48,22 @@ def test_password_from_file_and_campaign_assignment(runner, tmp_path):
     assert user.campaign_ids == {campaign.id} and verify_password(user.password_hash, PASSWORD)
 
 
+def test_a_password_file_saved_by_notepad_gives_the_password_without_its_byte_order_mark(runner, tmp_path):
+    secret = tmp_path / "password.txt"
+    secret.write_bytes(b"\xef\xbb\xbf" + PASSWORD.encode() + b"\r\n")
+    result = runner.invoke(args=["users", "create", "--role", "admin", "--password-file", str(secret), "a@example.org"])
+    assert result.exit_code == 0, result.output
+    assert verify_password(db.session.scalar(select(User)).password_hash, PASSWORD)
+
+
+def test_a_password_file_that_is_not_utf8_is_refused_in_one_line(runner, tmp_path):
+    secret = tmp_path / "password.txt"
+    secret.write_text(PASSWORD, encoding="utf-16")
+    result = runner.invoke(args=["users", "create", "--role", "admin", "--password-file", str(secret), "a@example.org"])
+    assert result.exit_code == 1 and "is not UTF-8 text" in result.output and "Traceback" not in result.output
+    assert db.session.scalar(select(User)) is None
+
+
 def test_weak_password_is_refused(runner):
     result = runner.invoke(args=["users", "create", "--role", "admin", "--password-stdin", "a@example.org"],
                            input="short\n")

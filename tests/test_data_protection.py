@@ -1,6 +1,8 @@
 """Backups that restore exactly, and deleting one person's answers on request."""
 from __future__ import annotations
 
+import contextlib
+import sqlite3
 import uuid
 
 import pytest
@@ -9,7 +11,7 @@ from sqlalchemy import func, select, text, update
 from tests.factories import make_campaign, ratings_for
 from tests.helpers import fill_and_post
 from webapp.extensions import db
-from webapp.models import Answer, AuditEvent, Campaign, Profile, Rating, Response
+from webapp.models import Answer, AuditEvent, Campaign, Profile, Rating, Response, utcnow
 from webapp.services.data_protection import find_by_reference, reference_code
 
 
@@ -115,6 +117,67 @@ def test_restoring_a_file_that_is_not_a_backup_says_so_and_changes_nothing(app, 
     result = runner.invoke(args=["data", "restore", str(not_a_backup), "--yes"])
     assert result.exit_code == 1 and result.output.startswith("Error: "), result.output
     assert db.session.scalar(select(func.count()).select_from(Campaign)) == 1
+
+
+@pytest.mark.parametrize("kind", ["an empty file", "another SQLite database"])
+def test_restoring_an_empty_or_foreign_database_file_says_so_and_changes_nothing(app, demo, runner, tmp_path, kind):
+    """SQLite reads both as databases: copied in, they emptied ours. On PostgreSQL, pg_restore refuses them."""
+    source = tmp_path / "other.db"
+    if kind == "an empty file":
+        source.touch()
+    else:
+        with contextlib.closing(sqlite3.connect(source)) as other:
+            other.execute("CREATE TABLE notes (text)")
+    answer(client=app.test_client(), demo=demo)
+    before = snapshot()
+    result = runner.invoke(args=["data", "restore", str(source), "--yes"])
+    assert result.exit_code == 1 and "nothing restored" in result.output, result.output
+    assert snapshot() == before
+
+
+def test_a_sqlite_backup_is_one_self_contained_file_restored_without_writing_beside_it(tmp_path):
+    """No write-ahead log: a backup on a read-only disk or memory stick opens and restores as it is."""
+    from tests.conftest import make_app, migrate
+
+    live, copy = tmp_path / "live.db", tmp_path / "usb" / "chorus.backup"
+    migrate(f"sqlite:///{live}")
+    app = make_app(f"sqlite:///{live}")
+    with app.app_context():
+        runner = app.test_cli_runner()
+        assert runner.invoke(args=["data", "backup", str(copy)]).exit_code == 0
+        with contextlib.closing(sqlite3.connect(f"{copy.as_uri()}?mode=ro", uri=True)) as backup:
+            assert backup.execute("PRAGMA journal_mode").fetchone()[0] == "delete"
+        result = runner.invoke(args=["data", "restore", str(copy), "--yes"])
+        db.engine.dispose()
+    assert result.exit_code == 0, result.output
+    assert sorted(path.name for path in copy.parent.iterdir()) == ["chorus.backup"]
+
+
+@pytest.mark.parametrize("where", ["folder/", "a-file/chorus.backup"])
+def test_a_backup_that_cannot_be_written_there_says_why_in_one_line(runner, app, tmp_path, where):
+    (tmp_path / "a-file").write_text("not a folder")
+    result = runner.invoke(args=["data", "backup", f"{tmp_path}/{where}"])
+    assert result.exit_code == 1 and result.output.startswith("Error: ") and "Traceback" not in result.output
+    assert "nothing written" in result.output or "file name" in result.output, result.output
+    assert not (tmp_path / "folder").exists()
+
+
+@pytest.mark.parametrize("typed", ["{code}", "ref {code}", "my code is {code}.", " {spaced} ", "{lookalike}"])
+def test_a_reference_is_found_as_staff_type_or_paste_it(client, demo, typed):
+    answer(client, demo)
+    stored = db.session.scalars(select(Response)).one()
+    code = reference_code(stored.client_uuid)
+    typed = typed.format(code=code, spaced=code.lower().replace("-", " "),
+                         lookalike=code.replace("0", "O").replace("1", "l"))
+    assert [found.id for found in find_by_reference(typed)] == [stored.id]
+
+
+def test_a_reference_already_deleted_says_when(client, demo, runner):
+    answer(client, demo)
+    code = reference_code(db.session.scalars(select(Response)).one().client_uuid)
+    assert runner.invoke(args=["data", "delete-response", code, "--yes"]).exit_code == 0
+    result = runner.invoke(args=["data", "delete-response", code.lower(), "--yes"])
+    assert result.exit_code == 1 and f"that response was deleted on {utcnow():%Y-%m-%d}" in result.output
 
 
 def test_thank_you_page_shows_the_reference_code(client, demo):

@@ -69,8 +69,11 @@ users_cli = AppGroup("users", help="Staff accounts: create the first admin, list
 def _read_password(password_file: str | None, password_stdin: bool) -> str:
     """The new password from a file, standard input, or a hidden prompt asked twice."""
     if password_file:
-        with open(password_file, encoding="utf-8") as handle:
-            return handle.readline().rstrip("\r\n")
+        try:  # utf-8-sig: a file saved by Notepad starts with a byte-order mark, which is not part of the password
+            with open(password_file, encoding="utf-8-sig") as handle:
+                return handle.readline().rstrip("\r\n")
+        except UnicodeDecodeError:
+            raise click.ClickException(f"{password_file} is not UTF-8 text; save it as UTF-8 and try again") from None
     if password_stdin:
         return sys.stdin.readline().rstrip("\r\n")
     return click.prompt("Password", hide_input=True, confirmation_prompt="Repeat the password")
@@ -186,10 +189,13 @@ def restore_command(source, yes):
 @click.option("--yes", is_flag=True, help="delete without asking")
 def delete_response_command(reference, reason, yes):
     """Delete one person's answers, found by the reference code they were shown (or the full UUID)."""
-    from webapp.services.data_protection import delete_response, find_by_reference
+    from webapp.services.data_protection import delete_response, deleted_on, find_by_reference
 
     found = find_by_reference(reference)
     if not found:
+        when = deleted_on(reference)
+        if when is not None:
+            raise click.ClickException(f"that response was deleted on {when:%Y-%m-%d}; nothing more is stored")
         raise click.ClickException("no response has that reference")
     if len(found) > 1:
         raise click.ClickException("that reference matches several responses; give the full UUID")

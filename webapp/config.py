@@ -17,6 +17,22 @@ def _flag(value: str | None, default: bool) -> bool:
     return value.strip().lower() in {"1", "true", "yes", "on"}
 
 
+def _number(env: Mapping[str, str], name: str, default, kind=int, minimum=0):
+    """Setting ``name`` as a ``kind`` (int or float) of at least ``minimum``; unset or empty: ``default``.
+    A value that is not one stops the app with a message naming the setting."""
+    value = (env.get(name) or "").strip()
+    if not value:
+        return default
+    try:
+        number = kind(value)
+    except ValueError:
+        number = None
+    if number is None or number < minimum:
+        what = "a whole number" if kind is int else "a number"
+        raise RuntimeError(f"{name}={value!r} is not {what} of at least {minimum}; fix or unset it.")
+    return number
+
+
 def settings_from_env(env: Mapping[str, str], instance_path: str) -> dict:
     """Return the app settings described by ``env`` (normally ``os.environ``)."""
     environment = env.get("CHORUS_ENV", "production")
@@ -31,7 +47,7 @@ def settings_from_env(env: Mapping[str, str], instance_path: str) -> dict:
         "WTF_I18N_ENABLED": False,  # every message comes from our own catalog
         # static URLs carry a content hash (see templating.asset), so they may be cached for long
         "SEND_FILE_MAX_AGE_DEFAULT": 365 * 24 * 3600,
-        "MAX_CONTENT_LENGTH": int(env.get("MAX_CONTENT_LENGTH", 1024 * 1024)),
+        "MAX_CONTENT_LENGTH": _number(env, "MAX_CONTENT_LENGTH", 1024 * 1024, minimum=1),
         "SESSION_COOKIE_HTTPONLY": True,
         "SESSION_COOKIE_SAMESITE": "Lax",
         "SESSION_COOKIE_SECURE": _flag(env.get("SESSION_COOKIE_SECURE"), environment == "production"),
@@ -49,12 +65,13 @@ def settings_from_env(env: Mapping[str, str], instance_path: str) -> dict:
                                "application/json", "image/svg+xml"],
         # personal contact details (members' names, emails, phones) are deleted this many days
         # after their campaign closes, by `flask data apply-retention` (run it daily)
-        "CONTACT_RETENTION_DAYS": int(env.get("CONTACT_RETENTION_DAYS", "180")),
-        "TRUST_PROXY_HEADERS": int(env.get("TRUST_PROXY_HEADERS", "0")),
+        "CONTACT_RETENTION_DAYS": _number(env, "CONTACT_RETENTION_DAYS", 180),
+        "TRUST_PROXY_HEADERS": _number(env, "TRUST_PROXY_HEADERS", 0),
         # Flyers and reset links carry this address when set (e.g. behind a proxy).
         "PUBLIC_BASE_URL": (env.get("PUBLIC_BASE_URL") or "").rstrip("/") or None,
-        # the host names requests may name (Flask answers any other with 400); unset: any
-        "TRUSTED_HOSTS": [host.strip() for host in env["TRUSTED_HOSTS"].split(",") if host.strip()] or None
+        # the host names requests may name (Flask answers any other with 400); unset: any. Browsers send
+        # host names in lower case, and Werkzeug compares them as written
+        "TRUSTED_HOSTS": [host.strip().lower() for host in env["TRUSTED_HOSTS"].split(",") if host.strip()] or None
         if env.get("TRUSTED_HOSTS") else None,
         # Staff sign-in: no "remember me" cookie is ever set; if one were, it is locked down too.
         "REMEMBER_COOKIE_HTTPONLY": True,
@@ -63,10 +80,10 @@ def settings_from_env(env: Mapping[str, str], instance_path: str) -> dict:
         # how long a worker may reuse what it read about a campaign (open or closed, languages,
         # content version) before reading it again; edits made on other workers or hosts show
         # within this time, edits made on the same worker at once. 0: read on every request
-        "CAMPAIGN_CACHE_SECONDS": float(env.get("CAMPAIGN_CACHE_SECONDS", "1")),
+        "CAMPAIGN_CACHE_SECONDS": _number(env, "CAMPAIGN_CACHE_SECONDS", 1.0, float),
         # after a survey closes, answers from pages opened before still arrive for this long
-        "CLOSING_GRACE_MINUTES": float(env.get("CLOSING_GRACE_MINUTES", "60")),
-        "PASSWORD_RESET_HOURS": float(env.get("PASSWORD_RESET_HOURS", "24")),
+        "CLOSING_GRACE_MINUTES": _number(env, "CLOSING_GRACE_MINUTES", 60.0, float),
+        "PASSWORD_RESET_HOURS": _number(env, "PASSWORD_RESET_HOURS", 24.0, float),
         **analysis_settings(env, environment),
         **argon2_settings(env, environment),
         **rate_limit_settings(env),
@@ -79,9 +96,9 @@ def analysis_settings(env: Mapping[str, str], environment: str) -> dict:
     return {
         # "Recompute now" computes in a background thread (inline when off)
         "ANALYSIS_BACKGROUND": _flag(env.get("ANALYSIS_BACKGROUND"), not testing),
-        "ANALYSIS_BOOTSTRAP": int(env.get("ANALYSIS_BOOTSTRAP", 20 if testing else 1000)),
+        "ANALYSIS_BOOTSTRAP": _number(env, "ANALYSIS_BOOTSTRAP", 20 if testing else 1000, minimum=1),
         # fewest respondents behind a number on the summary ("too few to say" below it)
-        "ANALYSIS_MIN_CELL": int(env.get("ANALYSIS_MIN_CELL", "10")),
+        "ANALYSIS_MIN_CELL": _number(env, "ANALYSIS_MIN_CELL", 10, minimum=1),
     }
 
 
@@ -91,9 +108,11 @@ def argon2_settings(env: Mapping[str, str], environment: str) -> dict:
 
     cheap = environment == "testing"  # hashing is tested for what it is, not for how slow it is
     return {
-        "ARGON2_TIME_COST": int(env.get("ARGON2_TIME_COST", 1 if cheap else RFC_9106_LOW_MEMORY.time_cost)),
-        "ARGON2_MEMORY_COST": int(env.get("ARGON2_MEMORY_COST", 8 if cheap else RFC_9106_LOW_MEMORY.memory_cost)),
-        "ARGON2_PARALLELISM": int(env.get("ARGON2_PARALLELISM", 1 if cheap else RFC_9106_LOW_MEMORY.parallelism)),
+        "ARGON2_TIME_COST": _number(
+            env, "ARGON2_TIME_COST", 1 if cheap else RFC_9106_LOW_MEMORY.time_cost, minimum=1),
+        "ARGON2_MEMORY_COST": _number(
+            env, "ARGON2_MEMORY_COST", 8 if cheap else RFC_9106_LOW_MEMORY.memory_cost, minimum=8),
+        "ARGON2_PARALLELISM": _number(env, "ARGON2_PARALLELISM", 1 if cheap else RFC_9106_LOW_MEMORY.parallelism, minimum=1),
     }
 
 

@@ -20,7 +20,7 @@ from sqlalchemy import String, cast, delete, func, or_, select, update
 from sqlalchemy.engine import make_url
 
 from webapp.extensions import db
-from webapp.models import Campaign, Response
+from webapp.models import AuditEvent, Campaign, Response
 from webapp.services import audit
 from webapp.services.members import IDENTITY
 
@@ -54,14 +54,24 @@ def _sqlite_path() -> Path:
     return path
 
 
-def _sqlite_copy(source: Path, target: Path, not_a_database: str, read_only_source: bool = False) -> None:
-    """Copy SQLite database ``source`` into ``target`` with the online backup API."""
+def _sqlite_reader(source: Path) -> sqlite3.Connection:
+    """``source`` opened read-only. Without a write-ahead log beside it (as every backup is), it is read
+    as immutable: SQLite then needs no lock files, so a backup on a read-only disk can be restored."""
+    uri = f"{source.resolve().as_uri()}?mode=ro" + ("" if Path(f"{source}-wal").exists() else "&immutable=1")
+    return sqlite3.connect(uri, uri=True)
+
+
+def _sqlite_copy(source: Path, target: Path, not_a_database: str, backup_file: bool = False) -> None:
+    """Copy SQLite database ``source`` into ``target`` with the online backup API; a ``backup_file``
+    is left as one self-contained file (no write-ahead log), a restore reads ``source`` read-only."""
     try:
-        reader = sqlite3.connect(f"file:{source}?mode=ro", uri=True) if read_only_source else sqlite3.connect(source)
+        reader = sqlite3.connect(source) if backup_file else _sqlite_reader(source)
         writer = sqlite3.connect(target)
         try:
             with writer:
                 reader.backup(writer)
+            if backup_file:
+                writer.execute("PRAGMA journal_mode=DELETE")
         finally:
             writer.close()
             reader.close()
@@ -69,6 +79,32 @@ def _sqlite_copy(source: Path, target: Path, not_a_database: str, read_only_sour
         if "not a database" in str(error):
             raise DataProtectionError(not_a_database) from None
         raise DataProtectionError(f"SQLite: {error}") from None
+
+
+#: tables every Chorus database has: a SQLite file without them is no Chorus backup
+CHORUS_TABLES = frozenset({"alembic_version", "campaign", "response", "users"})
+
+
+def _check_sqlite_backup(source: Path) -> None:
+    """Refuse a file that is not a whole Chorus database before anything is replaced (SQLite reads an
+    empty or foreign file as a database, and copying it in would empty ours)."""
+    try:
+        reader = _sqlite_reader(source)
+        try:
+            tables = {name for (name,) in reader.execute("SELECT name FROM sqlite_master WHERE type = 'table'")}
+            revision = reader.execute("SELECT version_num FROM alembic_version").fetchone() \
+                if "alembic_version" in tables else None
+            sound = tables and reader.execute("PRAGMA quick_check").fetchone()[0] == "ok"
+        finally:
+            reader.close()
+    except sqlite3.DatabaseError as error:
+        if "not a database" in str(error):
+            raise DataProtectionError(f"{source} is not a SQLite backup; nothing restored") from None
+        raise DataProtectionError(f"SQLite: {error}; nothing restored") from None
+    if not CHORUS_TABLES <= tables or revision is None:
+        raise DataProtectionError(f"{source} is not a Chorus backup (it has no Chorus tables); nothing restored")
+    if not sound:
+        raise DataProtectionError(f"{source} is damaged (SQLite's integrity check failed); nothing restored")
 
 
 def backup_database(destination: Path, replace: bool = False) -> Path:
@@ -79,10 +115,12 @@ def backup_database(destination: Path, replace: bool = False) -> Path:
     backup), and only once the new backup is whole: it is written beside it under another name
     first, then moved into place. Nothing is left behind when the backup fails.
     """
+    if str(destination).endswith(("/", os.sep)):
+        raise DataProtectionError(f"{destination} names a folder; give the backup a file name, such as "
+                                  f"{Path(destination) / 'chorus-backup.db'}")
     destination = Path(destination)
     if destination.exists() and not replace:
         raise _exists(destination)
-    destination.parent.mkdir(parents=True, exist_ok=True)
     backend = _backend()
     if backend not in ("sqlite", "postgresql"):
         raise DataProtectionError(f"no backup method for {backend}")
@@ -90,12 +128,16 @@ def backup_database(destination: Path, replace: bool = False) -> Path:
         source_path = _sqlite_path()
     elif shutil.which("pg_dump") is None:
         raise DataProtectionError("pg_dump is not installed (Debian package postgresql-client)")
-    handle, partial = tempfile.mkstemp(prefix=f".{destination.name}.", suffix=".partial", dir=destination.parent)
+    try:
+        destination.parent.mkdir(parents=True, exist_ok=True)
+        handle, partial = tempfile.mkstemp(prefix=f".{destination.name}.", suffix=".partial", dir=destination.parent)
+    except OSError as error:  # a read-only folder, a file where a folder should be, …
+        raise DataProtectionError(f"cannot write in {destination.parent} ({error.strerror}); nothing written") from None
     os.close(handle)  # made readable and writable by its owner only
     try:
         if backend == "sqlite":
             _sqlite_copy(source_path, Path(partial), f"{source_path} (the database) is not a SQLite database; "
-                                                     "nothing written")
+                                                     "nothing written", backup_file=True)
         else:
             result = subprocess.run(["pg_dump", "--format=custom", "--no-owner", f"--file={partial}"],
                                     env=_pg_environment(), capture_output=True, text=True)
@@ -136,11 +178,14 @@ def restore_database(source: Path) -> None:
         folder = Path(db.engine.url.database).parent
         raise DataProtectionError(f"the database's folder {folder} does not exist (check DATABASE_URL, or create "
                                   "the folder first); nothing restored")
+    if _backend() == "sqlite":
+        _check_sqlite_backup(source)
+    elif _backend() == "postgresql" and shutil.which("pg_restore") is None:
+        raise DataProtectionError("pg_restore is not installed (Debian package postgresql-client); nothing restored")
     db.session.remove()
     db.engine.dispose()
     if _backend() == "sqlite":
-        _sqlite_copy(source, Path(db.engine.url.database), f"{source} is not a SQLite backup; nothing restored",
-                     read_only_source=True)
+        _sqlite_copy(source, Path(db.engine.url.database), f"{source} is not a SQLite backup; nothing restored")
     elif _backend() == "postgresql":
         result = subprocess.run(
             ["pg_restore", "--clean", "--if-exists", "--no-owner", "--single-transaction",
@@ -148,7 +193,8 @@ def restore_database(source: Path) -> None:
             env=_pg_environment(), capture_output=True, text=True,
         )
         if result.returncode != 0:
-            raise DataProtectionError(f"pg_restore failed: {result.stderr.strip()[-500:]}")
+            raise DataProtectionError(f"pg_restore failed: {result.stderr.strip()[-500:]}\n(one transaction: "
+                                      "nothing restored)")
     else:
         raise DataProtectionError(f"no restore method for {_backend()}")
 
@@ -171,9 +217,23 @@ class FoundResponse:
     received_at: object
 
 
+#: a full response UUID, or a reference code as people write it down: any case, spaces or dashes
+_TYPED_REFERENCE = re.compile(r"(?<![0-9a-z])(?:[0-9a-f]{8}-?(?:[0-9a-f]{4}-?){3}[0-9a-f]{12}"
+                              r"|[0-9a-f]{4}[\s-]*[0-9a-f]{4}[\s-]*[0-9a-f]{4})(?![0-9a-z])", re.I)
+#: letters read or typed for the digits they look like (a code holds only 0-9 and A-F)
+_LOOKALIKES = str.maketrans("oOiIlL", "001111")
+
+
+def reference_digits(typed: str) -> str:
+    """The hex digits of the reference code or UUID in what staff typed or pasted ("ref 4108 530a 3b5d",
+    "41O8-53OA-3B5D"), lower case; "" when it holds none."""
+    found = _TYPED_REFERENCE.search((typed or "").translate(_LOOKALIKES))
+    return re.sub(r"[^0-9a-f]", "", found.group().lower()) if found else ""
+
+
 def find_by_reference(code: str) -> list[FoundResponse]:
     """Responses whose UUID starts with the reference code (or is the full UUID)."""
-    digits = re.sub(r"[^0-9a-fA-F]", "", code or "").lower()
+    digits = reference_digits(code)
     if len(digits) < REFERENCE_LENGTH:
         return []
     candidates = db.session.execute(
@@ -183,6 +243,17 @@ def find_by_reference(code: str) -> list[FoundResponse]:
         .where(cast(Response.client_uuid, String).like(f"{digits[:8]}%"))  # stored text starts the same
     ).all()
     return [FoundResponse(*row) for row in candidates if row.client_uuid.hex.startswith(digits)]
+
+
+def deleted_on(code: str) -> dt.datetime | None:
+    """When the response with this reference code was deleted (the audit trail keeps the code), or None."""
+    digits = reference_digits(code)[:REFERENCE_LENGTH]
+    if len(digits) < REFERENCE_LENGTH:
+        return None
+    wanted = reference_code(uuid.UUID(digits.ljust(32, "0")))
+    events = db.session.execute(select(AuditEvent.occurred_at, AuditEvent.detail)
+                                .where(AuditEvent.action == "response.deleted").order_by(AuditEvent.id)).all()
+    return next((when for when, detail in events if (detail or {}).get("reference") == wanted), None)
 
 
 def delete_response(response_id: int, actor, reason: str = "") -> None:

@@ -1,6 +1,7 @@
 """``flask --app webapp users …``: the first admin from the command line, and friends."""
 from __future__ import annotations
 
+import pytest
 from sqlalchemy import select
 
 from tests.factories import make_campaign
@@ -158,3 +159,17 @@ def test_run_flask_works_in_production_with_the_key_run_serve_made(tmp_path):
                             text=True, timeout=300)
     assert result.returncode == 0, result.stderr[-2000:]
     assert (checkout / "instance" / "secret_key").stat().st_mode & 0o077 == 0  # the key: its owner's alone
+
+
+@pytest.mark.parametrize("args", [["users", "list"], ["users", "create", "--role", "admin", "--password-stdin",
+                                                      "a@example.org"], ["data", "apply-retention"],
+                                  ["data", "delete-response", "ABCD-1234-EF00"], ["analyze", "demo"]])
+def test_a_command_on_a_database_not_set_up_yet_says_to_upgrade_it(tmp_path, args):
+    from tests.conftest import make_app
+
+    app = make_app(f"sqlite:///{tmp_path / 'new.db'}")
+    with app.app_context():
+        result = app.test_cli_runner().invoke(args=args, input=PASSWORD + "\n")
+        db.engine.dispose()
+    assert result.exit_code == 1 and "Traceback" not in result.output
+    assert "the database has no tables yet: run `./run flask db upgrade` first" in result.output, result.output

@@ -1,6 +1,7 @@
 """Flask command-line commands (``flask --app webapp …``)."""
 from __future__ import annotations
 
+import functools
 import sys
 
 import click
@@ -10,10 +11,27 @@ from flask.cli import AppGroup
 from webapp.models import ROLES
 
 
+def needs_tables(command):
+    """A command that reads or writes the app's tables: on a database not set up yet, it says how to set
+    it up rather than fail on its first query with a traceback."""
+    @functools.wraps(command)
+    def checked(*args, **kwargs):
+        from sqlalchemy import inspect
+
+        from webapp.extensions import db
+
+        if not inspect(db.engine).has_table("alembic_version"):
+            raise click.ClickException("the database has no tables yet: run `./run flask db upgrade` first")
+        return command(*args, **kwargs)
+
+    return checked
+
+
 @click.command("seed-demo")
 @click.option("--responses", default=0, show_default=True, help="also store this many sample responses")
 @click.option("--analyze/--no-analyze", default=True, show_default=True,
               help="compute the summary after seeding (when there is none yet or responses were added)")
+@needs_tables
 def seed_demo_command(responses, analyze):
     """Load the demo campaign (slug 'demo') and sample responses; re-running adds nothing twice."""
     from webapp.services.demo import seed_demo_campaign, seed_demo_responses
@@ -38,6 +56,7 @@ def seed_demo_command(responses, analyze):
 @click.option("--bootstrap", type=click.IntRange(min=0), default=None,
               help="bootstrap resamples (default: ANALYSIS_BOOTSTRAP, 1000)")
 @click.option("--refit-themes", is_flag=True, help="find the themes afresh (leads' theme edits are lost)")
+@needs_tables
 def analyze_command(slug, bootstrap, refit_themes):
     """Compute campaign SLUG's prioritized-needs summary and store it (the summary page shows the newest)."""
     import time
@@ -85,6 +104,7 @@ def _read_password(password_file: str | None, password_stdin: bool) -> str:
 @click.option("--campaign", "campaigns", multiple=True, metavar="SLUG", help="assign to this campaign (repeatable)")
 @click.option("--password-file", type=click.Path(exists=True, dir_okay=False), help="read the password from this file")
 @click.option("--password-stdin", is_flag=True, help="read the password from standard input (for scripts)")
+@needs_tables
 def create_user_command(email, role, campaigns, password_file, password_stdin):
     """Create an account, e.g. the first admin: users create --role admin EMAIL"""
     from webapp.services.accounts import AccountError, create_user
@@ -112,6 +132,7 @@ def create_user_command(email, role, campaigns, password_file, password_stdin):
 
 
 @users_cli.command("list")
+@needs_tables
 def list_users_command():
     """List every account: email, role, state and campaigns."""
     from webapp.services.accounts import list_users
@@ -124,6 +145,7 @@ def list_users_command():
 
 @users_cli.command("reset-link")
 @click.argument("email")
+@needs_tables
 def reset_link_command(email):
     """Print a one-time link to set EMAIL's password (e.g. for a locked-out admin)."""
     from webapp.links import public_url
@@ -187,6 +209,7 @@ def restore_command(source, yes):
 @click.argument("reference")
 @click.option("--reason", default="", help="why (kept in the audit trail)")
 @click.option("--yes", is_flag=True, help="delete without asking")
+@needs_tables
 def delete_response_command(reference, reason, yes):
     """Delete one person's answers, found by the reference code they were shown (or the full UUID)."""
     from webapp.services.data_protection import delete_response, deleted_on, find_by_reference
@@ -209,6 +232,7 @@ def delete_response_command(reference, reason, yes):
 
 
 @data_cli.command("apply-retention")
+@needs_tables
 def apply_retention_command():
     """Delete who members are (name, contact details, organisation) and unlist them, in campaigns closed
     longer than CONTACT_RETENTION_DAYS (run daily)."""

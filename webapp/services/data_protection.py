@@ -94,7 +94,7 @@ def _check_sqlite_backup(source: Path) -> None:
             tables = {name for (name,) in reader.execute("SELECT name FROM sqlite_master WHERE type = 'table'")}
             revision = reader.execute("SELECT version_num FROM alembic_version").fetchone() \
                 if "alembic_version" in tables else None
-            sound = tables and reader.execute("PRAGMA quick_check").fetchone()[0] == "ok"
+            sound = reader.execute("PRAGMA quick_check").fetchone()[0] == "ok"
         finally:
             reader.close()
     except sqlite3.DatabaseError as error:

@@ -367,3 +367,27 @@ def test_closing_a_campaign_records_when(app):
     assert campaign.closed_at is not None
     set_campaign_open(campaign, True, actor=None)
     assert campaign.closed_at is None
+
+
+def test_deleting_a_response_leaves_none_of_its_words_in_the_stored_theme_model(runner):
+    from tests.factories import make_priority_response
+    from webapp.models import StoredThemeModel
+    from webapp.services.analysis_runs import run_now
+
+    campaign = make_campaign(slug="north", needs=("housing", "food"))
+    said = ["Rent is too high for us.", "The bus never comes on time.", "Fresh vegetables cost too much.",
+            "La renta es muy cara.", "No grocery store nearby.", "Buses stop running at night."]
+    for text in said * 6:
+        make_priority_response(campaign, {"housing": 4, "food": 3}, answers={"barrier": (text, "en")}, commit=False)
+    doomed = make_priority_response(campaign, {"housing": 5, "food": 2}, commit=False, answers={
+        "barrier": ("Zyxwvutsrq Quokkaxenon here: the rent is too high", "en")})
+    db.session.commit()
+    code = reference_code(doomed.client_uuid)
+    assert run_now(campaign, n_bootstrap=0).results["themes"]["fitted"]
+    stored = db.session.get(StoredThemeModel, campaign.id).model
+    assert b"Quokkaxenon here" not in stored and b"Rent is too high for us." not in stored  # no answer as written
+    assert b"quokka" in stored  # as a term, until the answer is deleted
+    assert runner.invoke(args=["data", "delete-response", code, "--yes"]).exit_code == 0
+    db.session.expire_all()
+    stored = db.session.get(StoredThemeModel, campaign.id).model
+    assert b"quokka" not in stored and b"zyxwvu" not in stored

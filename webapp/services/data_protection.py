@@ -20,9 +20,10 @@ from sqlalchemy import String, cast, delete, func, or_, select, update
 from sqlalchemy.engine import make_url
 
 from webapp.extensions import db
-from webapp.models import AuditEvent, Campaign, Response
+from webapp.models import Answer, AuditEvent, Campaign, Response
 from webapp.services import audit
 from webapp.services.members import IDENTITY
+from webapp.services.theme_assignment import forget_deleted_answers
 
 REFERENCE_LENGTH = 12  #: hex digits of the response UUID a person is shown (48 bits)
 REFERENCE_PATTERN = re.compile(r"[0-9A-F]{4}-[0-9A-F]{4}-[0-9A-F]{4}")
@@ -264,7 +265,11 @@ def delete_response(response_id: int, actor, reason: str = "") -> None:
     audit.record("response.deleted", actor=actor, target=found,
                  detail={"reference": reference_code(found.client_uuid), "instrument": found.instrument,
                          "reason": reason[:200]})
+    answers = db.session.execute(select(Answer.text, Answer.language).where(Answer.response_id == response_id)).all()
+    instrument, campaign_id = found.instrument, found.campaign_id
     db.session.execute(delete(Response).where(Response.id == response_id))
+    if instrument == "priority":  # its words may be in the campaign's theme model too
+        forget_deleted_answers(campaign_id, [tuple(row) for row in answers])
     db.session.commit()
 
 

@@ -74,6 +74,7 @@ def _fit(campaign: Campaign, answers: list) -> dict:
             quotes[label].remove(answer.text)
         links.append(AnswerTheme(answer_id=answer.id, theme_id=rows[label].id, pinned=False, quote=quote))
     db.session.add_all(links)
+    model.forget_answers()  # kept to assign later answers: it needs none of these as written
     db.session.add(StoredThemeModel(campaign_id=campaign.id, model=pickle.dumps(model), answers=len(answers),
                                     fitted_at=utcnow()))
     return {"fitted": True, "themes": len(rows), "assigned": len(links)}
@@ -109,3 +110,16 @@ def assign_themes(campaign: Campaign, refit: bool = False) -> dict:
                                          pinned=False, quote=False))
         db.session.add_all(links)
     return {"fitted": False, "themes": sum(1 for t in themes if t.merged_into_id is None), "assigned": len(links)}
+
+
+def forget_deleted_answers(campaign_id: int, deleted: list[tuple[str, str]]) -> None:
+    """After answers were deleted on request ((text, language) each, already gone from the database): the
+    campaign's stored theme model forgets the terms only they gave (see ``ThemeModel.forget_answers``)."""
+    stored = db.session.get(StoredThemeModel, campaign_id)
+    if stored is None or not deleted:
+        return
+    model = pickle.loads(stored.model)  # noqa: S301 (pickled by this app's own analysis run)
+    kept = _priority_answers(campaign_id)
+    model.forget_answers([text for text, _ in deleted], [language for _, language in deleted],
+                         [a.text for a in kept], [a.language for a in kept])
+    stored.model = pickle.dumps(model)

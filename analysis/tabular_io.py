@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import csv
 import io
+import itertools
 import math
 import os
 import pathlib
@@ -33,17 +34,34 @@ def read_csv(path: str | os.PathLike) -> tuple[list[str], list[list[str]]]:
         raise InputError(f"'{name}' is not UTF-8 text") from None
 
 
+def column_separator(first_line: str) -> str:
+    """The separator of a CSV whose first line is ``first_line``: a comma, unless that line has none but
+    has tabs (cells pasted from a spreadsheet) or semicolons (a spreadsheet saved where the comma is the
+    decimal mark)."""
+    if "," not in first_line:
+        for separator in ("\t", ";"):
+            if separator in first_line:
+                return separator
+    return ","
+
+
 def parse_csv(lines: Iterable[str], name: str | Message) -> tuple[list[str], list[list[str]]]:
     """Header and rows of CSV text (``lines``: an open file or any iterable of lines), named
-    ``name`` in error messages."""
+    ``name`` in error messages. The columns are separated as ``column_separator`` finds; empty
+    columns a spreadsheet leaves at the end of lines are dropped."""
+    lines = iter(lines)
+    first = next(lines, None)
     try:
-        reader = csv.reader(lines)
+        reader = csv.reader(itertools.chain([first] if first is not None else [], lines),
+                            delimiter=column_separator(first or ""))
         header = next(reader, None)
         if header is None:
             raise InputError(N_("'%(name)s' is empty: expected a header line"), name=name)
-        header = [h.strip() for h in header]
+        header = _without_empty_end([h.strip() for h in header])
         rows = []
         for row in reader:
+            if len(row) > len(header):
+                row = row[:len(header)] + _without_empty_end(row[len(header):])
             if not row:
                 continue
             if len(row) != len(header):
@@ -56,6 +74,12 @@ def parse_csv(lines: Iterable[str], name: str | Message) -> tuple[list[str], lis
     if duplicated:
         raise InputError(N_("'%(name)s' has the column '%(column)s' more than once"), name=name, column=duplicated[0])
     return header, rows
+
+
+def _without_empty_end(fields: list[str]) -> list[str]:
+    while fields and not fields[-1].strip():
+        fields = fields[:-1]
+    return fields
 
 
 def require_columns(name: str | os.PathLike | Message, header: Sequence[str], columns: Iterable[str]) -> None:
@@ -78,10 +102,12 @@ def margins_from_text(text: str, name: str | Message = "margins") -> dict[str, d
 
     The header line may be left out when every line has those three fields in that order.
     """
-    header, rows = parse_csv(io.StringIO(text.lstrip("\ufeff")), name)
-    if "variable" not in header and len(header) == len(MARGIN_COLUMNS):
-        return _margins(name, list(MARGIN_COLUMNS), [header, *rows], first_line=1)
-    return _margins(name, header, rows)
+    text = text.lstrip("\ufeff")
+    decimal_comma = column_separator(text.partition("\n")[0]) == ";"
+    header, rows = parse_csv(io.StringIO(text), name)
+    if "variable" not in (h.lower() for h in header) and len(header) == len(MARGIN_COLUMNS):
+        return _margins(name, list(MARGIN_COLUMNS), [header, *rows], first_line=1, decimal_comma=decimal_comma)
+    return _margins(name, header, rows, decimal_comma=decimal_comma)
 
 
 #: targets are people counted or shares of them; a larger figure is a typing slip (and would overflow sums)
@@ -89,7 +115,9 @@ MAX_TARGET = 1e12
 
 
 def _margins(name: str | Message, header: list[str], rows: list[list[str]],
-             first_line: int = 2) -> dict[str, dict[str, float]]:
+             first_line: int = 2, decimal_comma: bool = False) -> dict[str, dict[str, float]]:
+    """``decimal_comma``: targets are written 0,23 (a CSV separated by semicolons)."""
+    header = [h.lower() for h in header]  # "Variable,Category,Target" as a spreadsheet heads its columns
     require_columns(name, header, MARGIN_COLUMNS)
     where = [header.index(c) for c in MARGIN_COLUMNS]
     margins: dict[str, dict[str, float]] = {}
@@ -99,7 +127,7 @@ def _margins(name: str | Message, header: list[str], rows: list[list[str]],
             raise InputError(N_("'%(name)s' line %(line)d: variable and category must not be blank"),
                              name=name, line=line)
         try:
-            target = float(target_text)
+            target = float(target_text.replace(",", ".") if decimal_comma else target_text)
         except ValueError:
             raise InputError(N_("'%(name)s' line %(line)d: target '%(target)s' for category '%(category)s' "
                                 "of variable '%(variable)s' is not a number"),

@@ -160,3 +160,13 @@ def test_a_sent_form_is_freed_at_once_not_left_to_the_garbage_collector(tmp_path
             assert [ref() for ref in freed] == [None, None, None]
     finally:
         gc.enable()
+
+
+def test_a_line_break_counts_as_one_character_as_it_is_stored(form_app):
+    """Browsers send a line break as CR LF; the answer is stored with LF, and the limit counts it so."""
+    form_class = type("Survey", (SurveyForm,), _fields())
+    with form_app.test_request_context("/"):
+        assert form_class(formdata=MultiDict([("note", "ab\r\ncd")])).validate()  # 5 characters, as stored
+        too_long = form_class(formdata=MultiDict([("note", "ab\r\ncde")]))
+        assert not too_long.validate()
+        assert too_long.errors["note"] == ["Please shorten this to 5 characters or fewer. It has 6 characters now."]

@@ -268,9 +268,11 @@ class MaxLength:
         self.message = message
 
     def __call__(self, form, field):
-        if field.data and len(field.data) > self.limit:
+        # a line break counts once, as the browser counted it against the box's maxlength (it sends it as CR LF)
+        count = len(field.data.replace("\r\n", "\n")) if field.data else 0
+        if count > self.limit:
             message = self.message or _("Please shorten this to %(max)s characters or fewer.")
-            count = len(field.data)  # how much to cut, for a resident who pasted a long text on a phone
+            # the count says how much to cut, for a resident who pasted a long text on a phone
             size = ngettext("It has %(count)s character now.", "It has %(count)s characters now.", count,
                             count=format_number(count))
             # TRANSLATORS: two sentences of one message, joined as your language joins sentences

@@ -219,6 +219,20 @@ def test_a_rename_sent_with_a_stale_token_changes_nothing_and_keeps_the_typed_na
     assert "nothing was saved" not in again and "Rent we can" not in again
 
 
+@pytest.mark.parametrize("which", ["merged away", "not there"])
+def test_a_stale_token_edit_of_a_theme_not_shown_says_nothing_was_saved_at_the_themes_heading(
+        client, campaign, lead, which):
+    first, second, *_ = live_themes(campaign)
+    if which == "merged away":
+        assert post(client, "merge", {"theme_id": second.id, "into_id": first.id}).status_code == 302
+    response = post_with_a_stale_token(client, "rename", {"theme_id": second.id if which == "merged away" else 999999,
+                                                          "label": "Rent"})
+    assert response.headers["Location"].endswith("#themes-title")
+    html = client.get(response.headers["Location"]).get_data(as_text=True)
+    heading = html.split('id="themes-title"', 1)[1].split("</p>", 1)[0]
+    assert 'notice-error" role="status">' in heading and "nothing was saved" in heading
+
+
 @pytest.mark.parametrize("typed", ["x" * 5000, "\U0001D49C" * 200], ids=["pasted-too-long", "200-astral"])
 def test_a_stale_token_rename_keeps_no_more_of_the_typed_name_than_its_box_takes(client, campaign, lead, typed):
     """The typed name comes back through the session cookie: cut to the box's 200 characters, so the

@@ -9,7 +9,6 @@ from webapp.access import CAMPAIGN_LEAD, allow, current_campaign
 from webapp.coalition import bp
 from webapp.errors import keeps_data_on_csrf_error
 from webapp.forms.fields import NOTHING_SAVED
-from webapp.ids import database_id
 from webapp.services import themes_store
 from webapp.services.dashboard import emphasis_param
 from webapp.services.themes_store import ThemeEditError
@@ -29,7 +28,8 @@ def _back(campaign, message: str, theme_id: int | None = None, problem: bool = F
 
 def _sent_with_a_stale_token(campaign, theme_id: int | None):
     """An edit sent with a stale form token (the lead signed in again in another tab): nothing is changed, and the
-    summary says so at the theme (without one, at the themes' heading), with a name typed for it back in its box."""
+    summary says so at the theme (without one it shows, at the themes' heading), with a name typed for it back in
+    its box."""
     if theme_id is not None and "label" in request.form:  # _themes.html puts it in the theme's box; no more than
         # the box takes: the flash travels in the session cookie, which a browser drops when it outgrows 4 KB
         flash(request.form["label"][:themes_store.MAX_LABEL], f"theme-label-{theme_id}")
@@ -43,7 +43,8 @@ def rename_theme(slug: str):
     """Rename a theme."""
     campaign = current_campaign()
     if g.get("csrf_error"):
-        return _sent_with_a_stale_token(campaign, database_id(request.form.get("theme_id")))
+        shown = themes_store.shown_theme_id(campaign, request.form.get("theme_id"))
+        return _sent_with_a_stale_token(campaign, shown)
     try:
         theme = themes_store.rename_theme(campaign, request.form.get("theme_id"), request.form.get("label", ""),
                                           actor=current_user)
@@ -59,7 +60,8 @@ def merge_themes(slug: str):
     """Merge a theme into another."""
     campaign = current_campaign()
     if g.get("csrf_error"):
-        return _sent_with_a_stale_token(campaign, database_id(request.form.get("theme_id")))
+        shown = themes_store.shown_theme_id(campaign, request.form.get("theme_id"))
+        return _sent_with_a_stale_token(campaign, shown)
     try:
         into = themes_store.merge_themes(campaign, request.form.get("theme_id"), request.form.get("into_id"),
                                          actor=current_user)

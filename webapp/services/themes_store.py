@@ -26,6 +26,14 @@ def _theme(campaign: Campaign, theme_id) -> Theme:
     return theme
 
 
+def shown_theme_id(campaign: Campaign, theme_id) -> int | None:
+    """``theme_id`` when it names a theme of this campaign that the summary shows (not merged away), else None."""
+    try:
+        return _theme(campaign, theme_id).id
+    except ThemeEditError:
+        return None
+
+
 #: the longest name a theme is given (its box takes no more)
 MAX_LABEL = 200
 

@@ -195,14 +195,14 @@ def test_a_lens_in_the_coalitions_own_words_is_listed_inert(client, campaign, le
 def test_a_lens_group_is_named_by_its_answers_when_the_coalition_gave_it_no_name(client, campaign, lead):
     from tests.helpers import fill_and_post
 
-    lens_toml = '[[groups]]\ncolumn = "income_band"\nvalues = [" Under_25K ", "Eastside"]\nweight = 1\n'
+    lens_toml = '[[groups]]\ncolumn = "income_band"\nvalues = [" Under_25K ", "25_50K"]\nweight = 1\n'
     assert fill_and_post(client, "/coalition/north/summary/settings", {"equity_toml": lens_toml, "trim_ratio": "5"},
                          form_id="analysis-settings").status_code == 302
     run_now(campaign, n_bootstrap=0)
     html = client.get("/coalition/north/summary").get_data(as_text=True)
     (criterion,) = re.findall(r"<li>(.*?)</li>", html.split('class="lens-criteria"', 1)[1].split("</ul>", 1)[0], re.S)
     assert "<strong>" not in criterion and "income_band" not in criterion  # no code name standing in for a label
-    assert "Household income: Less than $25,000 or Eastside" in criterion  # matched as the lens matches answers
+    assert "Household income: Less than $25,000 or $25,000 to $49,999" in criterion  # matched as the lens matches
 
 
 def test_a_lens_naming_an_answer_the_survey_does_not_ask_is_refused_when_saved(client, campaign, lead):
@@ -217,6 +217,35 @@ def test_a_lens_naming_an_answer_the_survey_does_not_ask_is_refused_when_saved(c
     assert "[hardships]\nhomeless = 1" in html  # what was typed is kept
     assert db.session.get(AnalysisSettings, campaign.id) is None or "homeless" not in (
         db.session.get(AnalysisSettings, campaign.id).equity_toml or "")
+
+
+def test_a_lens_naming_answers_by_their_words_is_refused_with_the_answers_it_can_name(client, campaign, lead):
+    """Values written as the summary words them match nobody: refused when saved, not quietly used."""
+    from tests.helpers import fill_and_post
+    from webapp.models import AnalysisSettings
+
+    lens_toml = '[[groups]]\ncolumn = "income_band"\nvalues = ["Less than $25,000", "under_25k"]\nweight = 2\n'
+    response = fill_and_post(client, "/coalition/north/summary/settings", {"equity_toml": lens_toml, "trim_ratio": "5"},
+                             form_id="analysis-settings")
+    assert response.status_code == 422
+    html = response.get_data(as_text=True)
+    error = html.split('id="equity_toml-error"', 1)[1].split("</p>", 1)[0]
+    assert "No resident can answer “Less than $25,000” to income_band. Its answers are: under_25k (Less than" in error
+    assert "100k_plus ($100,000 or more)" in error and "“under_25k”" not in error
+    assert "values = [&#34;Less than $25,000&#34;, &#34;under_25k&#34;]" in html  # what was typed is kept
+    stored = db.session.get(AnalysisSettings, campaign.id)
+    assert stored is None or "Less than" not in (stored.equity_toml or "")
+
+
+@pytest.mark.parametrize("emphasis", ["1.5", "1000000"])
+def test_a_lens_emphasis_the_summary_does_not_offer_is_refused_when_saved(client, campaign, lead, emphasis):
+    from tests.helpers import fill_and_post
+
+    response = fill_and_post(client, "/coalition/north/summary/settings?lang=es",
+                             {"equity_toml": f"emphasis = {emphasis}\n[hardships]\nuninsured = 1\n", "trim_ratio": "5"}, form_id="analysis-settings")
+    assert response.status_code == 422
+    error = response.get_data(as_text=True).split('id="equity_toml-error"', 1)[1].split("</p>", 1)[0]
+    assert "puede ser 0, 0.5, 1 o 2, como en el resumen" in error  # the summary's choices, in Spanish (as in the US)
 
 
 def test_settings_written_as_code_read_left_to_right_on_a_right_to_left_page(client, campaign, lead):

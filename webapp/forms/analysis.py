@@ -1,6 +1,7 @@
 """The settings of a campaign's prioritized-needs analysis: population margins, equity lens, weight cap."""
 from __future__ import annotations
 
+from flask_babel import format_decimal
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 from wtforms import DecimalField, TextAreaField
@@ -9,7 +10,10 @@ from wtforms.validators import NumberRange, Optional, StopValidation, Validation
 from analysis.errors import InputError
 from analysis.survey_data import PROFILE_COLUMNS
 from webapp.forms.fields import ChorusForm, MaxLength
+from webapp.forms.priority import CHOSEN_ANSWERS
 from webapp.i18n import translated_message
+from webapp.models.analysis import EMPHASIS_VALUES
+from webapp.templating import format_list
 
 #: profile columns margins may be given for
 MARGIN_VARIABLES = PROFILE_COLUMNS
@@ -41,6 +45,27 @@ def _valid_equity(form, field):
     if unknown:  # else it is saved, and every computation with it fails
         raise ValidationError(_("The lens can use the answers %(known)s, not %(unknown)s.",
                                 known=", ".join(PROFILE_FIELDS), unknown=", ".join(unknown)))
+    for criterion in lens.criteria:  # else it is saved, and quietly matches nobody
+        _check_chosen_answers(criterion.column, criterion.values)
+    if lens.emphasis not in EMPHASIS_VALUES:  # else the summary quietly shows another
+        raise ValidationError(_("The emphasis can be %(choices)s, as on the summary; not %(emphasis)s.",
+                                choices=format_list([format_decimal(v) for v in EMPHASIS_VALUES], style="or"),
+                                emphasis=format_decimal(lens.emphasis)))
+
+
+def _check_chosen_answers(column: str, values) -> None:
+    """Refuse lens values that no resident can give to a question answered by choosing (matched as the
+    lens matches answers: case and spaces aside), listing the answers it has."""
+    choices = CHOSEN_ANSWERS.get(column)
+    if choices is None:  # a place, typed by residents: anything may match
+        return
+    choices = choices()
+    known = {choice.value.casefold() for choice in choices}
+    unknown = [value for value in values if value.strip().casefold() not in known]
+    if unknown:
+        raise ValidationError(_("No resident can answer %(values)s to %(column)s. Its answers are: %(answers)s.",
+                                values=format_list([f"“{value}”" for value in unknown]), column=column,
+                                answers="; ".join(f"{choice.value} ({choice.label})" for choice in choices)))
 
 
 #: the one complaint about the weight cap, whatever was typed instead of a number in range

@@ -88,6 +88,10 @@ def income_choices() -> list:
 #: our languages in their own names, then 'another language'
 LANGUAGE_CHOICES = own_names(LANGUAGES) + options([("other", _l("Another language"))])
 
+#: the profile questions answered by choosing, and their choices (value and label) in the survey's order
+CHOSEN_ANSWERS = {"age_band": lambda: AGE_BANDS, "race_ethnicity": lambda: RACE_ETHNICITY,
+                  "income_band": income_choices, "primary_language": lambda: LANGUAGE_CHOICES}
+
 
 def _hardships_consistent(form, field):
     if field.data and NO_HARDSHIP in field.data and len(field.data) > 1:

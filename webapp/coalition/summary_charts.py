@@ -12,7 +12,7 @@ from flask_babel import gettext as _
 from analysis.equity import EquityConfig
 from webapp.charts import heatmap, interval_chart, line_chart, paired_bar_chart
 from webapp.forms.members import language_name
-from webapp.forms.priority import AGE_BANDS, HARDSHIPS, RACE_ETHNICITY, income_choices
+from webapp.forms.priority import AGE_BANDS, CHOSEN_ANSWERS, HARDSHIPS, income_choices
 from webapp.i18n import isolated, right_to_left
 from webapp.services.dashboard import Summary
 from webapp.templating import format_list
@@ -49,8 +49,7 @@ def category_name(variable: str, category: str) -> str:
         return _("Not stated")
     if variable == "primary_language":
         return language_name(category)
-    labels = {"age_band": lambda: AGE_BANDS, "income_band": income_choices,
-              "race_ethnicity": lambda: RACE_ETHNICITY}.get(variable)
+    labels = CHOSEN_ANSWERS.get(variable)
     if labels:
         for choice in labels():
             if choice.value == category:

@@ -11,7 +11,7 @@ from analysis.errors import InputError
 from analysis.survey_data import PROFILE_COLUMNS
 from webapp.forms.fields import ChorusForm, MaxLength
 from webapp.forms.priority import CHOSEN_ANSWERS
-from webapp.i18n import translated_message
+from webapp.i18n import isolated, translated_message
 from webapp.models.analysis import EMPHASIS_VALUES
 from webapp.templating import format_list
 
@@ -63,9 +63,11 @@ def _check_chosen_answers(column: str, values) -> None:
     known = {choice.value.casefold() for choice in choices}
     unknown = [value for value in values if value.strip().casefold() not in known]
     if unknown:
+        # codes and what was typed are isolated: on a right-to-left page they keep their own direction
         raise ValidationError(_("No resident can answer %(values)s to %(column)s. Its answers are: %(answers)s.",
-                                values=format_list([f"“{value}”" for value in unknown]), column=column,
-                                answers="; ".join(f"{choice.value} ({choice.label})" for choice in choices)))
+                                values=format_list([isolated(f"“{value}”") for value in unknown]),
+                                column=isolated(column),
+                                answers=format_list([f"{isolated(choice.value)} ({choice.label})" for choice in choices])))
 
 
 #: the one complaint about the weight cap, whatever was typed instead of a number in range

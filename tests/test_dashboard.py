@@ -642,3 +642,25 @@ def test_who_to_reach_and_the_briefs_notes_are_punctuated_as_the_readers_languag
     top = chinese.get("/coalition/north/brief?lang=zh").get_data(as_text=True).split('class="brief-top"', 1)[1]
     assert "<strong>" in top and "（不再询问）" in top and "(不再询问)" not in top, top[:1500]
     assert re.search(r"</strong>(（[^<]+）)*——重要程度 [0-9.]+（满分 5）</li>", top) and " — " not in top, top[:1500]
+
+
+@pytest.mark.parametrize(("typed", "saved"), [("5,0", 5.0), ("2,5", 2.5), (" 7 ", 7.0)])
+def test_a_weight_cap_written_with_a_decimal_comma_is_read_as_written(client, campaign, lead, typed, saved):
+    from tests.helpers import fill_and_post
+    from webapp.models import AnalysisSettings
+
+    page = client.get("/coalition/north/summary/settings").get_data(as_text=True)
+    assert 'inputmode="decimal"' in page and 'type="number"' not in page  # a number box would drop the comma
+    response = fill_and_post(client, "/coalition/north/summary/settings", {"trim_ratio": typed},
+                             form_id="analysis-settings")
+    assert response.status_code == 302
+    assert db.session.get(AnalysisSettings, campaign.id).trim_ratio == saved
+
+
+def test_a_weight_cap_that_is_a_word_is_refused(client, campaign, lead):
+    from tests.helpers import fill_and_post
+
+    response = fill_and_post(client, "/coalition/north/summary/settings", {"trim_ratio": "abc"},
+                             form_id="analysis-settings")
+    assert response.status_code == 422
+    assert "Please give a number from 1 to 100, or leave this empty." in response.get_data(as_text=True)

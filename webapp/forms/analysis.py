@@ -4,7 +4,7 @@ from __future__ import annotations
 from flask_babel import format_decimal
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
-from wtforms import DecimalField, TextAreaField
+from wtforms import DecimalField, TextAreaField, widgets
 from wtforms.validators import NumberRange, Optional, StopValidation, ValidationError
 
 from analysis.errors import InputError
@@ -75,12 +75,24 @@ WEIGHT_CAP_MESSAGE = _l("Please give a number from 1 to 100, or leave this empty
 
 
 class WeightCapField(DecimalField):
-    """A number or nothing; anything else (a word, NaN, infinity) gets WEIGHT_CAP_MESSAGE, once."""
+    """A number or nothing; anything else (a word, NaN, infinity) gets WEIGHT_CAP_MESSAGE, once.
+
+    A text box with a decimal keypad, not a number box: a browser's number box drops a decimal
+    comma, sending "5,0" as 50, and sends a word as nothing at all. Here "5,0" is 5.
+    """
+
+    widget = widgets.TextInput()
+
+    def __init__(self, *args, **kwargs):
+        kwargs.setdefault("render_kw", {"inputmode": "decimal"})
+        super().__init__(*args, **kwargs)
 
     def process_formdata(self, valuelist):
         if valuelist and not valuelist[0].strip():
             self.data = None  # left empty: no cap
             return
+        if valuelist and "," in valuelist[0] and "." not in valuelist[0]:
+            valuelist = [valuelist[0].replace(",", ".", 1)]  # a decimal comma (never thousands: at most 100)
         try:
             super().process_formdata(valuelist)
         except ValueError:

@@ -12,7 +12,7 @@ from flask_babel import gettext as _
 from analysis.equity import EquityConfig
 from webapp.charts import heatmap, interval_chart, line_chart, paired_bar_chart
 from webapp.forms.members import language_name
-from webapp.forms.priority import AGE_BANDS, CHOSEN_ANSWERS, HARDSHIPS, income_choices
+from webapp.forms.priority import CHOSEN_ANSWERS, HARDSHIPS
 from webapp.i18n import isolated, right_to_left
 from webapp.services.dashboard import Summary
 from webapp.templating import format_list
@@ -35,11 +35,9 @@ def variable_name(variable: str) -> str:
 def in_natural_order(variable: str, rows: list, category_of) -> list:
     """Rows of an ordered question (age, income) in the question's own order, "not stated" last;
     rows of other questions as they are (largest first)."""
-    codes = {"age_band": lambda: [choice.value for choice in AGE_BANDS],
-             "income_band": lambda: [choice.value for choice in income_choices()]}.get(variable)
-    if codes is None:
+    if variable not in ("age_band", "income_band"):
         return rows
-    position = {code: i for i, code in enumerate(codes())}
+    position = {choice.value: i for i, choice in enumerate(CHOSEN_ANSWERS[variable]())}
     return sorted(rows, key=lambda row: position.get(category_of(row), len(position)))
 
 

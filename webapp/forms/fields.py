@@ -268,7 +268,7 @@ class MaxLength:
         self.message = message
 
     def __call__(self, form, field):
-        # a line break counts once, as the browser counted it against the box's maxlength (it sends it as CR LF)
+        # a line break counts once, as the answer is stored (a browser sends it as CR LF)
         count = len(field.data.replace("\r\n", "\n")) if field.data else 0
         if count > self.limit:
             message = self.message or _("Please shorten this to %(max)s characters or fewer.")

@@ -116,7 +116,7 @@ def _interval(low: np.ndarray, high: np.ndarray, j: int) -> Interval | None:
     return (float(low[j]), float(high[j]))
 
 
-def _representative_weights(survey: SurveyData, margins, trim_ratio):
+def _representative_weights(survey: SurveyData, margins, population, trim_ratio):
     """Raked weights, the raking result and the representativeness report (or base weights)."""
     base = survey.base_weights if survey.base_weights is not None else np.ones(survey.n)
     if margins is None:
@@ -127,7 +127,8 @@ def _representative_weights(survey: SurveyData, margins, trim_ratio):
             raise InputError(N_("margin variable '%(variable)s' is not a respondent profile column"), variable=variable)
     data = {v: survey.profiles[v] for v in variables}
     raking = rake_to_margins(data, margins, base, trim_ratio=trim_ratio)
-    report = tuple(representativeness_report(data, raking.margins, raking.weights))
+    report = tuple(representativeness_report({v: survey.profiles[v] for v in population} if population else data,
+                                             population or raking.margins, raking.weights))
     return raking.weights, raking, report
 
 
@@ -147,6 +148,7 @@ def priority_report(
     survey: SurveyData,
     *,
     margins: Mapping[str, Mapping[str, float]] | Margins | None = None,
+    population: Mapping[str, Mapping[str, float]] | None = None,
     equity: EquityConfig | None = None,
     emphasis: float | None = None,
     trim_ratio: float | None = None,
@@ -166,6 +168,10 @@ def priority_report(
         Population margins on profile columns for the representative weights
         (raked with :func:`analysis.raking.rake_to_margins`; missing answers are
         ``not stated``). Without margins, representative = starting weights.
+    population : mapping, optional
+        The margins the representativeness report compares the sample with, when they
+        differ from ``margins`` (for instance with groups no one has answered yet, which
+        raking cannot use: see :func:`analysis.margin_fit.fit_margins`).
     equity : EquityConfig, optional
         The equity lens; default :func:`analysis.equity.default_equity_config`.
     emphasis : float, optional
@@ -193,7 +199,7 @@ def priority_report(
     n, k = survey.n, len(survey.needs)
     if n == 0 or k == 0:
         raise InputError(N_("there are no ratings to summarise"))
-    representative, raking, representation = _representative_weights(survey, margins, trim_ratio)
+    representative, raking, representation = _representative_weights(survey, margins, population, trim_ratio)
     scores = affectedness_scores(survey.profiles, config, n)
     most_affected = scores >= config.most_affected_threshold
     weights = {

@@ -470,23 +470,26 @@ def test_a_lens_that_is_not_toml_is_pointed_at_in_the_readers_language(client, c
     assert "Expected" not in error  # the parser's English is left out
 
 
-def test_why_figures_failed_in_a_run_is_said_in_the_readers_language(client, campaign, lead):
+def test_why_figures_were_not_used_is_said_in_the_readers_language(client, campaign, lead):
     from webapp.models import AnalysisSettings
 
     db.session.add(AnalysisSettings(campaign_id=campaign.id, equity_toml="", trim_ratio=None,
                                     margins_csv="variable,category,target\nincome_band,under_25k,1\n"))
     db.session.commit()
     run = run_now(campaign, n_bootstrap=0)
-    english = ("category '100k_plus' of variable 'income_band' is in the data but not in the margins")
-    assert run.results["margins_problem"] == english  # as the command line prints it
-    html = client.get("/coalition/north/summary?lang=es").get_data(as_text=True)
-    assert ("No se pudieron usar las cifras de la comunidad: la categoría &#39;100k_plus&#39; de la variable "
-            "&#39;income_band&#39; está en las respuestas pero no en las cifras") in html
-    page = client.get("/coalition/north/summary?lang=en").get_data(as_text=True)
-    assert english.replace("'", "&#39;") in page
+    english = "'income_band': 20 response(s) answered '100k_plus', which the figures do not have"
+    assert not run.results["margins_used"]
+    assert [str(analysis_runs.message_from_stored(m)) for m in run.results["margins_left_out"]] == [english]
+    html = client.get("/coalition/north/summary?lang=es").get_data(as_text=True).replace("\u2068", "")
+    html = html.replace("\u2069", "")  # the codes' direction isolates
+    assert ("No se pudieron usar las cifras de la comunidad: &#39;income_band&#39;: 20 respuesta(s) dieron "
+            "&#39;100k_plus&#39;, que no aparece(n) en las cifras") in html
+    page = client.get("/coalition/north/summary?lang=en").get_data(as_text=True).replace("\u2068", "")
+    assert english.replace("'", "&#39;") in page.replace("\u2069", "")
     top, _ranks = page.split('id="needs-title"', 1)  # said before the ranks, which are read differently without them
     assert 'id="margins-problem">The community\'s figures could not be used' in top
     assert "No population figures are set" not in page  # they are set; they could not be used
+    assert "after matching the community" not in page  # the emphasis hint says only what was done
 
 
 def test_a_run_under_way_is_shown_and_the_button_waits_for_it(client, campaign, lead):

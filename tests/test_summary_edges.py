@@ -93,8 +93,8 @@ def test_figures_for_a_question_nobody_answered_say_the_answers_are_missing(app)
     db.session.commit()
     run = run_now(campaign, n_bootstrap=0)
     assert run.status == "done"
-    problem = run.results["margins_problem"]
-    assert "not stated" in problem and "not a respondent profile column" not in problem
+    [problem] = [str(analysis_runs.message_from_stored(m)) for m in run.results["margins_left_out"]]
+    assert problem == "'place': 12 response(s) left it unanswered, and the figures have no 'not stated' row"
 
 
 def test_a_run_that_crashes_tells_the_lead_plainly_and_keeps_the_last_summary(client, campaign, lead, monkeypatch):

@@ -61,7 +61,7 @@ def analyze_command(slug, bootstrap, refit_themes):
     """Compute campaign SLUG's prioritized-needs summary and store it (the summary page shows the newest)."""
     import time
 
-    from webapp.services.analysis_runs import run_now
+    from webapp.services.analysis_runs import message_from_stored, run_now
     from webapp.services.campaigns import find_campaign
 
     campaign = find_campaign(slug)
@@ -80,6 +80,10 @@ def analyze_command(slug, bootstrap, refit_themes):
                f"({themes['assigned']} answers newly assigned)")
     if results.get("margins_problem"):
         click.echo(f"warning: the population margins were not used: {results['margins_problem']}", err=True)
+    left_out = [str(message_from_stored(stored)) for stored in results.get("margins_left_out", ())]
+    if left_out:
+        used = "part of the population margins was" if results["margins_used"] else "the population margins were"
+        click.echo(f"warning: {used} not used: " + "; ".join(left_out), err=True)
 
 
 users_cli = AppGroup("users", help="Staff accounts: create the first admin, list accounts, make reset links.")

@@ -188,12 +188,17 @@ def remember_language(response):
     return response
 
 
-def translated_message(message) -> str:
-    """A message of the analysis package (``analysis.errors.Message``) in the reader's language, its phrases too."""
+def translated_message(message, isolate: bool = False) -> str:
+    """A message of the analysis package (``analysis.errors.Message``) in the reader's language, its phrases too.
+
+    ``isolate``: text values (names and codes from the data, as typed) are set in direction isolates, so that
+    on a right-to-left page they keep their own order and leave the sentence's punctuation where it belongs.
+    """
     from flask_babel import gettext
 
     from analysis.errors import Message
 
-    values = {name: translated_message(v) if isinstance(v, Message) else v for name, v in message.values.items()}
+    values = {name: translated_message(v, isolate) if isinstance(v, Message) else isolated(v) if isolate and
+              isinstance(v, str) else v for name, v in message.values.items()}
     return gettext(message.template, **values)
 

@@ -49,7 +49,7 @@ def _summary_context(campaign):
         lens = {"threshold": equity.most_affected_threshold, "criteria": lens_criteria(equity)}
     return {
         "campaign": campaign, "summary": summary, "lens": lens, "pending": pending, "failed": failed,
-        "margins_problem": _margins_problem(run),
+        **_figures_left_out(run),
         "failed_error": failed and translated_message(message_from_stored(failed.error_message)
                                                       if failed.error_message else UNEXPECTED),
         "emphasis_values": EMPHASIS_VALUES, "one_decimal": one_decimal, "language_name": language_name,
@@ -59,15 +59,18 @@ def _summary_context(campaign):
     }
 
 
-def _in_readers_language(stored: dict | None, english: str | None) -> str | None:
-    """A message kept with a run, in the reader's language (runs made before messages were kept: their English)."""
-    return translated_message(message_from_stored(stored)) if stored else english
-
-
-def _margins_problem(run) -> str | None:
-    """Why the run could not use the community's figures, in the reader's language (None when it could)."""
+def _figures_left_out(run) -> dict:
+    """What of the community's figures the run could not use, and why, in the reader's language:
+    ``figures_unused`` when it used none of them, ``figures_left_out`` when it used the rest. The codes in
+    the reasons keep their own direction on a right-to-left page."""
     results = run.results if run is not None else {}
-    return _in_readers_language(results.get("margins_problem_message"), results.get("margins_problem"))
+    if results.get("margins_problem"):  # they could not be read at all
+        stored = results.get("margins_problem_message")  # (runs from before messages were kept: English)
+        return {"figures_unused": [translated_message(message_from_stored(stored), isolate=True) if stored
+                                   else results["margins_problem"]], "figures_left_out": []}
+    reasons = [translated_message(message_from_stored(m), isolate=True) for m in results.get("margins_left_out", ())]
+    used = results.get("margins_used", False)
+    return {"figures_unused": [] if used else reasons, "figures_left_out": reasons if used else []}
 
 
 @bp.route("/<slug>/summary")

@@ -8,9 +8,10 @@ from wtforms import DecimalField, TextAreaField, widgets
 from wtforms.validators import NumberRange, Optional, StopValidation, ValidationError
 
 from analysis.errors import InputError
+from analysis.margins import NOT_STATED
 from analysis.survey_data import PROFILE_COLUMNS
 from webapp.forms.fields import ChorusForm, MaxLength
-from webapp.forms.priority import CHOSEN_ANSWERS
+from webapp.forms.priority import CHOSEN_ANSWERS, SEVERAL_ANSWERS
 from webapp.i18n import isolated, translated_message
 from webapp.models.analysis import EMPHASIS_VALUES
 from webapp.templating import format_list
@@ -31,6 +32,9 @@ def _valid_margins(form, field):
     if unknown:
         raise ValidationError(_("Figures can be given for %(known)s, not for %(unknown)s.",
                                 known=", ".join(MARGIN_VARIABLES), unknown=", ".join(unknown)))
+    for variable, categories in (margins or {}).items():  # else saved, and that variable's figures never used
+        _check_chosen_answers(variable, [c for c in categories if c.strip().casefold() != NOT_STATED],
+                              several=variable in SEVERAL_ANSWERS)
 
 
 def _valid_equity(form, field):
@@ -53,15 +57,17 @@ def _valid_equity(form, field):
                                 emphasis=format_decimal(lens.emphasis)))
 
 
-def _check_chosen_answers(column: str, values) -> None:
-    """Refuse lens values that no resident can give to a question answered by choosing (matched as the
-    lens matches answers: case and spaces aside), listing the answers it has."""
+def _check_chosen_answers(column: str, values, several: bool = False) -> None:
+    """Refuse values that no resident can give to a question answered by choosing (matched as the lens and
+    the figures match answers: case and spaces aside), listing the answers it has. ``several``: a value may
+    be answers checked together, joined with ";" (a figure for residents of more than one race)."""
     choices = CHOSEN_ANSWERS.get(column)
     if choices is None:  # a place, typed by residents: anything may match
         return
     choices = choices()
     known = {choice.value.casefold() for choice in choices}
-    unknown = [value for value in values if value.strip().casefold() not in known]
+    unknown = [value for value in values
+               if not all(part.strip().casefold() in known for part in (value.split(";") if several else [value]))]
     if unknown:
         # codes and what was typed are isolated: on a right-to-left page they keep their own direction
         raise ValidationError(_("No resident can answer %(values)s to %(column)s. Its answers are: %(answers)s.",

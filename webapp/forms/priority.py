@@ -91,6 +91,8 @@ LANGUAGE_CHOICES = own_names(LANGUAGES) + options([("other", _l("Another languag
 #: the profile questions answered by choosing, and their choices (value and label) in the survey's order
 CHOSEN_ANSWERS = {"age_band": lambda: AGE_BANDS, "race_ethnicity": lambda: RACE_ETHNICITY,
                   "income_band": income_choices, "primary_language": lambda: LANGUAGE_CHOICES}
+#: of those, the questions where a resident may check several answers
+SEVERAL_ANSWERS = frozenset({"race_ethnicity"})
 
 
 def _hardships_consistent(form, field):

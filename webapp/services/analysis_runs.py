@@ -21,6 +21,7 @@ from sqlalchemy.exc import IntegrityError
 from analysis.equity import affectedness_scores, default_equity_config, equity_config_from_toml
 from analysis.errors import N_, InputError, Message
 from analysis.group_means import group_means
+from analysis.margin_fit import fit_margins
 from analysis.priorities import DEFAULT_MIN_CELL, priority_report
 from analysis.survey_data import HARDSHIPS, survey_from_records
 from analysis.tabular_io import margins_from_text
@@ -176,18 +177,22 @@ def compute_results(campaign: Campaign, settings: dict) -> tuple[dict, list[int]
     equity = parse_equity(settings["equity_toml"])
     options = {"equity": equity, "trim_ratio": settings["trim_ratio"], "n_bootstrap": settings["n_bootstrap"],
                "min_cell": settings["min_cell"], "seed": settings["seed"], "lambdas": EMPHASIS_VALUES}
-    margins_problem = None
+    margins_problem, left_out = None, ()
     try:
         margins = parse_margins(settings["margins_csv"])
-        first = priority_report(survey, margins=margins, emphasis=EMPHASIS_VALUES[0], **options)
+        if margins is not None:  # each variable used as far as the answers allow; what is not, said
+            fitted = fit_margins(margins, survey.profiles)
+            options["margins"], options["population"], left_out = fitted.raking, fitted.population, fitted.left_out
+        first = priority_report(survey, emphasis=EMPHASIS_VALUES[0], **options)
     except InputError as problem:  # unusable margins: say so, and report without raking
         if not settings["margins_csv"].strip():
             raise
-        margins, margins_problem = None, problem
-        first = priority_report(survey, margins=None, emphasis=EMPHASIS_VALUES[0], **options)
+        options["margins"] = options["population"] = None
+        margins_problem, left_out = problem, ()
+        first = priority_report(survey, emphasis=EMPHASIS_VALUES[0], **options)
     reports = {str(EMPHASIS_VALUES[0]): first.to_dict()}
     for emphasis in EMPHASIS_VALUES[1:]:
-        reports[str(emphasis)] = priority_report(survey, margins=margins, emphasis=emphasis, **options).to_dict()
+        reports[str(emphasis)] = priority_report(survey, emphasis=emphasis, **options).to_dict()
     representative = first.raking.weights if first.raking is not None else np.ones(survey.n)
     scores = affectedness_scores(survey.profiles, equity, survey.n)
     groups = [asdict(row) for row in group_means(survey, HEATMAP_VARIABLES, representative,
@@ -196,6 +201,8 @@ def compute_results(campaign: Campaign, settings: dict) -> tuple[dict, list[int]
         "counts": response_counts(campaign), "reports": reports, "group_means": groups,
         "margins_problem": margins_problem and str(margins_problem),  # English, for the command line
         "margins_problem_message": margins_problem and stored_message(margins_problem.message),
+        "margins_used": first.raking is not None,
+        "margins_left_out": [stored_message(message) for message in left_out],
         "respondents": survey.n,
     }
     return results, [int(r) for r in survey.response_ids], representative, scores

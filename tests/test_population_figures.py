@@ -1,0 +1,130 @@
+"""The community's population figures as a lead pastes them: checked against the survey when saved, and
+used variable by variable when the summary is computed, with what was left out said on the summary."""
+from __future__ import annotations
+
+import pytest
+
+from tests.factories import make_campaign, make_priority_response, make_user
+from tests.helpers import fill_and_post
+from webapp.extensions import db
+from webapp.models import AnalysisSettings
+from webapp.services.analysis_runs import analysis_settings, run_now
+
+SETTINGS = "/coalition/north/summary/settings"
+
+
+@pytest.fixture
+def campaign(app):
+    """30 residents aged 18-24 who put food first, 10 aged 65+ who put housing first."""
+    campaign = make_campaign(slug="north", needs=("housing", "food"))
+    for _ in range(30):
+        make_priority_response(campaign, {"housing": 2, "food": 5}, commit=False,
+                               profile={"age_band": "18_24", "income_band": "under_25k", "race_ethnicity": ["asian"]})
+    for _ in range(10):
+        make_priority_response(campaign, {"housing": 5, "food": 2}, commit=False,
+                               profile={"age_band": "65_plus", "income_band": "100k_plus",
+                                        "race_ethnicity": ["black", "asian"]})
+    db.session.commit()
+    return campaign
+
+
+@pytest.fixture
+def lead(campaign, auth):
+    user = make_user("lead@example.org", "lead", campaigns=[campaign])
+    auth.login_as(user)
+    return user
+
+
+def set_figures(campaign, text: str) -> None:
+    analysis_settings(campaign).margins_csv = text
+    db.session.commit()
+
+
+def summary(client, language: str = "en") -> str:
+    """The summary page, without the direction isolates around codes (one test looks at those)."""
+    html = client.get(f"/coalition/north/summary?lang={language}").get_data(as_text=True)
+    return html.replace("\u2068", "").replace("\u2069", "")
+
+
+def test_a_category_written_otherwise_than_the_surveys_answers_is_refused_with_its_answers(client, campaign, lead):
+    response = fill_and_post(client, SETTINGS + "?lang=es", {"margins_csv": "age_band,18_24,0.5\nage_band,35-44,0.5\n"},
+                             form_id="analysis-settings")
+    assert response.status_code == 422
+    error = response.get_data(as_text=True).split('id="margins_csv-error"', 1)[1].split("</p>", 1)[0]
+    assert "“35-44”" in error and "35_44" in error and "(35 a 44)" in error  # the answers' codes, in Spanish
+    assert analysis_settings(campaign).margins_csv == ""  # nothing saved
+
+
+def test_figures_in_another_letter_case_for_answers_checked_together_or_not_stated_are_saved(client, campaign, lead):
+    figures = ("variable,category,target\nrace_ethnicity,Asian,60\nrace_ethnicity,black;asian,25\n"
+               "race_ethnicity,not stated,15\nage_band,18_24,0.5\nage_band,65_PLUS,0.5\n")
+    response = fill_and_post(client, SETTINGS, {"margins_csv": figures}, form_id="analysis-settings")
+    assert response.status_code == 302
+    assert db.session.get(AnalysisSettings, campaign.id).margins_csv == figures
+
+
+def test_rounded_shares_and_counts_on_other_totals_are_matched_without_a_word(client, campaign, lead):
+    set_figures(campaign, "age_band,18_24,33.3\nage_band,65_plus,66.6\n"  # percentages summing to 99.9
+                          "income_band,under_25k,1200\nincome_band,100k_plus,2400\n")  # households, not people
+    run = run_now(campaign, n_bootstrap=0)
+    assert run.results["margins_used"] and run.results["margins_left_out"] == []
+    html = summary(client)
+    assert 'id="figures-left-out"' not in html and 'id="margins-problem"' not in html
+    assert "after matching the community" in html
+
+
+def test_a_variable_answered_outside_its_figures_is_left_out_and_the_others_are_used(client, campaign, lead):
+    set_figures(campaign, "age_band,18_24,0.25\nage_band,65_plus,0.75\nincome_band,under_25k,1\n")
+    run = run_now(campaign, n_bootstrap=0)
+    assert run.results["margins_used"]
+    means = {row["need"]: row["mean_importance"] for row in
+             run.results["reports"]["0.0"]["weightings"]["representative"]["needs"]}
+    assert means == pytest.approx({"housing": 0.25 * 2 + 0.75 * 5, "food": 0.25 * 5 + 0.75 * 2})  # matched on age
+    html = summary(client)
+    left_out = html.split('id="figures-left-out"', 1)[1].split("</div>", 1)[0]
+    assert "Part of the community's figures was not used" in left_out
+    assert ("&#39;income_band&#39;: 10 response(s) answered &#39;100k_plus&#39;, which the figures do not have"
+            in left_out)
+    assert 'id="margins-problem"' not in html and "after matching the community" in html
+
+
+def test_codes_in_the_reasons_keep_their_direction_on_a_right_to_left_page(client, campaign, lead):
+    set_figures(campaign, "age_band,18_24,0.25\nage_band,65_plus,0.75\nincome_band,under_25k,1\n")
+    run_now(campaign, n_bootstrap=0)
+    html = client.get("/coalition/north/summary?lang=ar").get_data(as_text=True)
+    left_out = html.split('id="figures-left-out"', 1)[1].split("</div>", 1)[0]
+    assert "«\u2068income_band\u2069»" in left_out and "\u2068&#39;100k_plus&#39;\u2069" in left_out
+
+
+def test_a_group_with_a_figure_and_no_response_yet_is_listed_as_unheard(client, campaign, lead):
+    set_figures(campaign, "age_band,18_24,0.4\nage_band,35_44,0.2\nage_band,65_plus,0.4\n")
+    run = run_now(campaign, n_bootstrap=0)
+    report = run.results["reports"]["0.0"]
+    unheard = next(row for row in report["representativeness"] if row["category"] == "35_44")
+    assert unheard["respondents"] == 0 and unheard["respondents_short"] == 8
+    html = summary(client)
+    assert "&#39;age_band&#39;: no response has answered &#39;35_44&#39; yet" in html
+    under = html.split('class="under-represented"', 1)[1].split("</ul>", 1)[0]
+    assert "35 to 44" in under  # the group to reach next
+
+
+def test_when_no_figure_can_be_used_every_reason_is_listed_at_the_top(client, campaign, lead):
+    set_figures(campaign, "age_band,18_24,1\nincome_band,under_25k,0\nincome_band,100k_plus,0\n")
+    run = run_now(campaign, n_bootstrap=0)
+    assert not run.results["margins_used"]
+    html = summary(client)
+    top, below = html.split('id="needs-title"', 1)
+    problem = top.split('id="margins-problem"', 1)[1].split("</div>", 1)[0]
+    assert "The community's figures could not be used:</p>" in problem
+    assert "<li>&#39;age_band&#39;: 10 response(s) answered &#39;65_plus&#39;" in problem
+    assert "<li>&#39;income_band&#39;: its figures are all 0</li>" in problem
+    assert "the reasons are at the top of this page" in below
+    assert "after matching the community" not in html
+
+
+def test_the_command_line_says_what_part_of_the_figures_was_not_used(runner, campaign):
+    set_figures(campaign, "age_band,18_24,0.5\nage_band,65_plus,0.5\nplace,98118,1\n")
+    result = runner.invoke(args=["analyze", "north", "--bootstrap", "0"])
+    assert result.exit_code == 0
+    assert ("warning: part of the population margins was not used: 'place': 40 response(s) left it unanswered, "
+            "and the figures have no 'not stated' row") in result.output

@@ -205,12 +205,26 @@ def equity_config_from_dict(settings: Mapping, *, text: str | None = None, sourc
 
 
 _TOML_POSITION = re.compile(r"\(at line (\d+), column (\d+)\)")
+#: blanks that are not TOML's space or tab: a no-break space (text pasted from a word processor or a web page),
+#: a full-width space (typed with a Chinese, Japanese or Korean keyboard), and the like
+_OTHER_BLANKS = re.compile(r"[^\S\t\n\r ]")
+
+
+def _toml_loads(text: str) -> dict:
+    """``tomllib.loads``; when the text only parses with its other blanks read as spaces, read that way."""
+    try:
+        return tomllib.loads(text)
+    except tomllib.TOMLDecodeError:
+        spaced = _OTHER_BLANKS.sub(" ", text)  # one character for one: an error's line and column still fit
+        if spaced == text:
+            raise
+        return tomllib.loads(spaced)
 
 
 def _parse_toml(text: str, source: str | Message) -> EquityConfig:
     """Parse TOML text into a validated configuration, keeping the text verbatim."""
     try:
-        settings = tomllib.loads(text)
+        settings = _toml_loads(text)
     except tomllib.TOMLDecodeError as exc:
         # the parser's own words are English: a reader in any language is given the place instead
         where = _TOML_POSITION.search(str(exc))

@@ -170,6 +170,21 @@ def test_invalid_toml_names_the_place_not_the_parsers_english(text, line, column
     assert str(caught.value) == f"equity configuration 'text' is not valid TOML: see line {line}, column {column}"
 
 
+@pytest.mark.parametrize("blank", ["\u00a0", "\u3000", "\u202f"], ids=["no-break", "full-width", "narrow"])
+def test_a_lens_pasted_with_other_blanks_than_spaces_is_read(blank):
+    config = equity_config_from_toml(f"emphasis{blank}={blank}2\n[hardships]\n{blank}uninsured = 1\n"
+                                     f"[[groups]]\ncolumn = 'age_band'\nvalues = ['65_plus']\nlabel = 'Older{blank}adults'\n")
+    criteria = {c.column: c for c in config.criteria}
+    assert config.emphasis == 2 and set(criteria) == {"uninsured", "age_band"}
+    assert criteria["age_band"].label == "Older adults" and blank in config.text  # kept as written
+
+
+def test_a_lens_with_other_blanks_and_a_real_mistake_names_the_mistake():
+    with pytest.raises(InputError) as caught:
+        equity_config_from_toml("emphasis\u00a0= 2\n[hardships]\nuninsured = = 1\n")
+    assert str(caught.value) == "equity configuration 'text' is not valid TOML: see line 3, column 13"
+
+
 @pytest.mark.parametrize("text", ["a = " + "[" * 5000, "a = " + "{b = " * 5000], ids=["arrays", "tables"])
 def test_toml_nested_too_deeply_is_one_clear_line(text):
     with pytest.raises(InputError, match="is not valid TOML: nested too deeply") as caught:

@@ -152,3 +152,21 @@ def test_a_run_abandoned_unfinished_gives_way_with_a_message_for_the_lead(app, c
     db.session.refresh(stuck)
     assert stuck.status == "failed"
     assert str(message_from_stored(stuck.error_message)) == "it stopped before it finished. Please try again."
+
+
+def test_a_summary_older_than_the_settings_says_so_until_it_is_recomputed(client, campaign, lead):
+    from webapp.services.analysis_runs import request_run, save_analysis_settings
+
+    run_now(campaign, n_bootstrap=0)
+    assert 'id="settings-changed"' not in client.get("/coalition/north/summary").get_data(as_text=True)
+    save_analysis_settings(campaign, "", "", None)  # saved as they were: the defaults
+    assert 'id="settings-changed"' not in client.get("/coalition/north/summary").get_data(as_text=True)
+    save_analysis_settings(campaign, "", "", 3.0)
+    html = client.get("/coalition/north/summary").get_data(as_text=True)
+    assert 'id="settings-changed"' in html and "Recompute it to use them" in html
+    request_run(campaign)  # under way with the new settings: that is said instead
+    assert 'id="settings-changed"' not in client.get("/coalition/north/summary").get_data(as_text=True)
+    db.session.execute(db.delete(analysis_runs.AnalysisRun).where(analysis_runs.AnalysisRun.status == "queued"))
+    db.session.commit()
+    run_now(campaign, n_bootstrap=0)
+    assert 'id="settings-changed"' not in client.get("/coalition/north/summary").get_data(as_text=True)

@@ -22,6 +22,7 @@ from webapp.services.analysis_runs import (
     message_from_stored,
     parse_equity,
     save_analysis_settings,
+    settings_changed_since,
     start_run,
 )
 from webapp.services.dashboard import (
@@ -50,6 +51,7 @@ def _summary_context(campaign):
     return {
         "campaign": campaign, "summary": summary, "lens": lens, "pending": pending, "failed": failed,
         **_figures_left_out(run),
+        "settings_changed": run is not None and pending is None and settings_changed_since(campaign, run),
         "failed_error": failed and translated_message(message_from_stored(failed.error_message)
                                                       if failed.error_message else UNEXPECTED),
         "emphasis_values": EMPHASIS_VALUES, "one_decimal": one_decimal, "language_name": language_name,

@@ -84,6 +84,17 @@ def save_analysis_settings(campaign: Campaign, margins_csv: str, equity_toml: st
     return settings
 
 
+def settings_changed_since(campaign: Campaign, run: AnalysisRun) -> bool:
+    """Whether the campaign's settings were changed after ``run`` took them (a recompute would use others)."""
+    stored = db.session.get(AnalysisSettings, campaign.id)
+    if stored is None:  # never set: the run used the defaults
+        return False
+    lens = stored.equity_toml if stored.equity_toml.strip() else default_equity_config().text
+    used = run.settings
+    return (stored.margins_csv, lens, stored.trim_ratio) != (used.get("margins_csv"), used.get("equity_toml"),
+                                                             used.get("trim_ratio"))
+
+
 def stored_message(message: Message) -> dict:
     """A message as JSON data, kept with a run so that each reader sees it in their language."""
     def stored(value):

@@ -128,3 +128,10 @@ def test_the_command_line_says_what_part_of_the_figures_was_not_used(runner, cam
     assert result.exit_code == 0
     assert ("warning: part of the population margins was not used: 'place': 40 response(s) left it unanswered, "
             "and the figures have no 'not stated' row") in result.output
+
+
+def test_the_settings_page_lists_the_answers_codes_with_their_names_in_the_readers_language(client, campaign, lead):
+    html = client.get(SETTINGS + "?lang=es").get_data(as_text=True)
+    codes = html.split('id="answer-codes"', 1)[1].split("</details>", 1)[0]
+    assert '<th scope="row"><code dir="ltr">35_44</code></th><td>35 a 44</td>' in codes
+    assert '<code dir="ltr">race_ethnicity</code>' in codes and '<code dir="ltr">100k_plus</code>' in codes

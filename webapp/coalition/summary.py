@@ -13,6 +13,7 @@ from webapp.errors import shows_form_again_on_csrf_error
 from webapp.extensions import db
 from webapp.forms.analysis import AnalysisSettingsForm
 from webapp.forms.members import language_name
+from webapp.forms.priority import CHOSEN_ANSWERS
 from webapp.i18n import current_language, translated_message
 from webapp.models.analysis import EMPHASIS_VALUES
 from webapp.services import audit
@@ -125,5 +126,6 @@ def analysis_settings_page(slug: str):
         return redirect(url_for("coalition.summary", slug=campaign.slug))
     if not form.is_submitted() and not stored.equity_toml:
         form.equity_toml.data = parse_equity("").text
-    return render_template("coalition/analysis_settings.html", campaign=campaign, form=form,
+    answer_codes = [(variable, variable_name(variable), choices()) for variable, choices in CHOSEN_ANSWERS.items()]
+    return render_template("coalition/analysis_settings.html", campaign=campaign, form=form, answer_codes=answer_codes,
                            errors=error_summary(form)), 422 if form.errors else 200

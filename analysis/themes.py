@@ -44,7 +44,7 @@ import scipy.sparse as sp
 from sklearn.preprocessing import normalize
 from threadpoolctl import threadpool_limits
 
-from analysis import clustering, copied_answers, theme_summary
+from analysis import clustering, copied_answers, theme_forgetting, theme_summary
 from analysis.features import AnswerAnalyzer, fit_damped, make_vectorizers
 from analysis.textnorm import LANGUAGES
 from analysis.theme_inputs import as_text, check_languages, check_weights
@@ -222,36 +222,10 @@ class ThemeModel:
 
     def forget_answers(self, deleted_texts: Sequence[str] = (), deleted_languages=None,
                        kept_texts: Sequence[str] = (), kept_languages=None) -> ThemeModel:
-        """Drop what the fitted model holds of the answers it was fitted on that ``transform`` does not need.
-
-        Always: each theme's quotes, the words as written (``analyzer_``'s surfaces) and the rare
-        terms scikit-learn lists for introspection (``stop_words_``); labels and terms stay. With
-        ``deleted_texts`` (answers deleted on request since the fit) and ``kept_texts`` (every
-        answer still kept), the terms only the deleted answers gave are renamed to names no answer
-        can produce: new answers are assigned as if those terms were absent, and the model no longer
-        holds them. Returns self.
-        """
-        for theme in getattr(self, "themes_", ()):
-            theme.examples, theme.example_languages, theme.example_counts = [], [], []
-        if hasattr(self, "analyzer_"):
-            self.analyzer_ = AnswerAnalyzer(use_codebook=self.use_codebook)
-        vectorizers = [v for v in (getattr(self, "word_vectorizer_", None), getattr(self, "char_vectorizer_", None))
-                       if v is not None]
-        for vectorizer in vectorizers:
-            vectorizer.stop_words_ = None  # scikit-learn: "can be safely removed … before pickling"
-        if not deleted_texts or not vectorizers:
-            return self
-        analyzer = AnswerAnalyzer(use_codebook=self.use_codebook)
-        gone_docs, gone_chars, _ = analyzer.analyze_answers(
-            [as_text(t) for t in deleted_texts], check_languages(deleted_languages, len(deleted_texts)))
-        kept_docs, kept_chars, _ = analyzer.analyze_answers(
-            [as_text(t) for t in kept_texts], check_languages(kept_languages, len(kept_texts)))
-        for vectorizer, gone, kept in zip(vectorizers, (gone_docs, gone_chars), (kept_docs, kept_chars)):
-            terms_of = vectorizer.build_analyzer()
-            theirs = set().union(*map(terms_of, gone)) - set().union(*map(terms_of, kept))
-            for term in theirs & vectorizer.vocabulary_.keys():
-                column = vectorizer.vocabulary_.pop(term)
-                vectorizer.vocabulary_[f"\x00forgotten {column}"] = column  # no answer's text holds a NUL
+        """Drop what the model holds of its answers that ``transform`` does not need, and the words of
+        ``deleted_texts`` no ``kept_texts`` gave (see :func:`analysis.theme_forgetting.forget_answers`).
+        Returns self."""
+        theme_forgetting.forget_answers(self, deleted_texts, deleted_languages, kept_texts, kept_languages)
         return self
 
     # -- steps ------------------------------------------------------------------

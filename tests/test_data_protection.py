@@ -369,6 +369,41 @@ def test_closing_a_campaign_records_when(app):
     assert campaign.closed_at is None
 
 
+def test_deleting_a_response_takes_its_words_out_of_the_themes_terms_and_labels(runner, monkeypatch):
+    import functools
+
+    import analysis.themes
+    from tests.factories import make_priority_response
+    from webapp.models import Theme
+    from webapp.services.analysis_runs import run_now
+
+    # five themes, so that the clinic's few answers are a theme of their own, named partly by the doomed ones
+    fitted_as_usual = analysis.themes.ThemeModel.__init__
+
+    @functools.wraps(fitted_as_usual)
+    def five_themes(self, *args, **kwargs):
+        fitted_as_usual(self, *args, **{**kwargs, "n_themes": 5})
+
+    monkeypatch.setattr(analysis.themes.ThemeModel, "__init__", five_themes)
+    campaign = make_campaign(slug="north", needs=("housing", "food"))
+    said = ["Rent is too high for us.", "The bus never comes on time.", "Fresh vegetables cost too much.",
+            "No grocery store nearby."] * 7 + ["The clinic closes too early", "Clinic staff are rude", "clinic is far"]
+    for text in said:
+        make_priority_response(campaign, {"housing": 4, "food": 3}, answers={"barrier": (text, "en")}, commit=False)
+    doomed = make_priority_response(campaign, {"housing": 5, "food": 2}, commit=False, answers={
+        "barrier": ("Dr Quokkaxenon at the clinic is rude", "en"),
+        "change": ("Quokkaxenon clinic staff never listen to me", "en")})
+    db.session.commit()
+    assert run_now(campaign, n_bootstrap=0).results["themes"]["fitted"]
+    clinic = db.session.scalar(select(Theme).where(Theme.label.contains("clinic")))
+    assert "quokkaxenon" in clinic.label and "quokkaxenon" in clinic.terms  # a small theme, named by the doomed
+    assert runner.invoke(args=["data", "delete-response", reference_code(doomed.client_uuid), "--yes"]).exit_code == 0
+    db.session.expire_all()
+    for theme in db.session.scalars(select(Theme)):
+        assert not any("quokka" in term for term in theme.terms) and "quokka" not in theme.label
+    assert db.session.get(Theme, clinic.id).label.startswith("clinic / ")  # named by what the others wrote
+
+
 def test_deleting_a_response_leaves_none_of_its_words_in_the_stored_theme_model(runner):
     from tests.factories import make_priority_response
     from webapp.models import StoredThemeModel

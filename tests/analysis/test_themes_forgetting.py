@@ -2,6 +2,7 @@
 forgets the words of answers deleted on request."""
 import pickle
 
+from analysis import theme_forgetting
 from analysis.themes import ThemeModel
 
 DELETED = "Zyxwvutsrq Quokkaxenon says the rent is too high"
@@ -32,3 +33,17 @@ def test_the_terms_only_a_deleted_answer_gave_are_forgotten_and_the_others_kept(
     assert {"rent"} <= set(model.word_vectorizer_.vocabulary_) & vocabulary  # others wrote it too: kept
     assert model.transform(texts, languages) == kept_before
     assert model.transform([DELETED], ["en"]) == model.transform(["the rent is too high"], ["en"])
+
+
+def test_a_theme_named_by_a_deleted_answers_word_is_named_again_by_what_the_others_wrote():
+    said = ["Rent is too high for us.", "The bus never comes on time.", "Fresh vegetables cost too much.",
+            "No grocery store nearby."] * 6 + ["The clinic closes too early", "Clinic staff are rude", "clinic is far"]
+    doomed = ["Dr Quokkaxenon at the clinic is rude", "Quokkaxenon clinic staff never listen to me"]
+    model = ThemeModel(n_themes=5, random_state=0).fit(said + doomed, ["en"] * (len(said) + 2))
+    [clinic] = [theme for theme in model.themes_ if "clinic" in theme.terms]
+    assert "quokkaxenon" in clinic.label.split(" / ")  # a small theme: the doomed answers' word names it
+    words = theme_forgetting.forget_answers(model, doomed, ["en", "en"], said, ["en"] * len(said))
+    assert "quokkaxenon" in words and "rude" not in words and "clinic" not in words  # others wrote those
+    assert not any("quokkaxenon" in term for term in clinic.terms) and "quokkaxenon" not in clinic.label
+    assert clinic.label.startswith("clinic / ")
+    assert b"quokka" not in pickle.dumps(model)

@@ -114,12 +114,22 @@ def assign_themes(campaign: Campaign, refit: bool = False) -> dict:
 
 def forget_deleted_answers(campaign_id: int, deleted: list[tuple[str, str]]) -> None:
     """After answers were deleted on request ((text, language) each, already gone from the database): the
-    campaign's stored theme model forgets the terms only they gave (see ``ThemeModel.forget_answers``)."""
+    campaign's stored theme model, and its themes' terms and labels, forget the words only they gave (see
+    :func:`analysis.theme_forgetting.forget_answers`)."""
+    from analysis.theme_forgetting import forget_answers, without_words  # scikit-learn: loaded when needed
+    from analysis.theme_summary import make_label
+
     stored = db.session.get(StoredThemeModel, campaign_id)
     if stored is None or not deleted:
         return
     model = pickle.loads(stored.model)  # noqa: S301 (pickled by this app's own analysis run)
     kept = _priority_answers(campaign_id)
-    model.forget_answers([text for text, _ in deleted], [language for _, language in deleted],
-                         [a.text for a in kept], [a.language for a in kept])
+    words = forget_answers(model, [text for text, _ in deleted], [language for _, language in deleted],
+                           [a.text for a in kept], [a.language for a in kept])
     stored.model = pickle.dumps(model)
+    for theme in campaign_themes(campaign_id):  # the rows shown to leads took their terms and label from the model
+        terms = without_words(theme.terms, words)
+        if terms != theme.terms:
+            theme.terms = terms
+            if not theme.edited:  # a name a lead gave is the lead's words, not a resident's
+                theme.label = make_label(terms)[:200]

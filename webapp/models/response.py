@@ -36,6 +36,8 @@ class Response(Base):
         CheckConstraint(_one_of("channel", CHANNELS), name="channel"),
         #: a paper form's number is entered once per event (NULLs, i.e. no paper form, never clash)
         UniqueConstraint("event_id", "paper_number"),
+        #: on SQLite, a deleted response's id is never given to a later one (the audit trail names it)
+        {"sqlite_autoincrement": True},
     )
 
     id: Mapped[int] = mapped_column(primary_key=True)

@@ -13,6 +13,7 @@ import itertools
 import math
 import os
 import pathlib
+import re
 import sys
 import tempfile
 from collections.abc import Iterable, Sequence
@@ -35,13 +36,13 @@ def read_csv(path: str | os.PathLike) -> tuple[list[str], list[list[str]]]:
 
 
 def column_separator(first_line: str) -> str:
-    """The separator of a CSV whose first line is ``first_line``: a comma, unless that line has none but
-    has tabs (cells pasted from a spreadsheet) or semicolons (a spreadsheet saved where the comma is the
-    decimal mark)."""
-    if "," not in first_line:
-        for separator in ("\t", ";"):
-            if separator in first_line:
-                return separator
+    """The separator of a CSV whose first line is ``first_line``: a comma, unless that line has as many
+    tabs (cells pasted from a spreadsheet) or semicolons (a spreadsheet saved where the comma is the
+    decimal mark) as commas: a figure there may have a comma of its own (``12,5`` or ``1,500``)."""
+    commas = first_line.count(",")
+    for separator in ("\t", ";"):
+        if first_line.count(separator) >= max(commas, 1):
+            return separator
     return ","
 
 
@@ -110,6 +111,31 @@ def margins_from_text(text: str, name: str | Message = "margins") -> dict[str, d
     return _margins(name, header, rows, decimal_comma=decimal_comma)
 
 
+#: digits grouped by thousands (1,500 or 12,345,678.5), the separator and decimal mark filled in
+_GROUPED = r"[1-9][0-9]{{0,2}}(?:{thousands}[0-9]{{3}})+(?:{decimal}[0-9]+)?"
+#: the blanks that group digits: a space, a no-break space, a narrow no-break space (French, Canadian)
+_BLANK_GROUPED = re.compile(_GROUPED.format(thousands="[ \u00a0\u202f]", decimal="[.,]"))
+
+
+def read_number(text: str, decimal_comma: bool = False) -> float:
+    """A figure as spreadsheets and census tables write it: ``12.5``; ``1,500`` or ``1 500`` (thousands);
+    ``12,5`` when ``decimal_comma``, or when the comma can be nothing else; ``9.8%`` (read as 0.098).
+    Raises ValueError for anything else."""
+    number = text.strip()
+    percent = number.endswith("%")
+    if percent:
+        number = number[:-1].rstrip()
+    if _BLANK_GROUPED.fullmatch(number):
+        number = re.sub("[ \u00a0\u202f]", "", number)
+    thousands, decimal = (".", ",") if decimal_comma else (",", ".")
+    if re.fullmatch(_GROUPED.format(thousands=re.escape(thousands), decimal=re.escape(decimal)), number):
+        number = number.replace(thousands, "")
+    if decimal_comma or re.fullmatch("[0-9]+,[0-9]+", number):
+        number = number.replace(",", ".")
+    value = float(number)
+    return value / 100 if percent else value
+
+
 #: targets are people counted or shares of them; a larger figure is a typing slip (and would overflow sums)
 MAX_TARGET = 1e12
 
@@ -127,7 +153,7 @@ def _margins(name: str | Message, header: list[str], rows: list[list[str]],
             raise InputError(N_("'%(name)s' line %(line)d: variable and category must not be blank"),
                              name=name, line=line)
         try:
-            target = float(target_text.replace(",", ".") if decimal_comma else target_text)
+            target = read_number(target_text, decimal_comma)
         except ValueError:
             raise InputError(N_("'%(name)s' line %(line)d: target '%(target)s' for category '%(category)s' "
                                 "of variable '%(variable)s' is not a number"),

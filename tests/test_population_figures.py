@@ -2,13 +2,15 @@
 used variable by variable when the summary is computed, with what was left out said on the summary."""
 from __future__ import annotations
 
+import re
+
 import pytest
 
 from tests.factories import make_campaign, make_priority_response, make_user
 from tests.helpers import fill_and_post
 from webapp.extensions import db
 from webapp.models import AnalysisSettings
-from webapp.services.analysis_runs import analysis_settings, run_now
+from webapp.services.analysis_runs import analysis_settings, message_from_stored, run_now
 
 SETTINGS = "/coalition/north/summary/settings"
 
@@ -135,3 +137,36 @@ def test_the_settings_page_lists_the_answers_codes_with_their_names_in_the_reade
     codes = html.split('id="answer-codes"', 1)[1].split("</details>", 1)[0]
     assert '<th scope="row"><code dir="ltr">35_44</code></th><td>35 a 44</td>' in codes
     assert '<code dir="ltr">race_ethnicity</code>' in codes and '<code dir="ltr">100k_plus</code>' in codes
+
+
+def test_a_census_table_pasted_with_percent_signs_and_thousands_is_saved_and_used(client, campaign, lead):
+    figures = ("Variable\tCategory\tTarget\nage_band\t18_24\t42.5%\nage_band\t65_plus\t57.5 %\n"
+               "income_band\tunder_25k\t1,700\nincome_band\t100k_plus\t2,300\n")  # households: another total
+    assert fill_and_post(client, SETTINGS, {"margins_csv": figures}, form_id="analysis-settings").status_code == 302
+    run = run_now(campaign, n_bootstrap=0)
+    assert run.results["margins_used"] and run.results["margins_left_out"] == []
+    shares = {row["category"]: row["population_share"] for row in run.results["reports"]["0.0"]["representativeness"]}
+    assert shares == pytest.approx({"18_24": 0.425, "65_plus": 0.575, "under_25k": 0.425, "100k_plus": 0.575})
+
+
+def test_figures_that_contradict_each_other_given_who_answered_lose_one_variable_not_all(client, campaign, lead):
+    # every young resident who answered is low-income, and every older one high-income: half young and
+    # nine in ten low-income cannot both be met
+    set_figures(campaign, "age_band,18_24,0.5\nage_band,65_plus,0.5\n"
+                          "income_band,under_25k,0.9\nincome_band,100k_plus,0.1\n")
+    run = run_now(campaign, n_bootstrap=0)
+    assert run.results["margins_used"] and run.results["margins_problem"] is None
+    [reason] = [str(message_from_stored(m)) for m in run.results["margins_left_out"]]
+    assert re.fullmatch(r"'(age_band|income_band)': its figures could not be matched together with the others, "
+                        r"given who answered", reason)
+    kept = {row["variable"] for row in run.results["reports"]["0.0"]["representativeness"]}
+    assert len(kept) == 1 and kept.pop() not in reason
+    assert "Part of the community's figures was not used" in summary(client)
+
+
+def test_with_a_weight_cap_contradicting_figures_are_said_as_the_raking_says_them(client, campaign, lead):
+    analysis_settings(campaign).trim_ratio = 3.0
+    set_figures(campaign, "age_band,18_24,0.5\nage_band,65_plus,0.5\n"
+                          "income_band,under_25k,0.9\nincome_band,100k_plus,0.1\n")
+    run = run_now(campaign, n_bootstrap=0)
+    assert not run.results["margins_used"] and "the trim ratio 3 may be too tight" in run.results["margins_problem"]

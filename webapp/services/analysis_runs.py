@@ -23,6 +23,7 @@ from analysis.errors import N_, InputError, Message
 from analysis.group_means import group_means
 from analysis.margin_fit import fit_margins
 from analysis.priorities import DEFAULT_MIN_CELL, priority_report
+from analysis.raking import ConvergenceError
 from analysis.survey_data import HARDSHIPS, survey_from_records
 from analysis.tabular_io import margins_from_text
 from webapp.database import rollback_or_drop
@@ -182,25 +183,42 @@ def response_counts(campaign: Campaign) -> dict:
     }
 
 
+def _report_with_figures(survey, margins_csv: str, options: dict):
+    """The report at the first emphasis, matched to the community's figures as far as they can be: each
+    variable as far as the answers allow (see ``fit_margins``), less any that cannot be matched together with
+    the others. Returns it, the problem that kept every figure out (or None) and what was left out, and gives
+    ``options`` the figures it used, for the other emphases."""
+    left_out: list[Message] = []
+    try:
+        margins = parse_margins(margins_csv)
+        if margins is not None:
+            fitted = fit_margins(margins, survey.profiles)
+            options["margins"], options["population"], left_out = fitted.raking, fitted.population, [*fitted.left_out]
+        while True:
+            try:
+                return priority_report(survey, emphasis=EMPHASIS_VALUES[0], **options), None, left_out
+            except ConvergenceError as problem:  # figures that contradict each other, given who answered
+                variable, used = problem.message.values.get("variable"), options.get("margins") or {}
+                if options["trim_ratio"] is not None or variable not in used or len(used) < 2:
+                    raise  # (a weight cap too tight for them is the lead's to loosen: said as it is)
+                left_out.append(Message(N_("'%(variable)s': its figures could not be matched together with the "
+                                           "others, given who answered"), variable=variable))
+                options["margins"] = {v: targets for v, targets in used.items() if v != variable}
+                options["population"] = {v: shares for v, shares in options["population"].items() if v != variable}
+    except InputError as problem:  # figures that cannot be used at all: said, and the report made without them
+        if not margins_csv.strip():
+            raise
+        options["margins"] = options["population"] = None
+        return priority_report(survey, emphasis=EMPHASIS_VALUES[0], **options), problem, []
+
+
 def compute_results(campaign: Campaign, settings: dict) -> tuple[dict, list[int], np.ndarray, np.ndarray]:
     """Counts, a priority report per emphasis and group means; also the response ids and their weights."""
     survey = gather_survey(campaign)
     equity = parse_equity(settings["equity_toml"])
     options = {"equity": equity, "trim_ratio": settings["trim_ratio"], "n_bootstrap": settings["n_bootstrap"],
                "min_cell": settings["min_cell"], "seed": settings["seed"], "lambdas": EMPHASIS_VALUES}
-    margins_problem, left_out = None, ()
-    try:
-        margins = parse_margins(settings["margins_csv"])
-        if margins is not None:  # each variable used as far as the answers allow; what is not, said
-            fitted = fit_margins(margins, survey.profiles)
-            options["margins"], options["population"], left_out = fitted.raking, fitted.population, fitted.left_out
-        first = priority_report(survey, emphasis=EMPHASIS_VALUES[0], **options)
-    except InputError as problem:  # unusable margins: say so, and report without raking
-        if not settings["margins_csv"].strip():
-            raise
-        options["margins"] = options["population"] = None
-        margins_problem, left_out = problem, ()
-        first = priority_report(survey, emphasis=EMPHASIS_VALUES[0], **options)
+    first, margins_problem, left_out = _report_with_figures(survey, settings["margins_csv"], options)
     reports = {str(EMPHASIS_VALUES[0]): first.to_dict()}
     for emphasis in EMPHASIS_VALUES[1:]:
         reports[str(emphasis)] = priority_report(survey, emphasis=emphasis, **options).to_dict()

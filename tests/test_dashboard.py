@@ -340,7 +340,7 @@ def test_the_briefs_lists_are_joined_as_the_readers_language_joins_them(client, 
 
 
 def test_the_brief_says_responses_are_matched_to_the_community_only_when_they_were(client, campaign, lead):
-    from webapp.services.analysis_runs import save_analysis_settings
+    from webapp.services.summary_settings import save_analysis_settings
 
     run_now(campaign, n_bootstrap=0)  # no population figures: the summary says nothing was matched
     weighted = client.get("/coalition/north/brief").get_data(as_text=True).split('class="brief-settings"', 1)[1]
@@ -617,7 +617,7 @@ def chinese(tmp_path, app_with, campaign):
 
 
 def test_the_brief_says_who_was_heard_in_sentences_the_readers_language_punctuates(chinese, campaign):
-    from webapp.services.analysis_runs import save_analysis_settings
+    from webapp.services.summary_settings import save_analysis_settings
 
     save_analysis_settings(campaign, "variable,category,target\nincome_band,under_25k,0.5\nincome_band,100k_plus,0.5\n",
                            "", None, actor=None)  # low-income residents are heard less than their share
@@ -633,7 +633,7 @@ def test_the_download_links_are_punctuated_as_the_readers_language_does(chinese)
 
 
 def test_who_to_reach_and_the_briefs_notes_are_punctuated_as_the_readers_language_does(chinese, campaign):
-    from webapp.services.analysis_runs import save_analysis_settings
+    from webapp.services.summary_settings import save_analysis_settings
     from webapp.services.needs import retire_need
 
     save_analysis_settings(campaign, "variable,category,target\nincome_band,under_25k,0.5\nincome_band,100k_plus,0.5\n",

@@ -17,7 +17,8 @@ from tests.test_hostile_input import as_typed
 from tests.test_theme_edits import add_answers
 from webapp.extensions import db
 from webapp.models import Meeting, Need, Theme
-from webapp.services.analysis_runs import parse_equity, run_now
+from webapp.services.analysis_runs import run_now
+from webapp.services.summary_settings import parse_equity
 from webapp.services.exports import BOM, FORMULA_STARTS
 
 pytestmark = pytest.mark.slow

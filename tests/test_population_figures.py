@@ -10,7 +10,8 @@ from tests.factories import make_campaign, make_priority_response, make_user
 from tests.helpers import fill_and_post
 from webapp.extensions import db
 from webapp.models import AnalysisSettings
-from webapp.services.analysis_runs import analysis_settings, message_from_stored, run_now
+from webapp.services.analysis_runs import message_from_stored, run_now
+from webapp.services.summary_settings import analysis_settings
 
 SETTINGS = "/coalition/north/summary/settings"
 

@@ -10,7 +10,8 @@ from analysis.equity import affectedness_scores, equity_config_from_toml
 from tests.factories import make_campaign, make_priority_response, make_user
 from webapp.extensions import db
 from webapp.services import analysis_runs
-from webapp.services.analysis_runs import analysis_settings, run_now
+from webapp.services.analysis_runs import run_now
+from webapp.services.summary_settings import analysis_settings
 
 AFFECTED = {"income_band": "under_25k", "uninsured": True, "food_insecurity": True}
 
@@ -155,7 +156,8 @@ def test_a_run_abandoned_unfinished_gives_way_with_a_message_for_the_lead(app, c
 
 
 def test_a_summary_older_than_the_settings_says_so_until_it_is_recomputed(client, campaign, lead):
-    from webapp.services.analysis_runs import request_run, save_analysis_settings
+    from webapp.services.analysis_runs import request_run
+    from webapp.services.summary_settings import save_analysis_settings
 
     run_now(campaign, n_bootstrap=0)
     assert 'id="settings-changed"' not in client.get("/coalition/north/summary").get_data(as_text=True)

@@ -17,15 +17,7 @@ from webapp.forms.priority import CHOSEN_ANSWERS
 from webapp.i18n import current_language, translated_message
 from webapp.models.analysis import EMPHASIS_VALUES
 from webapp.services import audit
-from webapp.services.analysis_runs import (
-    UNEXPECTED,
-    analysis_settings,
-    message_from_stored,
-    parse_equity,
-    save_analysis_settings,
-    settings_changed_since,
-    start_run,
-)
+from webapp.services.analysis_runs import UNEXPECTED, message_from_stored, start_run
 from webapp.services.dashboard import (
     build_summary,
     emphasis_param,
@@ -33,6 +25,12 @@ from webapp.services.dashboard import (
     latest_run,
     parse_emphasis,
     pending_run,
+)
+from webapp.services.summary_settings import (
+    analysis_settings,
+    parse_equity,
+    save_analysis_settings,
+    settings_changed_since,
 )
 from webapp.services.themes_store import MAX_LABEL
 from webapp.views import error_summary, one_decimal

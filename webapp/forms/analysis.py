@@ -21,7 +21,7 @@ MARGIN_VARIABLES = PROFILE_COLUMNS
 
 
 def _valid_margins(form, field):
-    from webapp.services.analysis_runs import parse_margins
+    from webapp.services.summary_settings import parse_margins
 
     try:
         margins = parse_margins(field.data or "")
@@ -38,7 +38,8 @@ def _valid_margins(form, field):
 
 
 def _valid_equity(form, field):
-    from webapp.services.analysis_runs import PROFILE_FIELDS, parse_equity  # the answers a run gives the lens
+    from webapp.services.analysis_runs import PROFILE_FIELDS  # the answers a run gives the lens
+    from webapp.services.summary_settings import parse_equity
 
     try:
         lens = parse_equity(field.data or "")

@@ -18,19 +18,17 @@ from flask import Flask, current_app
 from sqlalchemy import and_, delete, func, insert, or_, select, update
 from sqlalchemy.exc import IntegrityError
 
-from analysis.equity import affectedness_scores, default_equity_config, equity_config_from_toml
+from analysis.equity import affectedness_scores
 from analysis.errors import N_, InputError, Message
 from analysis.group_means import group_means
 from analysis.margin_fit import fit_margins
-from analysis.priorities import DEFAULT_MIN_CELL, priority_report
+from analysis.priorities import priority_report
 from analysis.raking import ConvergenceError
 from analysis.survey_data import HARDSHIPS, survey_from_records
-from analysis.tabular_io import margins_from_text
 from webapp.database import rollback_or_drop
 from webapp.extensions import db
 from webapp.models import (
     AnalysisRun,
-    AnalysisSettings,
     Answer,
     Campaign,
     Event,
@@ -42,6 +40,7 @@ from webapp.models import (
     utcnow,
 )
 from webapp.models.analysis import EMPHASIS_VALUES
+from webapp.services.summary_settings import parse_equity, parse_margins, run_settings
 
 PROFILE_FIELDS = ("place", "age_band", "race_ethnicity", "income_band", "primary_language", *HARDSHIPS)
 #: profile columns of the group-by-need heatmap
@@ -62,40 +61,6 @@ UNEXPECTED = Message(N_("something went wrong on the server and it has been logg
 ABANDONED = Message(N_("it stopped before it finished. Please try again."))
 
 
-def analysis_settings(campaign: Campaign) -> AnalysisSettings:
-    """The campaign's analysis settings (defaults when never set; added to the session)."""
-    settings = db.session.get(AnalysisSettings, campaign.id)
-    if settings is None:
-        settings = AnalysisSettings(campaign_id=campaign.id, margins_csv="", equity_toml="", trim_ratio=None)
-        db.session.add(settings)
-    return settings
-
-
-def save_analysis_settings(campaign: Campaign, margins_csv: str, equity_toml: str, trim_ratio: float | None,
-                           actor=None) -> AnalysisSettings:
-    """Store new settings (validated by the form); the next run uses them. Audited."""
-    from webapp.services import audit
-
-    settings = analysis_settings(campaign)
-    changed = [name for name, value in (("margins", margins_csv), ("equity", equity_toml), ("trim_ratio", trim_ratio))
-               if value != getattr(settings, {"margins": "margins_csv", "equity": "equity_toml"}.get(name, name))]
-    settings.margins_csv, settings.equity_toml, settings.trim_ratio = margins_csv, equity_toml, trim_ratio
-    audit.record("analysis.settings_changed", actor=actor, target=campaign, detail={"changed": changed})
-    db.session.commit()
-    return settings
-
-
-def settings_changed_since(campaign: Campaign, run: AnalysisRun) -> bool:
-    """Whether the campaign's settings were changed after ``run`` took them (a recompute would use others)."""
-    stored = db.session.get(AnalysisSettings, campaign.id)
-    if stored is None:  # never set: the run used the defaults
-        return False
-    lens = stored.equity_toml if stored.equity_toml.strip() else default_equity_config().text
-    used = run.settings
-    return (stored.margins_csv, lens, stored.trim_ratio) != (used.get("margins_csv"), used.get("equity_toml"),
-                                                             used.get("trim_ratio"))
-
-
 def stored_message(message: Message) -> dict:
     """A message as JSON data, kept with a run so that each reader sees it in their language."""
     def stored(value):
@@ -110,29 +75,6 @@ def message_from_stored(data: dict) -> Message:
     """The message ``stored_message`` kept."""
     return Message(data["template"], **{name: message_from_stored(v) if isinstance(v, dict) else v
                                         for name, v in data["values"].items()})
-
-
-def parse_margins(text: str):
-    """``variable,category,target`` CSV text as margins (None when empty); InputError when malformed."""
-    return margins_from_text(text, Message(N_("population figures"))) if text.strip() else None
-
-
-def parse_equity(text: str):
-    """The equity lens from TOML text (the shipped default when empty)."""
-    return equity_config_from_toml(text, Message(N_("summary settings"))) if text.strip() else default_equity_config()
-
-
-def run_settings(campaign: Campaign, n_bootstrap: int | None = None) -> dict:
-    """The settings a run will use, as stored with it."""
-    stored = analysis_settings(campaign)
-    equity = parse_equity(stored.equity_toml)
-    return {
-        "margins_csv": stored.margins_csv, "equity_toml": equity.text, "equity_source": equity.source,
-        "trim_ratio": stored.trim_ratio,
-        "n_bootstrap": int(n_bootstrap if n_bootstrap is not None else current_app.config["ANALYSIS_BOOTSTRAP"]),
-        "min_cell": int(current_app.config.get("ANALYSIS_MIN_CELL", DEFAULT_MIN_CELL)),
-        "emphasis_values": list(EMPHASIS_VALUES), "seed": 0,
-    }
 
 
 def gather_survey(campaign: Campaign):

@@ -48,7 +48,7 @@ from webapp.models import (
     Theme,
     User,
 )
-from webapp.services.analysis_runs import parse_equity
+from webapp.services.summary_settings import parse_equity
 from webapp.services.dashboard import latest_run
 from webapp.services.exports import cell_value, looks_like_formula
 

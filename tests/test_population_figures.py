@@ -171,3 +171,13 @@ def test_with_a_weight_cap_contradicting_figures_are_said_as_the_raking_says_the
                           "income_band,under_25k,0.9\nincome_band,100k_plus,0.1\n")
     run = run_now(campaign, n_bootstrap=0)
     assert not run.results["margins_used"] and "the trim ratio 3 may be too tight" in run.results["margins_problem"]
+
+
+def test_the_printable_brief_says_when_part_of_the_figures_was_not_used(client, campaign, lead):
+    set_figures(campaign, "age_band,18_24,0.25\nage_band,65_plus,0.75\nincome_band,under_25k,1\n")
+    run_now(campaign, n_bootstrap=0)
+    brief = client.get("/coalition/north/brief").get_data(as_text=True)
+    assert 'id="brief-figures-left-out"' in brief and "Responses are matched to the community" in brief
+    set_figures(campaign, "age_band,18_24,0.25\nage_band,65_plus,0.75\n")
+    run_now(campaign, n_bootstrap=0)
+    assert 'id="brief-figures-left-out"' not in client.get("/coalition/north/brief").get_data(as_text=True)

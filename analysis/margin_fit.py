@@ -8,7 +8,7 @@ for one year's population and income for households, a group nobody has answered
 so here each variable stands on its own:
 
 * its figures are read as shares of its own total;
-* a category written in other letters case than the answers (``Asian`` for ``asian``),
+* a category written in another letter case than the answers (``Asian`` for ``asian``),
   or a multi-select answer with its parts in another order, is the answer's category;
 * a category with a figure but no response yet is left out of the matching, the
   variable's other categories sharing its part; the population shares still list it

@@ -16,7 +16,9 @@ def N_(template: str) -> str:
 class Message:
     """An English message template (``%(name)s`` placeholders) and its values.
 
-    A value may itself be a Message (a phrase of the sentence), translated with it.
+    A value may itself be a Message (a phrase of the sentence), translated with it, or a
+    tuple of names from the data (categories, columns): a list, which each reader's language
+    joins its own way ("'a', 'b' and 'c'" in English text).
     """
 
     def __init__(self, template: str, **values) -> None:
@@ -26,10 +28,18 @@ class Message:
     def __str__(self) -> str:
         if not self.values:
             return self.template
-        return self.template % {name: str(v) if isinstance(v, Message) else v for name, v in self.values.items()}
+        return self.template % {name: _text(v) for name, v in self.values.items()}
 
     def __repr__(self) -> str:
         return f"Message({str(self)!r})"
+
+
+def _text(value) -> object:
+    if isinstance(value, Message):
+        return str(value)
+    if isinstance(value, tuple):
+        return ", ".join(f"'{item}'" for item in value)
+    return value
 
 
 class InputError(ValueError):

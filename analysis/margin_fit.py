@@ -56,10 +56,6 @@ def _key(label: str) -> str:
     return ";".join(sorted(part.strip().casefold() for part in label.split(";")))
 
 
-def _quoted(values) -> str:
-    return ", ".join(f"'{value}'" for value in values)
-
-
 def fit_margins(margins: Mapping[str, Mapping[str, float]], data: Mapping[str, Sequence[object]]) -> FittedMargins:
     """Fit ``{variable: {category: target}}`` (targets zero or more) to the answers in ``data``.
 
@@ -90,7 +86,7 @@ def fit_margins(margins: Mapping[str, Mapping[str, float]], data: Mapping[str, S
         if unanswered:
             left_out.append(Message(N_("'%(variable)s': no response has answered %(categories)s yet, so the other "
                                        "answers were matched to the community without them"),
-                                    categories=_quoted(unanswered), variable=variable))
+                                    categories=tuple(unanswered), variable=variable))
         answered_total = math.fsum(answered.values())
         raking[variable] = {c: t / answered_total for c, t in answered.items()}
     return FittedMargins(raking or None, population, tuple(left_out))
@@ -107,9 +103,9 @@ def _unusable(variable: str, figures: Mapping[str, float], answers: Counter) -> 
     missing = [answer for answer, _count in answers.most_common() if answer not in figures]
     if missing:
         return Message(N_("'%(variable)s': %(count)d response(s) answered %(categories)s, which the figures do not have"),
-                       variable=variable, count=sum(answers[a] for a in missing), categories=_quoted(missing))
+                       variable=variable, count=sum(answers[a] for a in missing), categories=tuple(missing))
     zero = [answer for answer, _count in answers.most_common() if figures[answer] == 0]
     if zero:
         return Message(N_("'%(variable)s': %(count)d response(s) answered %(categories)s, whose figure is 0"),
-                       variable=variable, count=sum(answers[a] for a in zero), categories=_quoted(zero))
+                       variable=variable, count=sum(answers[a] for a in zero), categories=tuple(zero))
     return None

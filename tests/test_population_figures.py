@@ -99,6 +99,17 @@ def test_codes_in_the_reasons_keep_their_direction_on_a_right_to_left_page(clien
     assert "«\u2068income_band\u2069»" in left_out and "\u2068&#39;100k_plus&#39;\u2069" in left_out
 
 
+def test_several_codes_in_a_reason_are_joined_as_the_readers_language_joins_a_list(client, campaign, lead):
+    set_figures(campaign, "age_band,18_24,0.3\nage_band,35_44,0.2\nage_band,45_54,0.1\nage_band,65_plus,0.4\n")
+    run = run_now(campaign, n_bootstrap=0)
+    [stored] = run.results["margins_left_out"]
+    assert str(message_from_stored(stored)).startswith("'age_band': no response has answered '35_44', '45_54' yet")
+    spanish = client.get("/coalition/north/summary?lang=es").get_data(as_text=True)
+    assert "\u2068&#39;35_44&#39;\u2069 y \u2068&#39;45_54&#39;\u2069" in spanish
+    arabic = client.get("/coalition/north/summary?lang=ar").get_data(as_text=True)
+    assert "\u2068&#39;35_44&#39;\u2069 و\u2068&#39;45_54&#39;\u2069" in arabic
+
+
 def test_a_group_with_a_figure_and_no_response_yet_is_listed_as_unheard(client, campaign, lead):
     set_figures(campaign, "age_band,18_24,0.4\nage_band,35_44,0.2\nage_band,65_plus,0.4\n")
     run = run_now(campaign, n_bootstrap=0)

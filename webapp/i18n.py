@@ -198,7 +198,14 @@ def translated_message(message, isolate: bool = False) -> str:
 
     from analysis.errors import Message
 
-    values = {name: translated_message(v, isolate) if isinstance(v, Message) else isolated(v) if isolate and
-              isinstance(v, str) else v for name, v in message.values.items()}
-    return gettext(message.template, **values)
+    from webapp.templating import format_list
+
+    def shown(value):
+        if isinstance(value, Message):
+            return translated_message(value, isolate)
+        if isinstance(value, tuple):  # names from the data, joined as the reader's language joins a list
+            return format_list([isolated(f"'{item}'") if isolate else f"'{item}'" for item in value])
+        return isolated(value) if isolate and isinstance(value, str) else value
+
+    return gettext(message.template, **{name: shown(v) for name, v in message.values.items()})
 

@@ -66,6 +66,8 @@ def stored_message(message: Message) -> dict:
     def stored(value):
         if isinstance(value, Message):
             return stored_message(value)
+        if isinstance(value, tuple):
+            return [str(item) for item in value]
         return value if value is None or isinstance(value, (str, int, float)) else str(value)
 
     return {"template": message.template, "values": {name: stored(v) for name, v in message.values.items()}}
@@ -73,8 +75,11 @@ def stored_message(message: Message) -> dict:
 
 def message_from_stored(data: dict) -> Message:
     """The message ``stored_message`` kept."""
-    return Message(data["template"], **{name: message_from_stored(v) if isinstance(v, dict) else v
-                                        for name, v in data["values"].items()})
+    def value(stored):
+        return message_from_stored(stored) if isinstance(stored, dict) else tuple(stored) if isinstance(stored, list) \
+            else stored
+
+    return Message(data["template"], **{name: value(v) for name, v in data["values"].items()})
 
 
 def gather_survey(campaign: Campaign):

@@ -13,22 +13,33 @@ def N_(template: str) -> str:
     return template
 
 
+def N_plural(singular: str, plural: str) -> tuple[str, str]:
+    """Mark a template whose wording follows its ``count`` value (a plural entry in the catalogs)."""
+    return singular, plural
+
+
 class Message:
     """An English message template (``%(name)s`` placeholders) and its values.
+
+    A template marked with :func:`N_plural` has a singular and a plural wording, the
+    ``count`` value choosing between them (each language its own way, when translated).
 
     A value may itself be a Message (a phrase of the sentence), translated with it, or a
     tuple of names from the data (categories, columns): a list, which each reader's language
     joins its own way ("'a', 'b' and 'c'" in English text).
     """
 
-    def __init__(self, template: str, **values) -> None:
-        self.template = template
+    def __init__(self, template: str | tuple[str, str], **values) -> None:
+        self.template = template  #: a template, or (singular, plural) from N_plural, chosen by the ``count`` value
         self.values = values
 
     def __str__(self) -> str:
+        template = self.template
+        if isinstance(template, tuple):
+            template = template[0] if self.values["count"] == 1 else template[1]
         if not self.values:
-            return self.template
-        return self.template % {name: _text(v) for name, v in self.values.items()}
+            return template
+        return template % {name: _text(v) for name, v in self.values.items()}
 
     def __repr__(self) -> str:
         return f"Message({str(self)!r})"

@@ -26,7 +26,7 @@ from collections import Counter
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 
-from analysis.errors import N_, Message
+from analysis.errors import N_, Message, N_plural
 from analysis.margins import NOT_STATED, category_label
 
 
@@ -97,15 +97,21 @@ def _unusable(variable: str, figures: Mapping[str, float], answers: Counter) -> 
     if not math.fsum(figures.values()) > 0:
         return Message(N_("'%(variable)s': its figures are all 0"), variable=variable)
     if answers.get(NOT_STATED) and NOT_STATED not in figures:
-        return Message(N_("'%(variable)s': %(count)d response(s) left it unanswered, and the figures have no "
-                          "'%(not_stated)s' row"),
+        return Message(N_plural("'%(variable)s': %(count)d response left it unanswered, and the figures have no "
+                                "'%(not_stated)s' row",
+                                "'%(variable)s': %(count)d responses left it unanswered, and the figures have no "
+                                "'%(not_stated)s' row"),
                        variable=variable, count=answers[NOT_STATED], not_stated=NOT_STATED)
     missing = [answer for answer, _count in answers.most_common() if answer not in figures]
     if missing:
-        return Message(N_("'%(variable)s': %(count)d response(s) answered %(categories)s, which the figures do not have"),
+        return Message(N_plural("'%(variable)s': %(count)d response answered %(categories)s, which the figures do "
+                                "not have",
+                                "'%(variable)s': %(count)d responses answered %(categories)s, which the figures do "
+                                "not have"),
                        variable=variable, count=sum(answers[a] for a in missing), categories=tuple(missing))
     zero = [answer for answer, _count in answers.most_common() if figures[answer] == 0]
     if zero:
-        return Message(N_("'%(variable)s': %(count)d response(s) answered %(categories)s, whose figure is 0"),
+        return Message(N_plural("'%(variable)s': %(count)d response answered %(categories)s, whose figure is 0",
+                                "'%(variable)s': %(count)d responses answered %(categories)s, whose figure is 0"),
                        variable=variable, count=sum(answers[a] for a in zero), categories=tuple(zero))
     return None

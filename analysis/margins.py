@@ -27,7 +27,7 @@ from dataclasses import dataclass
 
 import numpy as np
 
-from analysis.errors import N_, InputError
+from analysis.errors import N_, InputError, N_plural
 
 NOT_STATED = "not stated"
 #: how far from 1 a variable's targets may sum and still be read as proportions, and
@@ -174,8 +174,11 @@ def encode_variable(
         if label not in position:
             if label == NOT_STATED:
                 count = sum(1 for v in values if category_label(v) == NOT_STATED)
-                raise InputError(N_("variable '%(variable)s' has %(count)d missing value(s) but no '%(not_stated)s' "
-                                    "category in the margins (missing answers are raked as 'not stated')"),
+                raise InputError(N_plural(
+                    "variable '%(variable)s' has %(count)d missing value but no '%(not_stated)s' category in the "
+                    "margins (missing answers are raked as 'not stated')",
+                    "variable '%(variable)s' has %(count)d missing values but no '%(not_stated)s' category in the "
+                    "margins (missing answers are raked as 'not stated')"),
                                  variable=variable, count=count, not_stated=NOT_STATED)
             raise InputError(N_("category '%(category)s' of variable '%(variable)s' is in the data but not in the "
                                 "margins"),

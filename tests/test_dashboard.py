@@ -477,13 +477,13 @@ def test_why_figures_were_not_used_is_said_in_the_readers_language(client, campa
                                     margins_csv="variable,category,target\nincome_band,under_25k,1\n"))
     db.session.commit()
     run = run_now(campaign, n_bootstrap=0)
-    english = "'income_band': 20 response(s) answered '100k_plus', which the figures do not have"
+    english = "'income_band': 20 responses answered '100k_plus', which the figures do not have"
     assert not run.results["margins_used"]
     assert [str(analysis_runs.message_from_stored(m)) for m in run.results["margins_left_out"]] == [english]
     html = client.get("/coalition/north/summary?lang=es").get_data(as_text=True).replace("\u2068", "")
     html = html.replace("\u2069", "")  # the codes' direction isolates
-    assert ("No se pudieron usar las cifras de la comunidad: &#39;income_band&#39;: 20 respuesta(s) dieron "
-            "&#39;100k_plus&#39;, que no aparece(n) en las cifras") in html
+    assert ("No se pudieron usar las cifras de la comunidad: &#39;income_band&#39;: 20 respuestas dieron "
+            "&#39;100k_plus&#39;, y las cifras no lo tienen") in html
     page = client.get("/coalition/north/summary?lang=en").get_data(as_text=True).replace("\u2068", "")
     assert english.replace("'", "&#39;") in page.replace("\u2069", "")
     top, _ranks = page.split('id="needs-title"', 1)  # said before the ranks, which are read differently without them

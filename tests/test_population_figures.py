@@ -86,9 +86,21 @@ def test_a_variable_answered_outside_its_figures_is_left_out_and_the_others_are_
     html = summary(client)
     left_out = html.split('id="figures-left-out"', 1)[1].split("</div>", 1)[0]
     assert "Part of the community's figures was not used" in left_out
-    assert ("&#39;income_band&#39;: 10 response(s) answered &#39;100k_plus&#39;, which the figures do not have"
+    assert ("&#39;income_band&#39;: 10 responses answered &#39;100k_plus&#39;, which the figures do not have"
             in left_out)
     assert 'id="margins-problem"' not in html and "after matching the community" in html
+
+
+def test_a_reason_counting_responses_is_worded_for_one_or_for_several_in_each_language(client, campaign, lead):
+    set_figures(campaign, "age_band,18_24,0.25\nage_band,65_plus,0.75\n"
+                          "income_band,under_25k,1\nincome_band,100k_plus,1\n")
+    make_priority_response(campaign, {"housing": 3, "food": 3}, profile={"age_band": "18_24", "income_band": "50_75k"})
+    run_now(campaign, n_bootstrap=0)
+    assert "&#39;income_band&#39;: 1 response answered &#39;50_75k&#39;, which the figures do not have" in summary(client)
+    assert "1 respuesta dio &#39;50_75k&#39;" in summary(client, "es")
+    set_figures(campaign, "age_band,18_24,0.25\nage_band,65_plus,0.75\nincome_band,under_25k,1\n")
+    run_now(campaign, n_bootstrap=0)
+    assert "11 responses answered" in summary(client) and "11 respuestas dieron" in summary(client, "es")
 
 
 def test_codes_in_the_reasons_keep_their_direction_on_a_right_to_left_page(client, campaign, lead):
@@ -130,7 +142,7 @@ def test_when_no_figure_can_be_used_every_reason_is_listed_at_the_top(client, ca
     top, below = html.split('id="needs-title"', 1)
     problem = top.split('id="margins-problem"', 1)[1].split("</div>", 1)[0]
     assert "The community's figures could not be used:</p>" in problem
-    assert "<li>&#39;age_band&#39;: 10 response(s) answered &#39;65_plus&#39;" in problem
+    assert "<li>&#39;age_band&#39;: 10 responses answered &#39;65_plus&#39;" in problem
     assert "<li>&#39;income_band&#39;: its figures are all 0</li>" in problem
     assert "the reasons are at the top of this page" in below
     assert "after matching the community" not in html
@@ -140,7 +152,7 @@ def test_the_command_line_says_what_part_of_the_figures_was_not_used(runner, cam
     set_figures(campaign, "age_band,18_24,0.5\nage_band,65_plus,0.5\nplace,98118,1\n")
     result = runner.invoke(args=["analyze", "north", "--bootstrap", "0"])
     assert result.exit_code == 0
-    assert ("warning: part of the population margins was not used: 'place': 40 response(s) left it unanswered, "
+    assert ("warning: part of the population margins was not used: 'place': 40 responses left it unanswered, "
             "and the figures have no 'not stated' row") in result.output
 
 

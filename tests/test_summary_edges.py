@@ -95,7 +95,7 @@ def test_figures_for_a_question_nobody_answered_say_the_answers_are_missing(app)
     run = run_now(campaign, n_bootstrap=0)
     assert run.status == "done"
     [problem] = [str(analysis_runs.message_from_stored(m)) for m in run.results["margins_left_out"]]
-    assert problem == "'place': 12 response(s) left it unanswered, and the figures have no 'not stated' row"
+    assert problem == "'place': 12 responses left it unanswered, and the figures have no 'not stated' row"
 
 
 def test_a_run_that_crashes_tells_the_lead_plainly_and_keeps_the_last_summary(client, campaign, lead, monkeypatch):

@@ -194,11 +194,10 @@ def translated_message(message, isolate: bool = False) -> str:
     ``isolate``: text values (names and codes from the data, as typed) are set in direction isolates, so that
     on a right-to-left page they keep their own order and leave the sentence's punctuation where it belongs.
     """
-    from flask_babel import gettext
+    from flask_babel import gettext, ngettext
 
     from analysis.errors import Message
-
-    from webapp.templating import format_list
+    from webapp.templating import format_list  # it imports this module
 
     def shown(value):
         if isinstance(value, Message):
@@ -207,5 +206,8 @@ def translated_message(message, isolate: bool = False) -> str:
             return format_list([isolated(f"'{item}'") if isolate else f"'{item}'" for item in value])
         return isolated(value) if isolate and isinstance(value, str) else value
 
-    return gettext(message.template, **{name: shown(v) for name, v in message.values.items()})
+    values = {name: shown(v) for name, v in message.values.items()}
+    if isinstance(message.template, tuple):  # singular and plural (analysis.errors.N_plural)
+        return ngettext(*message.template, message.values["count"], **values)
+    return gettext(message.template, **values)
 

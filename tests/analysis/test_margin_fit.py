@@ -48,15 +48,19 @@ def test_a_figure_of_zero_that_nobody_answered_is_simply_dropped():
 
 @pytest.mark.parametrize("figures, answers, said", [
     ({"18_24": 0.5, "25_34": 0.5}, AGES,
-     "'age_band': 20 response(s) answered '65_plus', which the figures do not have"),
+     "'age_band': 20 responses answered '65_plus', which the figures do not have"),
     ({"18-24": 0.3, "25-34": 0.5, "65+": 0.2}, AGES,  # written otherwise than the answers' codes
-     "'age_band': 100 response(s) answered '25_34', '18_24', '65_plus', which the "
+     "'age_band': 100 responses answered '25_34', '18_24', '65_plus', which the "
      "figures do not have"),
     ({"18_24": 0.3, "25_34": 0.7}, ["18_24", None, " ", "25_34"],
-     "'age_band': 2 response(s) left it unanswered, and the figures have no "
+     "'age_band': 2 responses left it unanswered, and the figures have no "
      "'not stated' row"),
+    ({"18_24": 0.3, "25_34": 0.7}, ["18_24", None, "25_34"],
+     "'age_band': 1 response left it unanswered, and the figures have no 'not stated' row"),
+    ({"18_24": 0.3, "25_34": 0.7}, ["18_24", "25_34", "65_plus"],
+     "'age_band': 1 response answered '65_plus', which the figures do not have"),
     ({"18_24": 0.3, "25_34": 0.7, "65_plus": 0}, AGES,
-     "'age_band': 20 response(s) answered '65_plus', whose figure is 0"),
+     "'age_band': 20 responses answered '65_plus', whose figure is 0"),
     ({"18_24": 0, "25_34": 0, "65_plus": 0}, AGES, "'age_band': its figures are all 0"),
 ])
 def test_a_variable_answered_outside_its_figures_is_not_used_and_the_others_still_are(figures, answers, said):

@@ -93,7 +93,7 @@ ERROR_CASES = {
     "lens on an unknown column": (RATINGS_OK, "response_id\nr1\n", ["--equity", "LENS2"],
                                   "equity criterion column 'uninsurd' is not in the respondent profiles"),
     "missing raking value": (RATINGS_OK, "response_id,age_band\nr1,\n", ["--margins", "MARGINS"],
-                             "variable 'age_band' has 1 missing value(s) but no 'not stated' category"),
+                             "variable 'age_band' has 1 missing value but no 'not stated' category"),
     "negative lambda": (RATINGS_OK, "response_id,uninsured\nr1,1\n", ["--lambda", "-1"], "at least 0"),
 }
 

@@ -71,7 +71,7 @@ ERROR_CASES = {
         [], "category 'b' of variable 'g' is in the margins but has no respondents",
     ),
     "missing value": ("id,g\n1,a\n2,\n", "variable,category,target\ng,a,1\n",
-                      [], "variable 'g' has 1 missing value(s) but no 'not stated' category"),
+                      [], "variable 'g' has 1 missing value but no 'not stated' category"),
     "not converging": ("id,g,h\n1,a,x\n2,b,y\n", "variable,category,target\ng,a,5\ng,b,5\nh,x,8\nh,y,2\n",
                        [], "raking "),
     "iteration limit": ("id,g,h\n1,a,x\n2,a,y\n3,b,x\n", "variable,category,target\ng,a,5\ng,b,5\nh,x,6\nh,y,4\n",

@@ -70,7 +70,7 @@ def stored_message(message: Message) -> dict:
             return [str(item) for item in value]
         return value if value is None or isinstance(value, (str, int, float)) else str(value)
 
-    return {"template": message.template, "values": {name: stored(v) for name, v in message.values.items()}}
+    return {"template": stored(message.template), "values": {name: stored(v) for name, v in message.values.items()}}
 
 
 def message_from_stored(data: dict) -> Message:
@@ -79,7 +79,7 @@ def message_from_stored(data: dict) -> Message:
         return message_from_stored(stored) if isinstance(stored, dict) else tuple(stored) if isinstance(stored, list) \
             else stored
 
-    return Message(data["template"], **{name: value(v) for name, v in data["values"].items()})
+    return Message(value(data["template"]), **{name: value(v) for name, v in data["values"].items()})
 
 
 def gather_survey(campaign: Campaign):

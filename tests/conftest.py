@@ -265,6 +265,16 @@ def auth(client):
 
 
 @pytest.fixture
+def lead(campaign, auth):
+    """A coalition lead of the test module's ``campaign``, signed in."""
+    from tests.factories import make_user
+
+    user = make_user("lead@example.org", "lead", campaigns=[campaign])
+    auth.login_as(user)
+    return user
+
+
+@pytest.fixture
 def demo(app):
     """The demo campaign, seeded."""
     from webapp.services.demo import seed_demo_campaign

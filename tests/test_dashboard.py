@@ -39,13 +39,6 @@ def campaign(app):
     return campaign
 
 
-@pytest.fixture
-def lead(campaign, auth):
-    user = make_user("lead@example.org", "lead", campaigns=[campaign])
-    auth.login_as(user)
-    return user
-
-
 def need_order(html: str) -> list[str]:
     """The needs in the order the prioritized-needs table lists them."""
     table = html.split('id="needs-table"', 1)[1].split("</table>", 1)[0]

@@ -11,7 +11,7 @@ from hypothesis import strategies as st
 from sqlalchemy import select
 
 from tests.conftest import AuthActions
-from tests.factories import make_campaign, make_priority_response, make_user
+from tests.factories import make_campaign, make_priority_response
 from tests.field_helpers import make_field_world
 from tests.helpers import form_values
 from tests.hostile_helpers import FUZZ, any_text, assert_answered, audit_count, changes_to, count, form_of
@@ -34,13 +34,6 @@ def campaign(app):
                                profile={"place": "east" if i % 3 else "west", "income_band": "under_25k"})
     db.session.commit()
     return campaign
-
-
-@pytest.fixture
-def lead(client, auth, campaign):
-    user = make_user("lead@example.org", "lead", campaigns=[campaign])
-    auth.login_as(user)
-    return user
 
 
 # --- themes --------------------------------------------------------------------------------------

@@ -31,13 +31,6 @@ def campaign(app):
     return make_campaign(slug="north", languages=("en", "es"))
 
 
-@pytest.fixture
-def lead(client, auth, campaign):
-    user = make_user("lead@example.org", "lead", campaigns=[campaign])
-    auth.login_as(user)
-    return user
-
-
 # --- accounts ----------------------------------------------------------------------------------
 
 emails = st.one_of(st.sampled_from(["new@example.org", "ADMIN@example.org", "a@b.c", "x@y", "İ" * 240 + "@x.org"]),

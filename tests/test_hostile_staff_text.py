@@ -60,13 +60,6 @@ def campaign(app):
     return campaign
 
 
-@pytest.fixture
-def lead(client, campaign):
-    user = make_user("lead@example.org", "lead", campaigns=[campaign])
-    AuthActions(client).login_as(user)
-    return user
-
-
 def test_need_names_and_descriptions_are_shown_escaped_and_exported_as_text(client, campaign, lead):
     for n, payload in enumerate(PAYLOADS):
         response = fill_and_post(client, "/admin/campaigns/north/needs",

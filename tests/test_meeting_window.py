@@ -7,7 +7,7 @@ import pytest
 from sqlalchemy import func, select
 
 from tests.factories import make_campaign
-from tests.helpers import fill_and_post, form_values
+from tests.helpers import form_values
 from webapp.extensions import db
 from webapp.models import MeetingEvaluation, Response, utcnow
 from webapp.services.meetings import create_meeting, opening_time

@@ -64,13 +64,6 @@ def campaign(app):
     return make_campaign(slug="north", languages=("en", "es", "ar"))
 
 
-@pytest.fixture
-def lead(client, auth, campaign):
-    user = make_user("lead@example.org", "lead", campaigns=[campaign])
-    auth.login_as(user)
-    return user
-
-
 # --- creating a meeting ---------------------------------------------------------------------
 
 

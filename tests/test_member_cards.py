@@ -5,7 +5,7 @@ import uuid
 
 import pytest
 
-from tests.factories import make_campaign, make_user
+from tests.factories import make_campaign
 from webapp.services.members import MemberSubmission, store_member_assessment
 
 
@@ -18,11 +18,6 @@ def add_member(campaign, **values):
 @pytest.fixture
 def campaign(app):
     return make_campaign(slug="north")
-
-
-@pytest.fixture
-def lead(client, auth, campaign):
-    auth.login_as(make_user("lead@example.org", "lead", campaigns=[campaign]))
 
 
 def directory_card(client, query: str) -> str:

@@ -65,13 +65,6 @@ def campaign(app):
     return campaign
 
 
-@pytest.fixture
-def lead(client, auth, campaign):
-    user = make_user("lead@example.org", "lead", campaigns=[campaign])
-    auth.login_as(user)
-    return user
-
-
 # --- the numbers ---------------------------------------------------------------------------
 
 

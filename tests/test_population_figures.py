@@ -6,7 +6,7 @@ import re
 
 import pytest
 
-from tests.factories import make_campaign, make_priority_response, make_user
+from tests.factories import make_campaign, make_priority_response
 from tests.helpers import fill_and_post
 from webapp.extensions import db
 from webapp.models import AnalysisSettings
@@ -29,13 +29,6 @@ def campaign(app):
                                         "race_ethnicity": ["black", "asian"]})
     db.session.commit()
     return campaign
-
-
-@pytest.fixture
-def lead(campaign, auth):
-    user = make_user("lead@example.org", "lead", campaigns=[campaign])
-    auth.login_as(user)
-    return user
 
 
 def set_figures(campaign, text: str) -> None:

@@ -41,13 +41,6 @@ def campaign(app):
 
 
 @pytest.fixture
-def lead(campaign, auth):
-    user = make_user("lead@example.org", "lead", campaigns=[campaign])
-    auth.login_as(user)
-    return user
-
-
-@pytest.fixture
 def admin(campaign, auth):
     user = make_user("admin@example.org", "admin")
     auth.login_as(user)

@@ -7,7 +7,7 @@ import numpy as np
 import pytest
 
 from analysis.equity import affectedness_scores, equity_config_from_toml
-from tests.factories import make_campaign, make_priority_response, make_user
+from tests.factories import make_campaign, make_priority_response
 from webapp.extensions import db
 from webapp.services import analysis_runs
 from webapp.services.analysis_runs import run_now
@@ -28,13 +28,6 @@ def campaign(app):
                                profile={"income_band": "100k_plus"}, commit=False)
     db.session.commit()
     return campaign
-
-
-@pytest.fixture
-def lead(campaign, auth):
-    user = make_user("lead@example.org", "lead", campaigns=[campaign])
-    auth.login_as(user)
-    return user
 
 
 def set_lens(campaign, toml: str) -> None:

@@ -166,6 +166,13 @@ def test_directory_search_ignores_accents(app):
 # --- the page --------------------------------------------------------------------------------
 
 
+def test_the_languages_table_names_the_listed_speakers_and_counts_the_others(client, lead):
+    html = client.get("/coalition/north/members").get_data(as_text=True)
+    table = html.split('<table class="data-table" id="languages">', 1)[1].split("</table>", 1)[0]
+    assert "<bdi>Ana Ruiz (Eastside Clinic)</bdi>, <bdi>Bo Li</bdi>, 1 not listed" in table  # English: 3 speak it
+    assert table.count("1 not listed") == 2  # and Korean, whose one speaker is not listed
+
+
 def test_members_page_shows_counts_gaps_pyramid_and_flags(client, lead):
     response = client.get("/coalition/north/members")
     assert response.status_code == 200

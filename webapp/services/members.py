@@ -215,6 +215,11 @@ class LanguageCoverage:
     #: many residents answered in it and no member speaks it
     flagged: bool
 
+    @property
+    def unnamed(self) -> int:
+        """Members who speak it but are not listed."""
+        return self.members - len(self.who)
+
 
 @dataclass(frozen=True)
 class CompetencySummary:

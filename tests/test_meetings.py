@@ -389,6 +389,22 @@ def test_means_distributions_and_n_are_exact(app, campaign):
     assert access["time_place"].counts == {"yes": 0, "somewhat": 1, "no": 0} and access["take_part"].n == 0
 
 
+def test_a_mean_ending_in_a_half_is_rounded_up_on_the_page_and_in_the_export(client, lead, campaign):
+    meeting = meeting_of(campaign)
+    for leadership, goals in ((3, 1), (5, 5), (3, 3), (2, 2)):  # means 3.25 and 2.75
+        evaluate(meeting, {"leadership": leadership, "goals": goals}, access={"welcome": "yes"})
+    html = client.get(f"/coalition/north/meetings/{meeting.id}").get_data(as_text=True)
+    assert ">3.3<" in html and ">2.8<" in html and ">3.2<" not in html  # not to the even digit
+    [row] = csv.DictReader(io.StringIO(client.get("/coalition/north/meetings.csv").get_data(as_text=True)
+                                       .removeprefix(BOM)))
+    assert (row["leadership_mean"], row["goals_mean"]) == ("3.25", "2.75")
+    for _ in range(4):  # 8 answers: leadership 25 / 8 = 3.125, which round() takes to the even 3.12
+        evaluate(meeting, {"leadership": 3, "goals": 1}, access={"welcome": "yes"})
+    [row] = csv.DictReader(io.StringIO(client.get("/coalition/north/meetings.csv").get_data(as_text=True)
+                                       .removeprefix(BOM)))
+    assert row["leadership_mean"] == "3.13"
+
+
 def test_lowest_items_are_the_two_lowest_means_ties_included():
     def item(key, *distribution):
         return ItemResult(key, distribution)

@@ -13,7 +13,7 @@ from flask_login import current_user
 
 from webapp.extensions import db
 from webapp.services import audit
-from webapp.services.exports import csv_rows
+from webapp.services.exports import csv_rows, half_up
 
 #: this many questions in a row with the same complaint are one line of the error summary
 SAME_MESSAGE_RUN = 3
@@ -83,5 +83,6 @@ def csv_download(filename: str, header: list[str], rows: Iterable) -> Response:
 
 
 def one_decimal(value: Fraction | float | None) -> str:
-    """An average written the reader's way with one decimal (3.7 / 3,7); a dash when there is none."""
-    return "–" if value is None else format_decimal(float(value), format="0.0")
+    """An average written the reader's way with one decimal (3.7 / 3,7), a half rounded up as in the
+    exports (3.25 is 3.3); a dash when there is none."""
+    return "–" if value is None else format_decimal(half_up(value, 1), format="0.0")

@@ -17,6 +17,8 @@ import io
 import unicodedata
 import uuid
 from collections.abc import Iterable, Iterator
+from decimal import ROUND_HALF_UP, Decimal
+from fractions import Fraction
 
 FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r", "\n", "\uff1d", "\uff0b", "\uff0d", "\uff20")
 BOM = "\ufeff"
@@ -59,6 +61,14 @@ def _formula_start(text: str) -> str:
         if char in "\t\r\n" or not (char.isspace() or unicodedata.category(char) == "Cf"):
             return text[index:]
     return ""
+
+
+def half_up(value: Fraction | float, places: int) -> Decimal:
+    """``value`` rounded to ``places`` decimals with a half rounded up, as people and spreadsheets round:
+    3.25 is 3.3 and 3.125 is 3.13 (``round`` and Babel round a half to the even digit: 3.2, 3.12)."""
+    exact = (Decimal(value.numerator) / Decimal(value.denominator) if isinstance(value, Fraction)
+             else Decimal(repr(float(value))))
+    return exact.quantize(Decimal(1).scaleb(-places), rounding=ROUND_HALF_UP)
 
 
 def csv_rows(header: list[str], rows: Iterable[Iterable]) -> Iterator[str]:

@@ -21,6 +21,7 @@ from webapp.extensions import db
 from webapp.models import Answer, Meeting, MeetingEvaluation, Response, utcnow
 from webapp.models.meetings import ACCESS_ANSWERS, ACCESS_ITEMS, MEI_ITEMS
 from webapp.services import audit
+from webapp.services.exports import half_up
 from webapp.services.open_answers import OpenAnswer
 from webapp.services.submissions import Outcome, content_hash_of, store_once
 
@@ -309,7 +310,7 @@ def export_rows(results: list[MeetingResults]):
             continue
         row += ["results", r.evaluations]
         for item in r.items:
-            row += [None if item.mean is None else round(float(item.mean), 2), item.n, *item.distribution]
+            row += [None if item.mean is None else float(half_up(item.mean, 2)), item.n, *item.distribution]
         row.append(r.no_conflict)
         row += [access.counts[answer] for access in r.access for answer in ACCESS_ANSWERS]
         yield row

@@ -636,3 +636,29 @@ def test_upload_results_read_on_a_small_phone_in_english_and_arabic(browser, liv
             assert axe_violations(page) == []
     finally:
         context.close()
+
+
+def test_without_javascript_back_then_save_again_is_told_the_paper_form_is_entered_already(browser, live_server, field,
+                                                                                  signed_in):
+    """Back brings the entry form again from the server, with a new response UUID; the browser puts back
+    what was typed, the paper number too, which is what tells the same paper form saved twice."""
+    context = browser.new_context(viewport=PHONE, java_script_enabled=False,
+                                  storage_state=signed_in[field["workers"][0]])
+    page = context.new_page()
+    try:
+        page.goto(live_server.url + field["entry"])
+        page.fill("#paper_number", "NOJS-1")
+        page.select_option("#respondent_language", label="Tiếng Việt")
+        page.locator("fieldset.rating").first.locator("input[value='5']").check()
+        page.get_by_role("button", name="Save and start the next one").click()
+        page.wait_for_load_state()
+        assert "Saved." in page.content()
+        page.go_back()
+        page.wait_for_load_state()
+        assert page.input_value("#paper_number") == "NOJS-1"
+        page.get_by_role("button", name="Save and start the next one").click()
+        page.wait_for_load_state()
+        assert "This paper form number is already entered for this event." in page.content()
+        assert len(stored_with(live_server, "NOJS-")) == 1
+    finally:
+        context.close()

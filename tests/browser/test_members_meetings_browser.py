@@ -100,6 +100,26 @@ def test_member_fills_the_assessment_on_a_small_phone(live_server, phone, artifa
         "Rosa Phone", "faith", "occasional", 3)
 
 
+def test_back_after_sending_the_assessment_brings_back_every_box_and_a_resend_is_caught(live_server, phone):
+    """Back loads the form afresh (this chromium keeps no back-forward cache) with a new response UUID:
+    every box must come back as typed, so that sending again is recognised as the same answers."""
+    before = len(stored(live_server, MemberAssessment))
+    phone.goto(f"{live_server.url}/members/demo?lang=zh")
+    phone.locator("#sector").locator("input[value='other']").check()
+    phone.fill("#sector_other", "社区卫生工作者")
+    phone.fill("#other_languages", "粤语, 台山话")
+    phone.locator("#involvement").locator("input[value='occasional']").check()
+    phone.locator("form button.button-primary[type=submit]").click()
+    phone.wait_for_url("**/members/demo/thanks**")
+    phone.go_back()
+    phone.wait_for_load_state()
+    assert (phone.input_value("#sector_other"), phone.input_value("#other_languages")) == ("社区卫生工作者", "粤语, 台山话")
+    phone.locator("form button.button-primary[type=submit]").click()
+    phone.wait_for_load_state()
+    assert phone.locator(".notice-error").count() == 1  # not sent again: this device sent these answers
+    assert len(stored(live_server, MemberAssessment)) == before + 1
+
+
 def test_a_missing_answer_is_summarised_and_focused(live_server, phone):
     phone.goto(f"{live_server.url}/members/demo")
     phone.fill("#other_languages", "Somali")

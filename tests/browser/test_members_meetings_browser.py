@@ -11,7 +11,7 @@ from sqlalchemy import select
 from tests.browser.conftest import axe_violations, horizontal_overflow, sign_in, staff_account
 from tests.browser.test_flyer_browser import decode_qr
 from webapp.extensions import db
-from webapp.models import Campaign, MeetingEvaluation, MemberAssessment
+from webapp.models import Campaign, Meeting, MeetingEvaluation, MemberAssessment
 
 pytestmark = pytest.mark.browser
 
@@ -290,3 +290,34 @@ def test_long_option_words_stay_in_their_column_on_a_phone_in_tagalog(live_serve
         return option.scrollWidth > option.clientWidth + 1 || box.right > column.right + 1;
     }).map(option => option.textContent.trim())""")
     assert spilled == []
+
+
+LONG_LINK = "https://docs.google.com/forms/d/e/" + "1FAIpQLSdXk" * 14 + "/viewform?usp=sf_link"
+
+
+def test_long_unbroken_text_wraps_on_staff_pages_of_a_small_phone(live_server, lead_context, meeting):
+    """A pasted link in an answer, a long word in an event's name, a long address on the new account's page."""
+    from webapp.services.field import create_event
+    from webapp.services.meetings import EvaluationSubmission, store_evaluation
+
+    with live_server.app.app_context():
+        campaign = db.session.scalar(select(Campaign).where(Campaign.slug == "demo"))
+        store_evaluation(db.session.get(Meeting, meeting["id"]), EvaluationSubmission(
+            uuid.uuid4(), "en", dict.fromkeys(ITEMS, 3), {}, {"improve": (LONG_LINK, "en"), "went_well": ("x" * 2000, "en")}))
+        event = create_event(campaign, name="Supercalifragilisticexpialidocious" * 3, date=dt.date.today(), place="Hall")
+        entry = f"/field/demo/events/{event.id}/entry"
+        db.session.remove()
+    page = lead_context.new_page()
+    try:
+        page.set_viewport_size({"width": 360, "height": 740})
+        for path in (f"/coalition/demo/meetings/{meeting['id']}", entry):
+            page.goto(live_server.url + path)
+            assert horizontal_overflow(page) == 0, path
+        page.goto(f"{live_server.url}/admin/users/new")
+        page.fill("#email", "outreach.coordinator.for.the.eastside.neighborhood." * 2 + "x@community-health.example.org")
+        page.locator("#role input[value='outreach']").check()
+        page.get_by_role("button", name="Add the account").click()
+        page.wait_for_load_state()
+        assert page.locator("#link").count() == 1 and horizontal_overflow(page) == 0
+    finally:
+        page.close()

@@ -662,3 +662,19 @@ def test_without_javascript_back_then_save_again_is_told_the_paper_form_is_enter
         assert len(stored_with(live_server, "NOJS-")) == 1
     finally:
         context.close()
+
+
+def test_errors_found_before_saving_are_tied_to_their_questions_for_a_screen_reader(worker):
+    worker.get_by_role("button", name="Save and start the next one").click()
+    language = worker.locator("#respondent_language")
+    expect(language).to_have_attribute("aria-invalid", "true")
+    assert "respondent_language-js-error" in language.get_attribute("aria-describedby").split()
+    expect(worker.locator("#respondent_language-js-error")).to_contain_text("language")
+    first_need = worker.locator("fieldset.rating").first
+    assert f"{first_need.get_attribute('id')}-js-error" in first_need.get_attribute("aria-describedby").split()
+    worker.select_option("#respondent_language", label="Español")
+    first_need.locator("label.tile").nth(2).click()
+    worker.get_by_role("button", name="Save and start the next one").click()
+    expect(worker.locator("#paper_number")).to_be_focused()
+    assert language.get_attribute("aria-invalid") is None and language.get_attribute("aria-describedby") is None
+    assert "-js-error" not in (first_need.get_attribute("aria-describedby") or "")

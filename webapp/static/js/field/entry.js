@@ -126,6 +126,26 @@
   function clearErrors() {
     form.querySelectorAll(".js-error").forEach(function (el) { el.parentNode.removeChild(el); });
     form.querySelectorAll(".has-error").forEach(function (el) { el.classList.remove("has-error"); });
+    form.querySelectorAll("[data-described-by]").forEach(function (el) {  // as the page had it
+      var before = el.getAttribute("data-described-by");
+      if (before) { el.setAttribute("aria-describedby", before); } else { el.removeAttribute("aria-describedby"); }
+      el.removeAttribute("data-described-by");
+      el.removeAttribute("aria-invalid");
+    });
+  }
+
+  // the error is tied to its question as the server ties it: a group of choices (a fieldset) is
+  // described by it; a box or a list is described by it and marked invalid
+  function describe(container, line) {
+    var target = container.tagName === "FIELDSET" ? container :
+      container.querySelector("input:not([type=hidden]), select, textarea");
+    if (!target) { return; }
+    line.id = (target.id || container.id) + "-js-error";
+    if (!target.hasAttribute("data-described-by")) {
+      target.setAttribute("data-described-by", target.getAttribute("aria-describedby") || "");
+    }
+    target.setAttribute("aria-describedby", (target.getAttribute("data-described-by") + " " + line.id).trim());
+    if (target !== container) { target.setAttribute("aria-invalid", "true"); }
   }
 
   function markError(container, message) {
@@ -133,6 +153,7 @@
     line.className = "field-error js-error";
     line.setAttribute("role", "alert");
     line.textContent = message;
+    describe(container, line);
     var legend = container.querySelector("legend, label.question-label");
     container.insertBefore(line, legend ? legend.nextSibling : container.firstChild);
     container.classList.add("has-error");

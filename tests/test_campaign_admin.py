@@ -208,6 +208,16 @@ def test_settings_choose_default_and_offered_languages(client, admin):
     assert "Tiếng Việt" in survey_html(client, "north")
 
 
+def test_unticking_the_default_language_keeps_it_offered_and_says_so(client, admin):
+    campaign = make_campaign(slug="north", languages=("ar", "en"))  # Arabic by default
+    response = fill_and_post(client, "/admin/campaigns/north/", {"languages": ["en"]}, form_id="settings")
+    db.session.refresh(campaign)
+    assert campaign.languages == ["ar", "en"]
+    html = client.get(response.headers["Location"]).get_data(as_text=True)
+    assert "Saved. \u2068العربية\u2069 is the default language, so it is still offered." in html
+    assert "The default language is always offered." in html  # said beside the boxes too
+
+
 def test_how_residents_reach_the_coalition_is_set_with_the_settings_and_given_on_the_thank_you_page(client, admin):
     from webapp.models import AuditEvent
 

@@ -64,13 +64,15 @@ def campaign(slug: str):
         "contact": campaign.contact,
     })
     if form.validate_on_submit():
+        kept_default = form.default_language.data not in request.form.getlist("languages")  # unticked: still offered
         try:
             update_settings(campaign, form.default_language.data, form.languages.data,
                             form.profile_questions.data, actor=current_user, contact=form.contact.data or "")
         except CampaignError as error:
             form.default_language.errors.append(campaign_error(error))
         else:
-            flash(_("Saved."), "info")
+            flash(_("Saved. %(language)s is the default language, so it is still offered.",
+                    language=isolated(LANGUAGES[form.default_language.data].name)) if kept_default else _("Saved."), "info")
             return redirect(url_for("admin.campaign", slug=slug))
     staff = db.session.scalars(
         select(User).where(User.assignments.any(campaign_id=campaign.id)).order_by(User.role, User.email)

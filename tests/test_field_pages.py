@@ -224,3 +224,32 @@ def test_an_events_date_is_written_as_its_reader_writes_dates(worker_client, wor
     for url in (f"/field/{world.campaign.slug}/?lang={lang}", entry_url(world) + f"?lang={lang}"):
         html = worker_client.get(url).get_data(as_text=True)
         assert written in html and " M11 " not in html, url
+
+
+def test_the_same_answers_saved_again_under_a_new_identifier_wait_for_a_second_save(worker_client, world):
+    """No JavaScript, no paper number: Back, then Save again, sends the same answers with the new identifier
+    the page was given. They are not saved at once; saved the second time (two people may answer alike)."""
+    def posted(extra=None):
+        page = worker_client.get(entry_url(world)).get_data(as_text=True)  # each page: a new identifier
+        sent = {**form_values(page, "entry"), **{k: [v] for k, v in ratings(world).items()},
+                "respondent_language": ["es"], "barrier": ["El bus"], **(extra or {})}
+        return worker_client.post(entry_url(world), data=sent)
+
+    assert posted().status_code == 302 and stored_count() == 1
+    again = posted()
+    html = again.get_data(as_text=True)
+    assert again.status_code == 200 and stored_count() == 1
+    assert "This response was not saved: the same answers were just saved on this device." in html
+    assert form_values(html, "entry")["send_again"] == ["1"] and "El bus" in html  # kept as typed
+    assert worker_client.post(entry_url(world), data=form_values(html, "entry")).status_code == 302
+    assert stored_count() == 2
+    assert posted({"barrier": ["El tren"]}).status_code == 302 and stored_count() == 3  # other answers: saved
+
+
+def test_the_same_answers_on_another_paper_form_are_saved_at_once(worker_client, world):
+    for paper in ("P-1", "P-2"):
+        page = worker_client.get(entry_url(world)).get_data(as_text=True)
+        sent = {**form_values(page, "entry"), **{k: [v] for k, v in ratings(world).items()},
+                "respondent_language": ["es"], "paper_number": [paper]}
+        assert worker_client.post(entry_url(world), data=sent).status_code == 302
+    assert stored_count() == 2

@@ -27,6 +27,8 @@ from webapp.services.field import (
     events_of,
     find_event,
 )
+from webapp.survey.routes import submission_from_form
+from webapp.survey.sent_here import remember_sent, sent_before
 from webapp.views import error_summary
 
 #: the static files the entry screen needs offline (the service worker keeps them)
@@ -71,14 +73,23 @@ def entry(slug: str, event_id: int):
         # stored with that number, and store_item tells a resend of it from another response with the same number
         if form.validate():
             client_uuid = parse_uuid(form.response_id.data) or uuid.uuid4()
+            # Back, then Save again, brings these answers under a new identifier (see survey.sent_here); with
+            # a paper number, the number already entered for the event tells it
+            answers = submission_from_form(form, form.respondent_language.data).content_hash(campaign.slug)
+            if not form.paper() and not form.send_again.data and sent_before(answers, client_uuid):
+                form.send_again.data = "1"
+                flash(_("This response was not saved: the same answers were just saved on this device. If they "
+                        "are another person's answers, press “Save and start the next one” again."), "error")
+                return _entry_page(campaign, event, form, content, status=200)
             item = {"uuid": str(client_uuid), "event_id": event.id, "fields": request.form.to_dict(flat=False)}
             result = store_item(campaign, item, current_user)
             if result.status in ("stored", "duplicate"):
                 flash(_("Saved. The form is ready for the next response.") if result.status == "stored" else
                       _("This response was already saved. The form is ready for the next response."), "info")
                 # the next person often answers in the same language
-                return redirect(url_for("field.entry", slug=slug, event_id=event.id,
-                                        answered_in=form.respondent_language.data))
+                return remember_sent(redirect(url_for("field.entry", slug=slug, event_id=event.id,
+                                                      answered_in=form.respondent_language.data)),
+                                     answers, client_uuid)
             for name, message in result.errors.items():
                 if name in form:
                     form[name].errors = [message]
@@ -90,6 +101,10 @@ def entry(slug: str, event_id: int):
         answered_in = request.args.get("answered_in")
         if answered_in in campaign.languages:  # the last response's: the form starts from it (and the written-in
             form.respondent_language.data = answered_in  # language, left as it comes, follows whatever is chosen)
+    return _entry_page(campaign, event, form, content, status)
+
+
+def _entry_page(campaign, event, form, content, status: int):
     return render_template(
         "field/entry.html", campaign=campaign, event=event, form=form, content=content,
         errors=error_summary(form), count=event_response_count(event.id),

@@ -135,7 +135,7 @@ def test_missing_answers_rake_as_not_stated_when_the_margins_have_it():
         ({"stype": ["E", "E"]}, {"stype": {"E": 5, "H": 5}},
          "^category 'H' of variable 'stype' is in the margins but has no respondents$"),
         ({"age": ["young", None, ""]}, {"age": {"young": 1}},
-         "^variable 'age' has 2 missing value\\(s\\) but no 'not stated' category in the margins"),
+         "^variable 'age' has 2 missing values but no 'not stated' category in the margins"),
         ({"a": ["x"]}, {"b": {"x": 1}}, "^margin variable 'b' is not a column of the data$"),
         ({"a": ["x"]}, {}, "^the margins are empty"),
         ({"a": ["x"]}, {"a": {}}, "^variable 'a' has no categories in the margins$"),

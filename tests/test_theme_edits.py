@@ -7,7 +7,7 @@ import re
 import pytest
 from sqlalchemy import select
 
-from tests.factories import make_campaign, make_priority_response, make_user
+from tests.factories import make_campaign, make_priority_response
 from tests.helpers import form_values
 from webapp.extensions import db
 from webapp.models import Answer, AnswerTheme, AuditEvent, StoredThemeModel, Theme
@@ -59,13 +59,6 @@ def post(client, path: str, data: dict):
     page = client.get("/coalition/north/summary").get_data(as_text=True)
     token = form_values(page, "recompute")["csrf_token"][0]
     return client.post(f"/coalition/north/themes/{path}", data={"csrf_token": token, **data})
-
-
-@pytest.fixture
-def lead(client, auth, campaign):
-    user = make_user("lead@example.org", "lead", campaigns=[campaign])
-    auth.login_as(user)
-    return user
 
 
 def test_the_first_run_finds_themes_with_quotes_in_their_own_language(client, campaign, lead):
@@ -285,3 +278,19 @@ def test_a_quote_says_how_many_answers_in_its_theme_are_in_the_same_words(client
     db.session.commit()
     html = client.get("/coalition/north/summary").get_data(as_text=True)
     assert html.count("3 answers say exactly this") == quotes - 1 and "1 answer" not in html.split("Written by one")[1][:200]
+
+
+def test_moving_a_quote_moves_every_answer_of_its_theme_in_the_same_words(client, campaign, lead):
+    quote = db.session.scalars(select(AnswerTheme).where(AnswerTheme.quote.is_(True))).first()
+    source, text = quote.theme_id, db.session.get(Answer, quote.answer_id).text
+    target = next(t for t in live_themes(campaign) if t.id != source)
+    same_words = [link.answer_id for link in db.session.scalars(
+        select(AnswerTheme).join(Answer, Answer.id == AnswerTheme.answer_id)
+        .where(AnswerTheme.theme_id == source, Answer.text == text))]
+    assert len(same_words) == 3  # "3 answers say exactly this"
+    post(client, "move", {"answer_id": quote.answer_id, "theme_id": target.id})
+    db.session.expire_all()
+    assert {(theme_of(a).theme_id, theme_of(a).pinned) for a in same_words} == {(target.id, True)}
+    run_now(campaign, n_bootstrap=0)  # and they stay there
+    db.session.expire_all()
+    assert {theme_of(a).theme_id for a in same_words} == {target.id}

@@ -66,19 +66,25 @@ def merge_themes(campaign: Campaign, theme_id, into_id, actor=None) -> Theme:
 
 
 def move_answer(campaign: Campaign, answer_id, theme_id, actor=None) -> AnswerTheme:
-    """Move one answer (a quote) to another theme; recomputation leaves it there."""
+    """Move an answer (a quote) to another theme, with its theme's answers in exactly its words (the
+    quote stands for them all: "6 answers say exactly this"); recomputation leaves them there."""
     target = _theme(campaign, theme_id)
     answer_id = database_id(answer_id)
     if answer_id is None:
         raise ThemeEditError("no such answer")
-    link = db.session.scalar(
-        select(AnswerTheme).join(Answer, Answer.id == AnswerTheme.answer_id)
+    found = db.session.execute(
+        select(AnswerTheme, Answer.text).join(Answer, Answer.id == AnswerTheme.answer_id)
         .join(Response, Response.id == Answer.response_id)
-        .where(AnswerTheme.answer_id == answer_id, Response.campaign_id == campaign.id))
-    if link is None:
+        .where(AnswerTheme.answer_id == answer_id, Response.campaign_id == campaign.id)).first()
+    if found is None:
         raise ThemeEditError("no such answer")
+    link, text = found
+    copies = db.session.scalars(
+        select(AnswerTheme).join(Answer, Answer.id == AnswerTheme.answer_id)
+        .where(AnswerTheme.theme_id == link.theme_id, Answer.text == text)).all()
     audit.record("theme.answer_moved", actor=actor, target=campaign,
-                 detail={"answer": answer_id, "from": link.theme_id, "to": target.id})
-    link.theme_id, link.pinned = target.id, True
+                 detail={"answer": answer_id, "from": link.theme_id, "to": target.id, "answers": len(copies)})
+    for copy in copies:
+        copy.theme_id, copy.pinned = target.id, True
     db.session.commit()
     return link

@@ -197,3 +197,12 @@ def test_the_printable_brief_says_when_part_of_the_figures_was_not_used(client, 
     set_figures(campaign, "age_band,18_24,0.25\nage_band,65_plus,0.75\n")
     run_now(campaign, n_bootstrap=0)
     assert 'id="brief-figures-left-out"' not in client.get("/coalition/north/brief").get_data(as_text=True)
+
+
+def test_the_brief_names_four_groups_heard_less_and_counts_the_others(client, campaign, lead):
+    set_figures(campaign, "age_band,18_24,0.1\nage_band,25_34,0.15\nage_band,35_44,0.15\nage_band,45_54,0.15\n"
+                          "age_band,55_64,0.15\nage_band,65_plus,0.3\n")  # five groups heard less than their share
+    run_now(campaign, n_bootstrap=0)
+    brief = client.get("/coalition/north/brief").get_data(as_text=True)
+    heard_less = brief.split("Heard less than their share of the community:", 1)[1].split("</p>", 1)[0]
+    assert heard_less.count("(age)") == 4 and heard_less.endswith("and 1 other group (see the summary).")

@@ -1,6 +1,8 @@
 """The summary under odd input: emphasis in the URL, lens weights at the edge of floats, no profiles, crashes."""
 from __future__ import annotations
 
+from fractions import Fraction
+
 import re
 
 import numpy as np
@@ -165,3 +167,17 @@ def test_a_summary_older_than_the_settings_says_so_until_it_is_recomputed(client
     db.session.commit()
     run_now(campaign, n_bootstrap=0)
     assert 'id="settings-changed"' not in client.get("/coalition/north/summary").get_data(as_text=True)
+
+
+@pytest.mark.parametrize("value, english, spanish", [
+    (3.25, "3.3", "3,3"), (Fraction(11, 4), "2.8", "2,8"), (-0.04, "0.0", "0,0"), (-0.26, "\u22120.3", "\u22120,3"),
+    (None, "\u2013", "\u2013"),
+])
+def test_an_average_or_gap_is_written_with_one_decimal_a_half_up_and_a_true_minus_sign(app, value, english, spanish):
+    from flask_babel import force_locale
+
+    from webapp.views import one_decimal
+
+    for language, written in (("en", english), ("es", spanish)):
+        with app.test_request_context("/"), force_locale(language):
+            assert one_decimal(value) == written

@@ -294,3 +294,11 @@ def test_moving_a_quote_moves_every_answer_of_its_theme_in_the_same_words(client
     run_now(campaign, n_bootstrap=0)  # and they stay there
     db.session.expire_all()
     assert {theme_of(a).theme_id for a in same_words} == {target.id}
+
+
+def test_a_theme_name_keeps_its_own_direction_on_a_right_to_left_page(client, campaign, lead):
+    theme = live_themes(campaign)[0]
+    post(client, "rename", {"theme_id": theme.id, "label": "=HYPERLINK bus (night)"})
+    for page in ("summary", "brief"):
+        html = client.get(f"/coalition/north/{page}?lang=ar").get_data(as_text=True)
+        assert "<h3><bdi>=HYPERLINK bus (night)</bdi>" in html, page

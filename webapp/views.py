@@ -84,5 +84,9 @@ def csv_download(filename: str, header: list[str], rows: Iterable) -> Response:
 
 def one_decimal(value: Fraction | float | None) -> str:
     """An average written the reader's way with one decimal (3.7 / 3,7), a half rounded up as in the
-    exports (3.25 is 3.3); a dash when there is none."""
-    return "–" if value is None else format_decimal(half_up(value, 1), format="0.0")
+    exports (3.25 is 3.3), below zero with a minus sign (−0.3); a dash when there is none."""
+    if value is None:
+        return "–"
+    rounded = half_up(value, 1)
+    written = format_decimal(abs(rounded), format="0.0")
+    return f"\u2212{written}" if rounded < 0 else written

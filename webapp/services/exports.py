@@ -68,7 +68,8 @@ def half_up(value: Fraction | float, places: int) -> Decimal:
     3.25 is 3.3 and 3.125 is 3.13 (``round`` and Babel round a half to the even digit: 3.2, 3.12)."""
     exact = (Decimal(value.numerator) / Decimal(value.denominator) if isinstance(value, Fraction)
              else Decimal(repr(float(value))))
-    return exact.quantize(Decimal(1).scaleb(-places), rounding=ROUND_HALF_UP)
+    rounded = exact.quantize(Decimal(1).scaleb(-places), rounding=ROUND_HALF_UP)
+    return rounded.copy_abs() if rounded.is_zero() else rounded  # -0.04 is 0.0, not -0.0
 
 
 def csv_rows(header: list[str], rows: Iterable[Iterable]) -> Iterator[str]:

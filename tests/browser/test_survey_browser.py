@@ -1,6 +1,8 @@
 """The resident survey in a real browser at phone size: fill, submit, and accessibility."""
 from __future__ import annotations
 
+import re
+
 import pytest
 from sqlalchemy import select
 
@@ -194,3 +196,41 @@ def test_the_scales_words_stay_inside_their_tiles_at_any_width(live_server, brow
     }).length""")
     page.close()
     assert spilled == 0
+
+
+@pytest.mark.parametrize("lang", ["es", "tl", "ht"])
+def test_text_enlarged_to_200_percent_wraps_without_sideways_scrolling(live_server, phone, lang):
+    """A phone's larger-text setting, as WCAG 1.4.4 asks: the form and its errors still fit 360 px."""
+    phone.goto(f"{live_server.url}/s/demo?lang={lang}")
+    phone.evaluate("document.documentElement.style.fontSize = '200%'")  # CSSOM: the page's CSP allows it
+    assert horizontal_overflow(phone) == 0
+    phone.locator("form#survey button.button-primary[type=submit]").click()
+    phone.locator("#error-summary").wait_for()
+    phone.evaluate("document.documentElement.style.fontSize = '200%'")  # CSSOM: the page's CSP allows it
+    assert horizontal_overflow(phone) == 0
+
+
+def contrast(first: str, second: str) -> float:
+    """WCAG contrast ratio of two CSS rgb() colours."""
+    def luminance(colour: str) -> float:
+        channels = [int(part) / 255 for part in re.findall(r"\d+", colour)[:3]]
+        linear = [c / 12.92 if c <= 0.03928 else ((c + 0.055) / 1.055) ** 2.4 for c in channels]
+        return 0.2126 * linear[0] + 0.7152 * linear[1] + 0.0722 * linear[2]
+
+    high, low = sorted((luminance(first), luminance(second)), reverse=True)
+    return (high + 0.05) / (low + 0.05)
+
+
+def test_the_keyboard_focus_ring_stands_out_3_to_1_from_the_page(live_server, phone):
+    phone.goto(f"{live_server.url}/s/demo")
+    page_colour = phone.evaluate("getComputedStyle(document.body).backgroundColor")
+    page_colour = "rgb(255, 255, 255)" if page_colour == "rgba(0, 0, 0, 0)" else page_colour
+    for _ in range(12):  # through the language buttons to the first rating tiles
+        phone.keyboard.press("Tab")
+        ring = phone.evaluate("""() => {
+            const el = document.activeElement;
+            const shown = el.classList.contains('tile-input') ? el.nextElementSibling : el;
+            const style = getComputedStyle(shown);
+            return [style.outlineStyle, style.outlineColor];
+        }""")
+        assert ring[0] == "solid" and contrast(ring[1], page_colour) >= 3, ring

@@ -93,12 +93,21 @@ def test_the_survey_and_its_thanks_load_without_a_browser_error(live_server, pho
     assert errors == []  # no script error, no CSP refusal, nothing asked for that is not there
 
 
-def test_top_three_allows_no_fourth_pick_with_javascript(live_server, phone):
+def test_a_fourth_top_pick_is_unticked_with_a_word_why_and_every_box_stays_in_reach(live_server, phone):
     phone.goto(f"{live_server.url}/s/demo")
     group = phone.locator("#top_three")
     for label in ("Affordable housing", "Healthy food", "Transportation"):
         group.get_by_text(label, exact=True).click()
-    assert group.locator("input:disabled").count() == group.locator("input").count() - 3
+    said = phone.locator("#top-three-said")
+    assert said.inner_text() == "" and group.locator("input:disabled").count() == 0
+    fourth = group.locator("input:not(:checked)").first
+    fourth.focus()
+    phone.keyboard.press("Space")  # with the keyboard, as a screen reader user picks
+    assert not fourth.is_checked() and group.locator("input:checked").count() == 3
+    assert said.inner_text() == "Please pick no more than three." and said.get_attribute("aria-live") == "polite"
+    group.locator("input:checked").first.click()  # one taken back: another may be picked
+    fourth.check()
+    assert group.locator("input:checked").count() == 3 and said.inner_text() == ""
 
 
 def test_missing_rating_shows_error_summary_and_keeps_answers(live_server, phone, artifacts):

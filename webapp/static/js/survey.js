@@ -21,19 +21,21 @@
     });
   }
 
-  // Top three: once three are ticked, the others are disabled until one is unticked.
+  // Top three: a fourth pick is unticked at once and the page says why; every box stays in reach (a box
+  // disabled would drop out of the keyboard's path and a screen reader's list, with no word of why).
   var group = document.getElementById("top_three");
-  if (group) {
-    var boxes = group.querySelectorAll("input[type=checkbox]");
-    var update = function () {
-      var ticked = 0;
-      boxes.forEach(function (box) { if (box.checked) { ticked += 1; } });
-      boxes.forEach(function (box) { box.disabled = !box.checked && ticked >= 3; });
-    };
-    group.addEventListener("change", update);
-    update();
-    // Disabled boxes are not sent; re-enable them before sending so nothing is lost.
-    var form = document.getElementById("survey");
-    if (form) { form.addEventListener("submit", function () { boxes.forEach(function (b) { b.disabled = false; }); }); }
+  var said = document.getElementById("top-three-said");
+  if (group && said) {
+    group.addEventListener("change", function (event) {
+      var box = event.target;
+      var ticked = group.querySelectorAll("input[type=checkbox]:checked").length;
+      if (box.checked && ticked > 3) {
+        box.checked = false;
+        (box.closest("label") || box).insertAdjacentElement("afterend", said);  // in view, under the pick
+        said.textContent = said.getAttribute("data-text");
+      } else {
+        said.textContent = "";
+      }
+    });
   }
 }());

@@ -26,7 +26,8 @@ class Message:
 
     A value may itself be a Message (a phrase of the sentence), translated with it, or a
     tuple of names from the data (categories, columns): a list, which each reader's language
-    joins its own way ("'a', 'b' and 'c'" in English text).
+    joins its own way ("'a', 'b' and 'c'" in English text). A Message in such a tuple is a
+    phrase of the list ("4 other answers"), translated, not quoted.
     """
 
     def __init__(self, template: str | tuple[str, str], **values) -> None:
@@ -49,7 +50,7 @@ def _text(value) -> object:
     if isinstance(value, Message):
         return str(value)
     if isinstance(value, tuple):
-        return ", ".join(f"'{item}'" for item in value)
+        return ", ".join(str(item) if isinstance(item, Message) else f"'{item}'" for item in value)
     return value
 
 

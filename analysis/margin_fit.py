@@ -56,6 +56,19 @@ def _key(label: str) -> str:
     return ";".join(sorted(part.strip().casefold() for part in label.split(";")))
 
 
+#: answers a reason names at most; the rest are counted ("and 4 other answers"): a free-text question such as
+#: ``place`` may have been answered a hundred ways
+NAMED = 5
+
+
+def _named(answers: list[str]) -> tuple:
+    """``answers`` to name in a reason: the first NAMED, then how many more."""
+    if len(answers) <= NAMED:
+        return tuple(answers)
+    more = len(answers) - NAMED
+    return (*answers[:NAMED], Message(N_plural("%(count)d other answer", "%(count)d other answers"), count=more))
+
+
 def fit_margins(margins: Mapping[str, Mapping[str, float]], data: Mapping[str, Sequence[object]]) -> FittedMargins:
     """Fit ``{variable: {category: target}}`` (targets zero or more) to the answers in ``data``.
 
@@ -86,7 +99,7 @@ def fit_margins(margins: Mapping[str, Mapping[str, float]], data: Mapping[str, S
         if unanswered:
             left_out.append(Message(N_("'%(variable)s': no response has answered %(categories)s yet, so the other "
                                        "answers were matched to the community without them"),
-                                    categories=tuple(unanswered), variable=variable))
+                                    categories=_named(unanswered), variable=variable))
         answered_total = math.fsum(answered.values())
         raking[variable] = {c: t / answered_total for c, t in answered.items()}
     return FittedMargins(raking or None, population, tuple(left_out))
@@ -108,10 +121,10 @@ def _unusable(variable: str, figures: Mapping[str, float], answers: Counter) -> 
                                 "not have",
                                 "'%(variable)s': %(count)d responses answered %(categories)s, which the figures do "
                                 "not have"),
-                       variable=variable, count=sum(answers[a] for a in missing), categories=tuple(missing))
+                       variable=variable, count=sum(answers[a] for a in missing), categories=_named(missing))
     zero = [answer for answer, _count in answers.most_common() if figures[answer] == 0]
     if zero:
         return Message(N_plural("'%(variable)s': %(count)d response answered %(categories)s, whose figure is 0",
                                 "'%(variable)s': %(count)d responses answered %(categories)s, whose figure is 0"),
-                       variable=variable, count=sum(answers[a] for a in zero), categories=tuple(zero))
+                       variable=variable, count=sum(answers[a] for a in zero), categories=_named(zero))
     return None

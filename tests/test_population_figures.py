@@ -206,3 +206,15 @@ def test_the_brief_names_four_groups_heard_less_and_counts_the_others(client, ca
     brief = client.get("/coalition/north/brief").get_data(as_text=True)
     heard_less = brief.split("Heard less than their share of the community:", 1)[1].split("</p>", 1)[0]
     assert heard_less.count("(age)") == 4 and heard_less.endswith("and 1 other group (see the summary).")
+
+
+def test_a_reason_with_many_answers_names_five_and_counts_the_others_in_the_readers_language(client, campaign, lead):
+    for place in ("East Side", "10001", "Beacon Hill", "东区", "98108", "98144", "Rainier"):
+        make_priority_response(campaign, {"housing": 3, "food": 3}, profile={"place": place})
+    set_figures(campaign, "age_band,18_24,0.25\nage_band,65_plus,0.75\nplace,98118,1\nplace,not stated,1\n")
+    run_now(campaign, n_bootstrap=0)
+    english = summary(client)
+    assert "&#39;place&#39;: 7 responses answered &#39;" in english
+    assert english.count("&#39;", english.index("7 responses answered")) >= 10  # five named
+    assert "and 2 other answers, which the figures do not have" in english
+    assert "y 2 respuestas más" in summary(client, "es")

@@ -203,7 +203,8 @@ def translated_message(message, isolate: bool = False) -> str:
         if isinstance(value, Message):
             return translated_message(value, isolate)
         if isinstance(value, tuple):  # names from the data, joined as the reader's language joins a list
-            return format_list([isolated(f"'{item}'") if isolate else f"'{item}'" for item in value])
+            return format_list([shown(item) if isinstance(item, Message) else isolated(f"'{item}'") if isolate
+                                else f"'{item}'" for item in value])
         return isolated(value) if isolate and isinstance(value, str) else value
 
     values = {name: shown(v) for name, v in message.values.items()}

@@ -90,3 +90,10 @@ def test_the_report_ranks_raked_to_the_fitted_figures_and_lists_the_unheard_grou
     assert rows["35_44"].respondents == 0 and rows["35_44"].population_share == pytest.approx(0.2)
     assert rows["35_44"].respondents_short == 8
     assert np.isclose(rows["18_24"].weighted_share, 0.5)
+
+
+def test_a_reason_names_five_answers_and_counts_the_rest():
+    places = ["98118"] * 5 + ["98108"] * 4 + ["East Side", "+1 206 555 0100", "10001", "Beacon Hill", "东区", "=1+2"]
+    fitted = fit_margins({"place": {"98118": 1}}, {"place": places})
+    assert texts(fitted) == ["'place': 10 responses answered '98108', 'East Side', '+1 206 555 0100', '10001', "
+                             "'Beacon Hill', 2 other answers, which the figures do not have"]

@@ -67,7 +67,7 @@ def stored_message(message: Message) -> dict:
         if isinstance(value, Message):
             return stored_message(value)
         if isinstance(value, tuple):
-            return [str(item) for item in value]
+            return [stored(item) if isinstance(item, Message) else str(item) for item in value]
         return value if value is None or isinstance(value, (str, int, float)) else str(value)
 
     return {"template": stored(message.template), "values": {name: stored(v) for name, v in message.values.items()}}
@@ -76,8 +76,9 @@ def stored_message(message: Message) -> dict:
 def message_from_stored(data: dict) -> Message:
     """The message ``stored_message`` kept."""
     def value(stored):
-        return message_from_stored(stored) if isinstance(stored, dict) else tuple(stored) if isinstance(stored, list) \
-            else stored
+        if isinstance(stored, list):
+            return tuple(value(item) for item in stored)
+        return message_from_stored(stored) if isinstance(stored, dict) else stored
 
     return Message(value(data["template"]), **{name: value(v) for name, v in data["values"].items()})
 

@@ -50,6 +50,7 @@ ACTION_LABELS = {
 #: TRANSLATORS: names of details in the audit log, each followed by a colon and its value
 DETAIL_LABELS = {
     "added": _l("Campaigns added"), "removed": _l("Campaigns removed"), "answer": _l("Answer"),
+    "answers": _l("Answers moved"),
     "campaign": _l("Campaign"), "campaigns": _l("Campaigns"), "changed": _l("What changed"),
     "code": _l("Meeting code"), "contact": _l("How residents reach the coalition"),
     "days": _l("Days kept after closing"),

@@ -234,6 +234,10 @@ def test_the_keyboard_focus_ring_stands_out_3_to_1_from_the_page(live_server, ph
     phone.goto(f"{live_server.url}/s/demo")
     page_colour = phone.evaluate("getComputedStyle(document.body).backgroundColor")
     page_colour = "rgb(255, 255, 255)" if page_colour == "rgba(0, 0, 0, 0)" else page_colour
+    phone.keyboard.press("Tab")
+    skip = phone.locator("a.skip-link")
+    assert phone.evaluate("document.activeElement.className") == "skip-link"
+    assert skip.bounding_box()["height"] >= 44  # a touch target like the others, though keyboards reach it
     for _ in range(12):  # through the language buttons to the first rating tiles
         phone.keyboard.press("Tab")
         ring = phone.evaluate("""() => {

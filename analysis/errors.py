@@ -46,11 +46,16 @@ class Message:
         return f"Message({str(self)!r})"
 
 
+def quoted(name: object) -> str:
+    """A name from the data (a category, a column) as a message quotes it."""
+    return f"'{name}'"
+
+
 def _text(value) -> object:
     if isinstance(value, Message):
         return str(value)
     if isinstance(value, tuple):
-        return ", ".join(str(item) if isinstance(item, Message) else f"'{item}'" for item in value)
+        return ", ".join(str(item) if isinstance(item, Message) else quoted(item) for item in value)
     return value
 
 

@@ -196,15 +196,15 @@ def translated_message(message, isolate: bool = False) -> str:
     """
     from flask_babel import gettext, ngettext
 
-    from analysis.errors import Message
+    from analysis.errors import Message, quoted
     from webapp.templating import format_list  # it imports this module
 
     def shown(value):
         if isinstance(value, Message):
             return translated_message(value, isolate)
         if isinstance(value, tuple):  # names from the data, joined as the reader's language joins a list
-            return format_list([shown(item) if isinstance(item, Message) else isolated(f"'{item}'") if isolate
-                                else f"'{item}'" for item in value])
+            return format_list([shown(item) if isinstance(item, Message) else isolated(quoted(item)) if isolate
+                                else quoted(item) for item in value])
         return isolated(value) if isolate and isinstance(value, str) else value
 
     values = {name: shown(v) for name, v in message.values.items()}
